@@ -1,0 +1,103 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// One package, one executable per service. Services share code only through the libraries in
+// Shared/ and data only through messages (see docs/ARCHITECTURE.md).
+
+let services: [(product: String, target: String, dependencies: [Target.Dependency])] = [
+    ("gateway", "Gateway", [
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "JWTKit", package: "jwt-kit"),
+    ]),
+    ("auth", "Auth", [
+        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        .product(name: "JWTKit", package: "jwt-kit"),
+        .product(name: "Crypto", package: "swift-crypto"),
+    ]),
+    ("loans", "Loans", []),
+    ("approvals", "Approvals", []),
+    ("analysis-worker", "AnalysisWorker", []),
+    ("notifications", "Notifications", []),
+    ("analytics", "Analytics", []),
+]
+
+let serviceKit: Target.Dependency = "ServiceKit"
+
+let package = Package(
+    name: "lending-platform",
+    platforms: [.macOS(.v15)],
+    products: services.map { .executable(name: $0.product, targets: [$0.target]) } + [
+        .executable(name: "rpc-bench", targets: ["RPCBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        // C libraries from Debian packages.
+        .systemLibrary(
+            name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]),
+        .systemLibrary(
+            name: "CHiredis", path: "Shared/CHiredis", pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]),
+
+        // Shared libraries.
+        .target(
+            name: "Messaging", dependencies: [
+                "CRabbitMQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ], path: "Shared/Messaging"),
+        .target(
+            name: "Redis", dependencies: [
+                "CHiredis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ], path: "Shared/Redis"),
+        .target(
+            name: "Persistence", dependencies: [
+                "Messaging",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ], path: "Shared/Persistence"),
+        .target(name: "Contracts", path: "Shared/Contracts"),
+        .target(
+            name: "ServiceKit", dependencies: [
+                "Messaging", "Redis", "Persistence", "Contracts",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ], path: "Shared/ServiceKit"),
+    ]
+    + services.map { .executableTarget(name: $0.target, dependencies: [serviceKit] + $0.dependencies, path: "Services/\($0.target)") }
+    + [
+        .executableTarget(name: "RPCBench", dependencies: [serviceKit], path: "Benchmarks/RPCBench"),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ServiceKit"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis"]),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "ServiceKit"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth"]),
+        .testTarget(
+            name: "SystemTests", dependencies: [
+                "Contracts",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

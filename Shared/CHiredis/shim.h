@@ -1,0 +1,6 @@
+#ifndef LENDING_CHIREDIS_SHIM_H
+#define LENDING_CHIREDIS_SHIM_H
+
+#include <hiredis/hiredis.h>
+
+#endif

@@ -1,0 +1,17 @@
+#ifndef LENDING_CRABBITMQ_SHIM_H
+#define LENDING_CRABBITMQ_SHIM_H
+
+#include <sys/time.h>
+#include <amqp.h>
+#include <amqp_framing.h>
+#include <amqp_tcp_socket.h>
+
+// amqp_login is variadic, and Swift does not import variadic C functions.
+static inline amqp_rpc_reply_t lending_amqp_login_plain(
+    amqp_connection_state_t state, const char *vhost, int channel_max, int frame_max,
+    int heartbeat, const char *user, const char *password) {
+    return amqp_login(state, vhost, channel_max, frame_max, heartbeat,
+                      AMQP_SASL_METHOD_PLAIN, user, password);
+}
+
+#endif
