@@ -14,4 +14,26 @@ static inline amqp_rpc_reply_t lending_amqp_login_plain(
                       AMQP_SASL_METHOD_PLAIN, user, password);
 }
 
+// The method-number macros are casts, which Swift does not import; re-export them as constants.
+static const amqp_method_number_t LENDING_AMQP_BASIC_DELIVER = AMQP_BASIC_DELIVER_METHOD;
+static const amqp_method_number_t LENDING_AMQP_BASIC_RETURN = AMQP_BASIC_RETURN_METHOD;
+static const amqp_method_number_t LENDING_AMQP_BASIC_ACK = AMQP_BASIC_ACK_METHOD;
+static const amqp_method_number_t LENDING_AMQP_BASIC_NACK = AMQP_BASIC_NACK_METHOD;
+static const amqp_method_number_t LENDING_AMQP_BASIC_CANCEL = AMQP_BASIC_CANCEL_METHOD;
+static const amqp_method_number_t LENDING_AMQP_CHANNEL_CLOSE = AMQP_CHANNEL_CLOSE_METHOD;
+static const amqp_method_number_t LENDING_AMQP_CONNECTION_CLOSE = AMQP_CONNECTION_CLOSE_METHOD;
+static const amqp_method_number_t LENDING_AMQP_CONNECTION_BLOCKED = AMQP_CONNECTION_BLOCKED_METHOD;
+static const amqp_method_number_t LENDING_AMQP_CONNECTION_UNBLOCKED = AMQP_CONNECTION_UNBLOCKED_METHOD;
+
+static const amqp_flags_t LENDING_AMQP_FLAG_CONTENT_TYPE = AMQP_BASIC_CONTENT_TYPE_FLAG;
+static const amqp_flags_t LENDING_AMQP_FLAG_HEADERS = AMQP_BASIC_HEADERS_FLAG;
+static const amqp_flags_t LENDING_AMQP_FLAG_DELIVERY_MODE = AMQP_BASIC_DELIVERY_MODE_FLAG;
+static const amqp_flags_t LENDING_AMQP_FLAG_CORRELATION_ID = AMQP_BASIC_CORRELATION_ID_FLAG;
+static const amqp_flags_t LENDING_AMQP_FLAG_REPLY_TO = AMQP_BASIC_REPLY_TO_FLAG;
+static const amqp_flags_t LENDING_AMQP_FLAG_EXPIRATION = AMQP_BASIC_EXPIRATION_FLAG;
+static const amqp_flags_t LENDING_AMQP_FLAG_MESSAGE_ID = AMQP_BASIC_MESSAGE_ID_FLAG;
+static const amqp_flags_t LENDING_AMQP_FLAG_TIMESTAMP = AMQP_BASIC_TIMESTAMP_FLAG;
+static const amqp_flags_t LENDING_AMQP_FLAG_TYPE = AMQP_BASIC_TYPE_FLAG;
+static const amqp_flags_t LENDING_AMQP_FLAG_APP_ID = AMQP_BASIC_APP_ID_FLAG;
+
 #endif

@@ -1,0 +1,63 @@
+import Foundation
+
+public struct AMQPConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var user: String
+    public var password: String
+    public var virtualHost: String
+    /// Both sides close a connection that stays silent for twice this long.
+    public var heartbeat: Duration = .seconds(15)
+    public var connectTimeout: Duration = .seconds(5)
+    /// Bounds every synchronous broker call (declare, consume, close), so a broker that stops
+    /// answering cannot wedge the connection thread.
+    public var operationTimeout: Duration = .seconds(10)
+    public var reconnectBackoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5))
+
+    /// Parses `amqp://user:password@host:port/vhost` (the vhost percent-encoded, `/` when absent).
+    public init(url: String) throws {
+        guard let components = URLComponents(string: url), components.scheme == "amqp",
+              let host = components.host, !host.isEmpty
+        else { throw AMQPError.invalidURL(url) }
+        self.host = host
+        self.port = components.port ?? 5672
+        self.user = components.user ?? "guest"
+        self.password = components.password ?? "guest"
+        let path = components.percentEncodedPath
+        let vhost = path.isEmpty || path == "/" ? "/" : String(path.dropFirst())
+        guard let decoded = vhost.removingPercentEncoding else { throw AMQPError.invalidURL(url) }
+        self.virtualHost = decoded
+    }
+}
+
+/// Capped exponential backoff with jitter: replicas that lost the same server do not all come
+/// back in the same millisecond.
+public struct Backoff: Sendable {
+    public var initial: Duration
+    public var maximum: Duration
+
+    public init(initial: Duration, maximum: Duration) {
+        self.initial = initial
+        self.maximum = maximum
+    }
+
+    /// The delay before retry number `attempt` (0 for the first retry): half fixed, half random.
+    public func delay(attempt: Int) -> Duration {
+        let exponent = min(attempt, 30)
+        let ceiling = min(maximum, initial * (1 << exponent))
+        let half = ceiling / 2
+        return half + half * Double.random(in: 0...1)
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    var timeval: timeval {
+        let (seconds, attoseconds) = components
+        return .init(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// One connection to RabbitMQ, driven by a thread of its own: rabbitmq-c connections are not
+/// thread-safe and their calls block, so every C call happens on that thread and callers talk to
+/// it through a mailbox. The connection reconnects by itself with capped backoff, re-declares its
+/// topology and resumes its consumers; while it is down, operations fail fast with `notConnected`.
+///
+/// The platform uses separate connections for publishing and for consuming, so that the broker's
+/// flow control on publishers never stalls acknowledgements.
+public final class AMQPConnection: Sendable {
+    public let name: String
+    let configuration: AMQPConfiguration
+    let topology: Topology
+    let logger: Logger
+    let onReturn: (@Sendable (ReturnedMessage) -> Void)?
+    let mailbox = Mailbox()
+    private let connected = Atomic(false)
+    private let started = Atomic(false)
+    private let consumerCount = Atomic(0)
+
+    /// - Parameter onReturn: called on the connection's thread for every mandatory message the
+    ///   broker could not route; keep it short.
+    public init(
+        name: String, configuration: AMQPConfiguration, topology: Topology = Topology(), logger: Logger,
+        onReturn: (@Sendable (ReturnedMessage) -> Void)? = nil
+    ) {
+        self.name = name
+        self.configuration = configuration
+        self.topology = topology
+        self.onReturn = onReturn
+        var logger = logger
+        logger[metadataKey: "amqp.connection"] = "\(name)"
+        self.logger = logger
+    }
+
+    public var isConnected: Bool { connected.load(ordering: .relaxed) }
+
+    func setConnected(_ value: Bool) {
+        connected.store(value, ordering: .relaxed)
+    }
+
+    /// Starts the connection's thread; it connects in the background. Calling it again does nothing.
+    public func start() {
+        guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        let thread = Thread { [self] in
+            ConnectionWorker(connection: self).run()
+        }
+        thread.name = "amqp-\(name)"
+        thread.start()
+    }
+
+    /// Publishes a message. With `confirm`, returns once the broker has taken responsibility for
+    /// it (publisher confirm) and throws if it refused it or, when `mandatory`, could not route it.
+    public func publish(
+        _ message: OutgoingMessage, exchange: String, routingKey: String, mandatory: Bool = false,
+        confirm: Bool = true
+    ) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let posted = mailbox.post { worker in
+                worker.publish(
+                    message, exchange: exchange, routingKey: routingKey, mandatory: mandatory,
+                    confirm: confirm, continuation: continuation)
+            }
+            if !posted { continuation.resume(throwing: AMQPError.closed) }
+        }
+    }
+
+    /// Starts consuming `queue`, now and after every reconnect, until the consumer is cancelled.
+    /// `deliver` runs on the connection's thread: hand the delivery off, do not work there.
+    /// Throws only if the broker refuses the consumer right now.
+    public func consume(
+        queue: String, prefetch: UInt16, noAck: Bool = false,
+        deliver: @escaping @Sendable (Delivery) -> Void, finish: @escaping @Sendable () -> Void = {}
+    ) async throws -> Consumer {
+        let number = consumerCount.add(1, ordering: .relaxed).newValue
+        let registration = ConsumerRegistration(
+            tag: "\(name)-\(number)", queue: queue, prefetch: prefetch, noAck: noAck, deliver: deliver,
+            finish: finish)
+        try await perform { worker, continuation in worker.add(registration, continuation: continuation) }
+        return Consumer(tag: registration.tag, connection: self)
+    }
+
+    /// Consumes `queue` as an async sequence of deliveries; the sequence ends when the consumer is
+    /// cancelled or the connection closes.
+    public func deliveries(from queue: String, prefetch: UInt16) async throws -> (AsyncStream<Delivery>, Consumer) {
+        let (stream, continuation) = AsyncStream.makeStream(of: Delivery.self)
+        let consumer = try await consume(
+            queue: queue, prefetch: prefetch, deliver: { continuation.yield($0) }, finish: { continuation.finish() })
+        return (stream, consumer)
+    }
+
+    /// Runs synchronous broker operations (declare, inspect, purge…) on the connection's thread.
+    public func withSession<Result: Sendable>(
+        _ body: @escaping @Sendable (AMQPSession) throws -> Result
+    ) async throws -> Result {
+        try await perform { worker, continuation in
+            continuation.resume(with: Swift.Result { try worker.withSession(body) })
+        }
+    }
+
+    /// Waits for outstanding publisher confirms (a few seconds at most), closes the connection and
+    /// ends every consumer's sequence. Unacknowledged deliveries go back to their queues.
+    public func close() async {
+        guard started.load(ordering: .relaxed) else {
+            _ = mailbox.close()
+            return
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            if !mailbox.post({ worker in worker.beginClose(continuation) }) { continuation.resume() }
+        }
+    }
+
+    func settle(_ tag: DeliveryTag, _ settlement: Settlement) {
+        _ = mailbox.post { worker in worker.settle(tag, settlement) }
+    }
+
+    func cancel(consumerTag: String) async {
+        try? await perform { worker, continuation in worker.cancel(consumerTag: consumerTag, continuation: continuation) }
+    }
+
+    private func perform<Result: Sendable>(
+        _ body: @escaping @Sendable (ConnectionWorker, CheckedContinuation<Result, any Error>) -> Void
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            if !mailbox.post({ worker in body(worker, continuation) }) {
+                continuation.resume(throwing: AMQPError.closed)
+            }
+        }
+    }
+}
+
+extension AMQPConnection: Service {
+    /// Runs the connection until graceful shutdown, then closes it. Put connections before the
+    /// services that use them in a `ServiceGroup`, which shuts down in reverse order.
+    public func run() async throws {
+        start()
+        try? await gracefulShutdown()
+        await close()
+    }
+}
+
+/// A running consumer; cancel it to stop deliveries (those already handed out can still be settled).
+public struct Consumer: Sendable {
+    let tag: String
+    let connection: AMQPConnection
+
+    public func cancel() async {
+        await connection.cancel(consumerTag: tag)
+    }
+}
+
+struct ConsumerRegistration: Sendable {
+    let tag: String
+    let queue: String
+    let prefetch: UInt16
+    let noAck: Bool
+    let deliver: @Sendable (Delivery) -> Void
+    let finish: @Sendable () -> Void
+}

@@ -1,0 +1,81 @@
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Consumes a queue with bounded prefetch, runs a handler per delivery concurrently, and settles
+/// each delivery after its handler finished: acknowledged, dead-lettered (a message that can never
+/// succeed, such as one that does not decode), or requeued after a backoff (a passing failure,
+/// such as a database that blinked; past the queue's delivery limit the broker parks it).
+///
+/// On graceful shutdown it stops taking deliveries, lets the running handlers finish and settles
+/// them; deliveries it had not started return to the queue when the connection closes.
+public struct QueueConsumer: Service {
+    public enum Outcome: Sendable {
+        case ack
+        case deadLetter
+        case retry
+    }
+
+    private let connection: AMQPConnection
+    private let queue: String
+    private let prefetch: UInt16
+    private let logger: Logger
+    private let retryBackoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5))
+    private let handler: @Sendable (Delivery) async -> Outcome
+
+    public init(
+        connection: AMQPConnection, queue: String, prefetch: UInt16, logger: Logger,
+        handler: @escaping @Sendable (Delivery) async -> Outcome
+    ) {
+        self.connection = connection
+        self.queue = queue
+        self.prefetch = prefetch
+        self.logger = logger
+        self.handler = handler
+    }
+
+    public func run() async throws {
+        guard let (deliveries, consumer) = await subscribe() else { return }
+        let outcomes = [Outcome.ack, .deadLetter, .retry].reduce(into: [String: Counter]()) { counters, outcome in
+            counters["\(outcome)"] = Counter(
+                label: "messages_consumed_total", dimensions: [("queue", queue), ("outcome", "\(outcome)")])
+        }
+        await withDiscardingTaskGroup { group in
+            for await delivery in deliveries.cancelOnGracefulShutdown() {
+                group.addTask {
+                    let outcome = await handler(delivery)
+                    outcomes["\(outcome)"]?.increment()
+                    switch outcome {
+                    case .ack:
+                        delivery.ack()
+                    case .deadLetter:
+                        logger.warning(
+                            "dead-lettering a message",
+                            metadata: ["queue": "\(queue)", "message_id": "\(delivery.properties.messageID ?? "-")",
+                                       "type": "\(delivery.properties.type ?? "-")"])
+                        delivery.reject(requeue: false)
+                    case .retry:
+                        try? await Task.sleep(for: retryBackoff.delay(attempt: delivery.previousDeliveries))
+                        delivery.reject(requeue: true)
+                    }
+                }
+            }
+            await consumer.cancel()
+        }
+    }
+
+    /// Registers the consumer, retrying while the broker refuses it; nil once shutting down.
+    private func subscribe() async -> (AsyncStream<Delivery>, Consumer)? {
+        var attempt = 0
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            do {
+                return try await connection.deliveries(from: queue, prefetch: prefetch)
+            } catch {
+                logger.warning("cannot consume \(queue), retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: retryBackoff.delay(attempt: attempt))
+                attempt += 1
+            }
+        }
+        return nil
+    }
+}

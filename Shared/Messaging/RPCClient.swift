@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Request/reply over RabbitMQ with direct reply-to: no reply queue to declare, replies come back
+/// on the channel that published the request. Each request carries an `expiration` equal to the
+/// caller's timeout, so a request nobody took in time is dropped by the broker, never run late.
+public final class RPCClient: Sendable {
+    public static let replyQueue = "amq.rabbitmq.reply-to"
+
+    public let connection: AMQPConnection
+    private let calls: PendingCalls
+
+    public init(name: String, configuration: AMQPConfiguration, topology: Topology = Topology(), logger: Logger) {
+        let calls = PendingCalls()
+        self.calls = calls
+        self.connection = AMQPConnection(
+            name: name, configuration: configuration, topology: topology, logger: logger,
+            onReturn: { returned in
+                guard let id = returned.properties.correlationID else { return }
+                calls.resolve(id, .failure(AMQPError.unroutable(exchange: returned.exchange, routingKey: returned.routingKey)))
+            })
+    }
+
+    /// Starts the connection and listens for replies (also after reconnects).
+    public func start() async throws {
+        connection.start()
+        let calls = self.calls
+        _ = try await connection.consume(queue: Self.replyQueue, prefetch: 0, noAck: true) { reply in
+            guard let id = reply.properties.correlationID else { return }
+            calls.resolve(id, .success(reply))
+        }
+    }
+
+    /// Sends `message` and waits for its reply. Throws `timedOut` when no reply came in time,
+    /// `unroutable` when no queue takes the routing key, `notConnected` while the broker is away.
+    public func call(
+        exchange: String, routingKey: String, message: OutgoingMessage, timeout: Duration
+    ) async throws -> Delivery {
+        let id = UUID().uuidString
+        var message = message
+        message.properties.correlationID = id
+        message.properties.replyTo = Self.replyQueue
+        message.properties.expiration = String(max(1, timeout.milliseconds))
+        message.properties.persistent = false
+        calls.register(id)
+        do {
+            try await connection.publish(message, exchange: exchange, routingKey: routingKey, mandatory: true, confirm: false)
+        } catch {
+            calls.remove(id)
+            throw error
+        }
+        return try await calls.wait(for: id, timeout: timeout, operation: "\(routingKey) \(message.properties.type ?? "")")
+    }
+}
+
+extension RPCClient: Service {
+    public func run() async throws {
+        try await start()
+        try? await gracefulShutdown()
+        await connection.close()
+    }
+}
+
+/// Calls waiting for their reply, keyed by correlation id. A reply may arrive before its caller
+/// starts waiting, so a slot can hold an answer as well as a waiter.
+final class PendingCalls: Sendable {
+    private enum Slot {
+        case registered
+        case waiting(CheckedContinuation<Delivery, any Error>)
+        case answered(Result<Delivery, any Error>)
+    }
+
+    private let slots = Mutex<[String: Slot]>([:])
+
+    func register(_ id: String) {
+        slots.withLock { $0[id] = .registered }
+    }
+
+    func remove(_ id: String) {
+        _ = slots.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// Late or unknown replies (their caller gave up) are dropped.
+    func resolve(_ id: String, _ result: Result<Delivery, any Error>) {
+        let waiter = slots.withLock { slots -> CheckedContinuation<Delivery, any Error>? in
+            switch slots[id] {
+            case .registered:
+                slots[id] = .answered(result)
+                return nil
+            case .waiting(let continuation):
+                slots[id] = nil
+                return continuation
+            case .answered, nil:
+                return nil
+            }
+        }
+        waiter?.resume(with: result)
+    }
+
+    func wait(for id: String, timeout: Duration, operation: String) async throws -> Delivery {
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            self.resolve(id, .failure(AMQPError.timedOut(operation: operation)))
+        }
+        defer { timer.cancel() }
+        return try await withCheckedThrowingContinuation { continuation in
+            let ready = slots.withLock { slots -> Result<Delivery, any Error>? in
+                switch slots[id] {
+                case .answered(let result):
+                    slots[id] = nil
+                    return result
+                case .registered:
+                    slots[id] = .waiting(continuation)
+                    return nil
+                case .waiting, nil:
+                    return .failure(AMQPError.timedOut(operation: operation))
+                }
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+}
