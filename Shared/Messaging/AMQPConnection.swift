@@ -62,9 +62,18 @@ public final class AMQPConnection: Sendable {
             let posted = mailbox.post { worker in
                 worker.publish(
                     message, exchange: exchange, routingKey: routingKey, mandatory: mandatory,
-                    confirm: confirm, continuation: continuation)
+                    confirm: confirm, complete: { continuation.resume(with: $0) })
             }
             if !posted { continuation.resume(throwing: AMQPError.closed) }
+        }
+    }
+
+    /// Publishes several messages in order, keeping them all in flight at once, and reports each
+    /// one's outcome (in the batch's order) once the broker confirmed or refused them all.
+    public func publish(_ batch: [Publication], confirm: Bool = true) async -> [Result<Void, any Error>] {
+        await withCheckedContinuation { continuation in
+            let posted = mailbox.post { worker in worker.publish(batch, confirm: confirm, continuation: continuation) }
+            if !posted { continuation.resume(returning: batch.map { _ in .failure(AMQPError.closed) }) }
         }
     }
 

@@ -7,7 +7,7 @@ import Metrics
 final class ConnectionWorker {
     private struct PendingConfirm {
         let messageID: String?
-        let continuation: CheckedContinuation<Void, any Error>
+        let complete: (Result<Void, any Error>) -> Void
         var returned: ReturnedMessage?
     }
 
@@ -76,10 +76,10 @@ final class ConnectionWorker {
 
     func publish(
         _ message: OutgoingMessage, exchange: String, routingKey: String, mandatory: Bool, confirm: Bool,
-        continuation: CheckedContinuation<Void, any Error>
+        complete: @escaping (Result<Void, any Error>) -> Void
     ) {
         guard let state, closing == nil else {
-            continuation.resume(throwing: closed || closing != nil ? AMQPError.closed : AMQPError.notConnected)
+            complete(.failure(closed || closing != nil ? AMQPError.closed : AMQPError.notConnected))
             return
         }
         let arena = CArena()
@@ -92,16 +92,38 @@ final class ConnectionWorker {
         }
         guard status == AMQP_STATUS_OK.rawValue else {
             let reason = "publish failed: \(describe(status: status))"
-            continuation.resume(throwing: AMQPError.connectionLost(reason))
+            complete(.failure(AMQPError.connectionLost(reason)))
             tearDown(reason)
             return
         }
         guard confirm else {
-            continuation.resume()
+            complete(.success(()))
             return
         }
         lastPublishTag += 1
-        confirms[lastPublishTag] = PendingConfirm(messageID: message.properties.messageID, continuation: continuation)
+        confirms[lastPublishTag] = PendingConfirm(messageID: message.properties.messageID, complete: complete)
+    }
+
+    /// Publishes in order without waiting between messages, then reports every confirm at once.
+    func publish(
+        _ batch: [Publication], confirm: Bool, continuation: CheckedContinuation<[Result<Void, any Error>], Never>
+    ) {
+        guard !batch.isEmpty else {
+            continuation.resume(returning: [])
+            return
+        }
+        var results = [Result<Void, any Error>?](repeating: nil, count: batch.count)
+        var remaining = batch.count
+        for (index, publication) in batch.enumerated() {
+            publish(
+                publication.message, exchange: publication.exchange, routingKey: publication.routingKey,
+                mandatory: publication.mandatory, confirm: confirm
+            ) { result in
+                results[index] = result
+                remaining -= 1
+                if remaining == 0 { continuation.resume(returning: results.map { $0! }) }
+            }
+        }
     }
 
     func add(_ registration: ConsumerRegistration, continuation: CheckedContinuation<Void, any Error>) {
@@ -261,7 +283,7 @@ final class ConnectionWorker {
     private func failConfirms(_ error: AMQPError) {
         let pending = confirms
         confirms.removeAll()
-        for confirm in pending.values { confirm.continuation.resume(throwing: error) }
+        for confirm in pending.values { confirm.complete(.failure(error)) }
     }
 
     private func wait(socket: Int32?, until deadline: ContinuousClock.Instant) {
@@ -389,12 +411,11 @@ final class ConnectionWorker {
         for tag in tags {
             guard let confirm = confirms.removeValue(forKey: tag) else { continue }
             if refused {
-                confirm.continuation.resume(throwing: AMQPError.nacked(messageID: confirm.messageID))
+                confirm.complete(.failure(AMQPError.nacked(messageID: confirm.messageID)))
             } else if let returned = confirm.returned {
-                confirm.continuation.resume(
-                    throwing: AMQPError.unroutable(exchange: returned.exchange, routingKey: returned.routingKey))
+                confirm.complete(.failure(AMQPError.unroutable(exchange: returned.exchange, routingKey: returned.routingKey)))
             } else {
-                confirm.continuation.resume()
+                confirm.complete(.success(()))
             }
         }
     }

@@ -44,6 +44,21 @@ public struct OutgoingMessage: Sendable {
     }
 }
 
+/// A message and where to publish it.
+public struct Publication: Sendable {
+    public var message: OutgoingMessage
+    public var exchange: String
+    public var routingKey: String
+    public var mandatory: Bool
+
+    public init(message: OutgoingMessage, exchange: String, routingKey: String, mandatory: Bool = false) {
+        self.message = message
+        self.exchange = exchange
+        self.routingKey = routingKey
+        self.mandatory = mandatory
+    }
+}
+
 /// A message handed to a consumer. Settle it exactly once with `ack()` or `reject(requeue:)`;
 /// a delivery that arrived on a connection that has since been replaced is settled by the broker
 /// (it redelivers it), so settling it here is a no-op.

@@ -1,0 +1,212 @@
+import Foundation
+
+/// The operations `auth` answers. Requests mirror the public API's bodies.
+public enum AuthRPC {
+    public struct User: Codable, Sendable, Equatable {
+        public var id: UUID
+        public var email: String
+        public var fullName: String
+        public var phone: String?
+        public var role: Role
+        public var status: AccountStatus
+        public var mfaEnabled: Bool
+        public var createdAt: Date
+
+        public init(
+            id: UUID, email: String, fullName: String, phone: String?, role: Role, status: AccountStatus,
+            mfaEnabled: Bool, createdAt: Date
+        ) {
+            self.id = id
+            self.email = email
+            self.fullName = fullName
+            self.phone = phone
+            self.role = role
+            self.status = status
+            self.mfaEnabled = mfaEnabled
+            self.createdAt = createdAt
+        }
+    }
+
+    public enum AccountStatus: String, Codable, Sendable {
+        case pendingVerification = "pending_verification"
+        case active
+        case disabled
+    }
+
+    public struct TokenPair: Codable, Sendable, Equatable {
+        public var accessToken: String
+        public var refreshToken: String
+        public var tokenType: String
+        public var expiresIn: Int
+        public var role: Role
+
+        public init(accessToken: String, refreshToken: String, expiresIn: Int, role: Role) {
+            self.accessToken = accessToken
+            self.refreshToken = refreshToken
+            self.tokenType = "bearer"
+            self.expiresIn = expiresIn
+            self.role = role
+        }
+    }
+
+    public struct StatusReply: Codable, Sendable, Equatable {
+        public var status: String
+
+        public init(status: String) {
+            self.status = status
+        }
+    }
+
+    public enum Register: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var email: String
+            public var password: String
+            public var fullName: String
+            public var phone: String?
+
+            public init(email: String, password: String, fullName: String, phone: String? = nil) {
+                self.email = email
+                self.password = password
+                self.fullName = fullName
+                self.phone = phone
+            }
+        }
+        public struct Response: Codable, Sendable {
+            public var id: UUID
+            public var email: String
+            public var status: AccountStatus
+
+            public init(id: UUID, email: String, status: AccountStatus) {
+                self.id = id
+                self.email = email
+                self.status = status
+            }
+        }
+        public static let service = ServiceName.auth
+        public static let name = "auth.register.v1"
+    }
+
+    public enum VerifyOTP: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var email: String
+            public var code: String
+
+            public init(email: String, code: String) {
+                self.email = email
+                self.code = code
+            }
+        }
+        public typealias Response = StatusReply
+        public static let service = ServiceName.auth
+        public static let name = "auth.verify-otp.v1"
+    }
+
+    public enum ResendOTP: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var email: String
+
+            public init(email: String) {
+                self.email = email
+            }
+        }
+        public typealias Response = StatusReply
+        public static let service = ServiceName.auth
+        public static let name = "auth.resend-otp.v1"
+    }
+
+    public enum Login: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var email: String
+            public var password: String
+            public var totp: String?
+
+            public init(email: String, password: String, totp: String? = nil) {
+                self.email = email
+                self.password = password
+                self.totp = totp
+            }
+        }
+        public typealias Response = TokenPair
+        public static let service = ServiceName.auth
+        public static let name = "auth.login.v1"
+    }
+
+    public enum Refresh: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var refreshToken: String
+
+            public init(refreshToken: String) {
+                self.refreshToken = refreshToken
+            }
+        }
+        public typealias Response = TokenPair
+        public static let service = ServiceName.auth
+        public static let name = "auth.refresh.v1"
+    }
+
+    /// Ends the caller's session; the gateway adds the presented access token's id and expiry so
+    /// that token is refused at once, not only when it expires.
+    public enum Logout: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var tokenID: String
+            public var tokenExpiresAt: Date
+
+            public init(tokenID: String, tokenExpiresAt: Date) {
+                self.tokenID = tokenID
+                self.tokenExpiresAt = tokenExpiresAt
+            }
+        }
+        public typealias Response = Empty
+        public static let service = ServiceName.auth
+        public static let name = "auth.logout.v1"
+    }
+
+    public enum Me: ServiceOperation {
+        public typealias Request = Empty
+        public typealias Response = User
+        public static let service = ServiceName.auth
+        public static let name = "auth.me.v1"
+    }
+
+    /// The public keys that verify access tokens, as a JWK Set (RFC 7517).
+    public enum Keys: ServiceOperation {
+        public typealias Request = Empty
+        public struct Response: Codable, Sendable, Equatable {
+            public var keys: [JWK]
+
+            public init(keys: [JWK]) {
+                self.keys = keys
+            }
+        }
+        public static let service = ServiceName.auth
+        public static let name = "auth.keys.v1"
+    }
+
+    public struct JWK: Codable, Sendable, Equatable {
+        public var kty: String
+        public var crv: String
+        public var x: String
+        public var y: String
+        public var kid: String
+        public var alg: String
+        public var use: String
+
+        public init(kty: String, crv: String, x: String, y: String, kid: String, alg: String, use: String) {
+            self.kty = kty
+            self.crv = crv
+            self.x = x
+            self.y = y
+            self.kid = kid
+            self.alg = alg
+            self.use = use
+        }
+    }
+}
+
+/// Redis keys that `auth` writes and the gateway reads to refuse tokens at once.
+public enum TokenRevocation {
+    /// Present while the access token with this `jti` is revoked (until it would have expired).
+    public static func revokedTokenKey(_ tokenID: String) -> String { "auth:revoked:\(tokenID)" }
+    /// Present while the session is alive; every access token names its session (`sid`).
+    public static func sessionKey(_ sessionID: String) -> String { "auth:session:\(sessionID)" }
+}

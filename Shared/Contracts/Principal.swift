@@ -1,0 +1,28 @@
+import Foundation
+
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case client
+    case analyst
+    case manager
+    case director
+    case admin
+    case superAdmin = "super_admin"
+
+    public var isStaff: Bool { self != .client }
+}
+
+/// The authenticated caller. Set by the gateway alone (from a verified access token) in the
+/// `x-principal` header of RPC requests; services trust it because only the gateway faces users.
+public struct Principal: Codable, Sendable, Equatable {
+    public var userID: UUID
+    public var role: Role
+    public var sessionID: String
+
+    public init(userID: UUID, role: Role, sessionID: String) {
+        self.userID = userID
+        self.role = role
+        self.sessionID = sessionID
+    }
+
+    public static let headerName = "x-principal"
+}

@@ -1,0 +1,80 @@
+/// An RFC 9457 problem: the one error shape of the platform, on the public API and in RPC replies.
+public struct Problem: Error, Codable, Sendable, Equatable {
+    public struct FieldError: Codable, Sendable, Equatable {
+        public var field: String
+        public var message: String
+
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+    }
+
+    public var type: String
+    public var title: String
+    public var status: Int
+    public var detail: String?
+    public var errors: [FieldError]?
+    /// Seconds a client should wait before trying again (sent as `Retry-After`, not in the body).
+    public var retryAfter: Int?
+
+    public init(
+        status: Int, slug: String? = nil, title: String, detail: String? = nil, errors: [FieldError]? = nil,
+        retryAfter: Int? = nil
+    ) {
+        self.type = slug.map { "/problems/\($0)" } ?? "about:blank"
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.errors = errors
+        self.retryAfter = retryAfter
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case type, title, status, detail, errors
+    }
+
+    public static func badRequest(_ detail: String, slug: String = "bad-request") -> Problem {
+        Problem(status: 400, slug: slug, title: "Bad request", detail: detail)
+    }
+
+    public static func validation(_ errors: [FieldError], detail: String = "Some fields are invalid.") -> Problem {
+        Problem(status: 422, slug: "validation", title: "Invalid request", detail: detail, errors: errors)
+    }
+
+    public static func validation(field: String, _ message: String) -> Problem {
+        validation([FieldError(field: field, message: message)], detail: "\(field): \(message)")
+    }
+
+    public static func unauthorized(_ detail: String, slug: String = "unauthorized") -> Problem {
+        Problem(status: 401, slug: slug, title: "Unauthorized", detail: detail)
+    }
+
+    public static func forbidden(_ detail: String) -> Problem {
+        Problem(status: 403, slug: "forbidden", title: "Forbidden", detail: detail)
+    }
+
+    public static func notFound(_ detail: String) -> Problem {
+        Problem(status: 404, slug: "not-found", title: "Not found", detail: detail)
+    }
+
+    public static func conflict(_ detail: String, slug: String = "conflict") -> Problem {
+        Problem(status: 409, slug: slug, title: "Conflict", detail: detail)
+    }
+
+    public static func tooManyRequests(_ detail: String, retryAfter: Int) -> Problem {
+        Problem(status: 429, slug: "too-many-requests", title: "Too many requests", detail: detail, retryAfter: retryAfter)
+    }
+
+    public static func unavailable(_ detail: String, retryAfter: Int = 1) -> Problem {
+        Problem(status: 503, slug: "unavailable", title: "Service unavailable", detail: detail, retryAfter: retryAfter)
+    }
+
+    public static func timeout(_ detail: String) -> Problem {
+        Problem(status: 504, slug: "timeout", title: "Gateway timeout", detail: detail)
+    }
+
+    /// For failures that are ours, not the caller's. The detail stays in the logs.
+    public static let internalError = Problem(
+        status: 500, slug: "internal", title: "Internal error", detail: "Something went wrong on our side.")
+}

@@ -1,0 +1,34 @@
+/// A request/reply operation. Its `name` is the AMQP `type` of the request.
+public protocol RPCOperation: Sendable {
+    associatedtype Request: Codable & Sendable
+    associatedtype Response: Codable & Sendable
+    static var name: String { get }
+}
+
+/// An operation that exactly one service answers.
+public protocol ServiceOperation: RPCOperation {
+    static var service: ServiceName { get }
+}
+
+/// RPC wire conventions shared by callers and servers.
+public enum RPCWire {
+    /// Reply header carrying the HTTP-style status; a status of 400 or more means the body is a `Problem`.
+    public static let statusHeader = "x-status"
+    public static let requestIDHeader = "x-request-id"
+    public static let replyType = "rpc.reply"
+}
+
+/// Every service answers `ping`, so readiness checks can see it is alive on the bus.
+public enum Ping: RPCOperation {
+    public struct Response: Codable, Sendable {
+        public var service: String
+        public var instance: String
+
+        public init(service: String, instance: String) {
+            self.service = service
+            self.instance = instance
+        }
+    }
+    public typealias Request = Empty
+    public static let name = "ping.v1"
+}

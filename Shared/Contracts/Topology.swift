@@ -1,0 +1,26 @@
+/// The names two services must agree on to find each other on the bus.
+public enum Exchanges {
+    /// Direct exchange; routing key = service name; one classic queue `<service>.rpc` per service.
+    public static let rpc = "lending.rpc"
+    /// Topic exchange of domain events; routing key = event type without its version.
+    public static let events = "lending.events"
+    /// Where durable queues park what they cannot deliver; routing key = the queue's name.
+    public static let deadLetters = "lending.dlx"
+}
+
+public enum ServiceName: String, Sendable, CaseIterable, Codable {
+    case gateway
+    case auth
+    case loans
+    case approvals
+    case analysisWorker = "analysis-worker"
+    case notifications
+    case analytics
+
+    public var rpcQueue: String { "\(rawValue).rpc" }
+    public var eventsQueue: String { "\(rawValue).events" }
+    /// Commands addressed to one service that must not be lost (e.g. an email to send).
+    public var commandsQueue: String { "\(rawValue).commands" }
+    /// The PostgreSQL schema the service owns; no other service reads it.
+    public var schema: String { rawValue.replacingOccurrences(of: "-", with: "_") }
+}

@@ -1,0 +1,36 @@
+import Logging
+import PostgresNIO
+
+/// A service's view of PostgreSQL: the shared client and the one schema the service owns.
+public struct Database: Sendable {
+    public let client: PostgresClient
+    public let schema: String
+    public let logger: Logger
+
+    public init(client: PostgresClient, schema: String, logger: Logger) {
+        precondition(schema.allSatisfy { $0.isLowercase || $0 == "_" || $0.isNumber }, "schema names are plain identifiers")
+        self.client = client
+        self.schema = schema
+        self.logger = logger
+    }
+
+    public var outbox: Outbox { Outbox(schema: schema, logger: logger) }
+    public var inbox: Inbox { Inbox(schema: schema, logger: logger) }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    public func transaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+    }
+
+    /// Whether a round trip to the server works right now (for `/readyz`).
+    public func isReachable() async -> Bool {
+        do {
+            try await client.query("SELECT 1", logger: logger)
+            return true
+        } catch {
+            return false
+        }
+    }
+}

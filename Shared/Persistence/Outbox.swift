@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A message to publish once the transaction that wrote it commits.
+public struct OutboxMessage: Sendable {
+    public var messageID: UUID
+    public var exchange: String
+    public var routingKey: String
+    public var type: String
+    /// JSON text.
+    public var body: String
+    public var headers: [String: String]
+
+    public init(
+        messageID: UUID = UUID(), exchange: String, routingKey: String, type: String, body: String,
+        headers: [String: String] = [:]
+    ) {
+        self.messageID = messageID
+        self.exchange = exchange
+        self.routingKey = routingKey
+        self.type = type
+        self.body = body
+        self.headers = headers
+    }
+}
+
+/// The transactional outbox: a service writes its state change and the messages it causes in one
+/// transaction; `OutboxRelay` publishes them afterwards. A rolled-back transaction publishes nothing.
+public struct Outbox: Sendable {
+    let schema: String
+    let logger: Logger
+
+    /// The LISTEN/NOTIFY channel an insert into the schema's outbox signals.
+    public static func channel(schema: String) -> String { "\(schema)_outbox" }
+
+    public func enqueue(_ message: OutboxMessage, on connection: PostgresConnection) async throws {
+        let headers = String(decoding: try JSONEncoder().encode(message.headers), as: UTF8.self)
+        var binds = PostgresBindings()
+        binds.append(message.messageID)
+        binds.append(message.exchange)
+        binds.append(message.routingKey)
+        binds.append(message.type)
+        binds.append(message.body)
+        binds.append(headers)
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO \(schema).outbox (message_id, exchange, routing_key, type, body, headers)
+                    VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+                    """, binds: binds), logger: logger)
+    }
+}
