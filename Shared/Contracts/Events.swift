@@ -1,11 +1,14 @@
 import Foundation
 
+/// A message sent one way over the bus (an event or a command). `type` is its AMQP `type`.
+public protocol BusMessage: Codable, Sendable {
+    static var type: String { get }
+}
+
 /// A domain event, published on `lending.events` through a service's outbox. The AMQP `type` is
 /// `type`; the routing key is the type without its version, so consumers bind to `auth.#` or
 /// `auth.user.registered` and a `.v2` can be introduced beside a `.v1`.
-public protocol DomainEvent: Codable, Sendable {
-    static var type: String { get }
-}
+public protocol DomainEvent: BusMessage {}
 
 extension DomainEvent {
     public static var routingKey: String {

@@ -1,8 +1,6 @@
 /// A command to `notifications`, sent to its durable `notifications.commands` queue (not to the
 /// events exchange: an email may carry a one-time code that no event store should keep).
-public protocol NotificationCommand: Codable, Sendable {
-    static var type: String { get }
-}
+public protocol NotificationCommand: BusMessage {}
 
 public enum NotificationCommands {
     public struct SendEmail: NotificationCommand, Equatable {

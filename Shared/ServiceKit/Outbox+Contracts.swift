@@ -1,0 +1,25 @@
+import Contracts
+import Persistence
+import PostgresNIO
+
+extension Outbox {
+    /// Queues a domain event for `lending.events`, published once the transaction commits.
+    public func publish<Event: DomainEvent>(_ event: Event, on connection: PostgresConnection) async throws {
+        try await enqueue(
+            OutboxMessage(
+                exchange: Exchanges.events, routingKey: Event.routingKey, type: Event.type,
+                body: String(decoding: try JSON.encode(event), as: UTF8.self)),
+            on: connection)
+    }
+
+    /// Queues a command for a service's durable commands queue (through the default exchange).
+    public func send<Command: BusMessage>(
+        _ command: Command, to service: ServiceName, on connection: PostgresConnection
+    ) async throws {
+        try await enqueue(
+            OutboxMessage(
+                exchange: "", routingKey: service.commandsQueue, type: Command.type,
+                body: String(decoding: try JSON.encode(command), as: UTF8.self)),
+            on: connection)
+    }
+}

@@ -1,0 +1,38 @@
+import Contracts
+import Messaging
+
+/// The platform's RabbitMQ topology, built from the names in `Contracts`.
+public enum PlatformTopology {
+    /// How many times a durable queue delivers a message before parking it in its dead-letter queue.
+    public static let deliveryLimit = 5
+
+    public static let exchanges = Topology(exchanges: [
+        Exchange(name: Exchanges.rpc, kind: .direct),
+        Exchange(name: Exchanges.events, kind: .topic),
+        Exchange(name: Exchanges.deadLetters, kind: .direct),
+    ])
+
+    /// `<service>.rpc`: a classic queue (a quorum queue adds about half a millisecond to every call,
+    /// and a request lost with a broker is answered 504 and retried by the client). No dead-letter
+    /// exchange: an expired request must vanish, not be parked.
+    public static func rpcQueue(for service: ServiceName) -> Topology {
+        Topology(
+            queues: [Queue(name: service.rpcQueue, kind: .classic, durable: true)],
+            bindings: [Binding(queue: service.rpcQueue, exchange: Exchanges.rpc, routingKey: service.rawValue)])
+    }
+
+    /// A durable quorum queue with a delivery limit whose poison messages go to `<name>.dlq`.
+    /// `routingKeys` bind it to the events exchange; a queue without them is addressed by name.
+    public static func durableQueue(_ name: String, eventRoutingKeys routingKeys: [String] = []) -> Topology {
+        let deadLetters = "\(name).dlq"
+        return Topology(
+            queues: [
+                Queue(
+                    name: name, kind: .quorum, deliveryLimit: deliveryLimit,
+                    deadLetterExchange: Exchanges.deadLetters, deadLetterRoutingKey: name),
+                Queue(name: deadLetters, kind: .quorum),
+            ],
+            bindings: routingKeys.map { Binding(queue: name, exchange: Exchanges.events, routingKey: $0) }
+                + [Binding(queue: deadLetters, exchange: Exchanges.deadLetters, routingKey: name)])
+    }
+}

@@ -1,0 +1,158 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import Metrics
+import ServiceLifecycle
+
+/// What an RPC handler knows about its call.
+public struct RPCContext: Sendable {
+    /// The authenticated caller, as the gateway verified it; nil for anonymous calls.
+    public let principal: Principal?
+    public let requestID: String?
+    public let logger: Logger
+
+    public func requirePrincipal() throws -> Principal {
+        guard let principal else { throw Problem.unauthorized("Sign in first.") }
+        return principal
+    }
+}
+
+/// A handler's answer: an HTTP-style status and a body the gateway passes through unchanged.
+public struct RPCReply<Body: Encodable & Sendable>: Sendable {
+    public var status: Int
+    public var body: Body
+
+    public init(status: Int, body: Body) {
+        self.status = status
+        self.body = body
+    }
+
+    public static func ok(_ body: Body) -> Self { Self(status: 200, body: body) }
+    public static func created(_ body: Body) -> Self { Self(status: 201, body: body) }
+    public static func accepted(_ body: Body) -> Self { Self(status: 202, body: body) }
+}
+
+extension RPCReply where Body == Empty {
+    public static var noContent: Self { Self(status: 204, body: Empty()) }
+}
+
+/// An encoded reply, as it travels back to the caller.
+struct RPCResponse: Sendable {
+    let status: Int
+    let body: [UInt8]
+    let retryAfter: Int?
+
+    init(status: Int, body: [UInt8], retryAfter: Int? = nil) {
+        self.status = status
+        self.body = body
+        self.retryAfter = retryAfter
+    }
+
+    init(_ problem: Problem) {
+        self.init(status: problem.status, body: (try? JSON.encode(problem)) ?? [], retryAfter: problem.retryAfter)
+    }
+}
+
+/// The operations a service answers, keyed by operation name.
+public struct RPCHandlers: Sendable {
+    typealias Handler = @Sendable (_ body: [UInt8], RPCContext) async -> RPCResponse
+    private(set) var handlers: [String: Handler] = [:]
+
+    public init() {}
+
+    /// Registers the handler of `operation`. Throw a `Problem` for a refusal the caller should see;
+    /// any other error is logged and answered `500` without details.
+    public mutating func on<Operation: RPCOperation>(
+        _ operation: Operation.Type,
+        _ handler: @escaping @Sendable (Operation.Request, RPCContext) async throws -> RPCReply<Operation.Response>
+    ) {
+        handlers[Operation.name] = { body, context in
+            let request: Operation.Request
+            do {
+                request = try JSON.decode(Operation.Request.self, from: body)
+            } catch {
+                return RPCResponse(.badRequest("The request does not match \(Operation.name): \(error)"))
+            }
+            do {
+                let reply = try await handler(request, context)
+                return RPCResponse(status: reply.status, body: try JSON.encode(reply.body))
+            } catch let problem as Problem {
+                return RPCResponse(problem)
+            } catch {
+                context.logger.error("RPC handler failed", metadata: ["error": "\(String(reflecting: error))"])
+                return RPCResponse(.internalError)
+            }
+        }
+    }
+}
+
+/// Answers a service's RPC queue: each request runs its handler and the reply goes to the
+/// caller's direct reply-to address. Requests are acknowledged after their reply was sent; a
+/// request whose caller already gave up expired in the queue and never reaches a handler.
+struct RPCServer: Service {
+    let service: ServiceName
+    let instance: String
+    let handlers: RPCHandlers
+    let consumer: AMQPConnection
+    let publisher: AMQPConnection
+    let prefetch: UInt16
+    let logger: Logger
+
+    func run() async throws {
+        let queueConsumer = QueueConsumer(
+            connection: consumer, queue: service.rpcQueue, prefetch: prefetch, logger: logger
+        ) { request in
+            await answer(request)
+            return .ack
+        }
+        try await queueConsumer.run()
+    }
+
+    private func answer(_ request: Delivery) async {
+        guard let replyTo = request.properties.replyTo else {
+            logger.warning("RPC request without reply-to dropped", metadata: ["type": "\(request.properties.type ?? "-")"])
+            return
+        }
+        let operation = request.properties.type ?? ""
+        let requestID = request.properties.headers[RPCWire.requestIDHeader]
+        var logger = logger
+        logger[metadataKey: "request_id"] = requestID.map { "\($0)" }
+        logger[metadataKey: "operation"] = "\(operation)"
+        let started = ContinuousClock.now
+        let response: RPCResponse
+        if let handler = handlers.handlers[operation] {
+            do {
+                let principal = try request.properties.headers[Principal.headerName].map {
+                    try JSON.decode(Principal.self, from: Array($0.utf8))
+                }
+                response = await handler(request.body, RPCContext(principal: principal, requestID: requestID, logger: logger))
+            } catch {
+                response = RPCResponse(.badRequest("Malformed \(Principal.headerName) header."))
+            }
+        } else {
+            response = RPCResponse(.notFound("\(service.rawValue) does not answer \(operation)."))
+        }
+        Timer(label: "rpc_server_duration_seconds", dimensions: [("operation", operation), ("status", "\(response.status)")])
+            .recordInterval(since: started)
+        var headers = [RPCWire.statusHeader: String(response.status)]
+        headers[RPCWire.retryAfterHeader] = response.retryAfter.map(String.init)
+        let reply = OutgoingMessage(
+            body: response.body,
+            properties: MessageProperties(
+                messageID: UUID().uuidString.lowercased(), type: RPCWire.replyType, timestamp: Date(), appID: instance,
+                correlationID: request.properties.correlationID, persistent: false, headers: headers))
+        do {
+            try await publisher.publish(reply, exchange: "", routingKey: replyTo, confirm: false)
+        } catch {
+            logger.warning("could not send an RPC reply", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension Timer {
+    func recordInterval(since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,21 @@
+/// Named checks behind `/readyz`: each says whether one dependency can be used right now.
+public struct Readiness: Sendable {
+    public typealias Check = @Sendable () async -> Bool
+    private(set) var checks: [(name: String, check: Check)] = []
+
+    public init() {}
+
+    public mutating func add(_ name: String, _ check: @escaping Check) {
+        checks.append((name, check))
+    }
+
+    /// Runs every check concurrently.
+    public func evaluate() async -> [String: Bool] {
+        await withTaskGroup(of: (String, Bool).self) { group in
+            for (name, check) in checks {
+                group.addTask { (name, await check()) }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+    }
+}

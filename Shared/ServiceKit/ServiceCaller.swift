@@ -1,0 +1,64 @@
+import Contracts
+import Foundation
+import Messaging
+
+/// A reply as it came back: the status and the body bytes, ready to pass through or decode.
+public struct RPCResult: Sendable {
+    public let status: Int
+    public let body: [UInt8]
+    public let retryAfter: Int?
+
+    /// The response body, or the `Problem` the service answered with.
+    public func decode<Body: Decodable>(_ type: Body.Type) throws -> Body {
+        guard status < 400 else {
+            throw (try? JSON.decode(Problem.self, from: body))
+                ?? Problem(status: status, title: "Error", detail: "The service answered \(status).")
+        }
+        return try JSON.decode(type, from: body)
+    }
+}
+
+/// Calls other services' operations over the bus. Failures of the bus itself become problems a
+/// client understands: no answer in time is `504`; a service nobody runs, or a broker that is
+/// away, is `503`.
+public struct ServiceCaller: Sendable {
+    public let client: RPCClient
+    let appID: String
+
+    public init(client: RPCClient, appID: String) {
+        self.client = client
+        self.appID = appID
+    }
+
+    public func call<Operation: ServiceOperation>(
+        _ operation: Operation.Type, _ request: Operation.Request, principal: Principal? = nil,
+        requestID: String? = nil, timeout: Duration = .seconds(5)
+    ) async throws -> RPCResult {
+        try await call(operation, request, on: Operation.service, principal: principal, requestID: requestID, timeout: timeout)
+    }
+
+    public func call<Operation: RPCOperation>(
+        _ operation: Operation.Type, _ request: Operation.Request, on service: ServiceName,
+        principal: Principal? = nil, requestID: String? = nil, timeout: Duration = .seconds(5)
+    ) async throws -> RPCResult {
+        var headers: [String: String] = [:]
+        if let principal { headers[Principal.headerName] = String(decoding: try JSON.encode(principal), as: UTF8.self) }
+        headers[RPCWire.requestIDHeader] = requestID
+        let message = OutgoingMessage(
+            body: try JSON.encode(request),
+            properties: MessageProperties(
+                messageID: UUID().uuidString.lowercased(), type: Operation.name, timestamp: Date(), appID: appID,
+                headers: headers))
+        let reply: Delivery
+        do {
+            reply = try await client.call(exchange: Exchanges.rpc, routingKey: service.rawValue, message: message, timeout: timeout)
+        } catch AMQPError.timedOut {
+            throw Problem.timeout("The \(service.rawValue) service did not answer in time. Retry with the same Idempotency-Key.")
+        } catch {
+            throw Problem.unavailable("The \(service.rawValue) service cannot be reached right now.")
+        }
+        return RPCResult(
+            status: reply.properties.headers[RPCWire.statusHeader].flatMap(Int.init) ?? 500, body: reply.body,
+            retryAfter: reply.properties.headers[RPCWire.retryAfterHeader].flatMap(Int.init))
+    }
+}

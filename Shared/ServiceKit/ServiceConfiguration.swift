@@ -1,0 +1,35 @@
+import Configuration
+import Contracts
+import Logging
+
+/// What every service reads from its environment. Variable names are the keys upper-cased with
+/// `.` → `_` (`rabbitmq.url` → `RABBITMQ_URL`); the defaults suit the local stack.
+public struct ServiceConfiguration: Sendable {
+    public let service: ServiceName
+    /// This replica's name in logs and metrics (e.g. `analysis-worker-2`).
+    public let instance: String
+    public let adminPort: Int
+    public let rabbitMQURL: String
+    public let redisURL: String
+    public let databaseURL: String
+    public let logLevel: Logger.Level
+    /// For the service's own settings.
+    public let reader: ConfigReader
+
+    public init(service: ServiceName, reader: ConfigReader = ConfigReader(provider: EnvironmentVariablesProvider())) {
+        self.service = service
+        self.reader = reader
+        self.instance = reader.string(forKey: "service.instance", default: service.rawValue)
+        self.adminPort = reader.int(forKey: "admin.port", default: Self.defaultAdminPorts[service] ?? 9100)
+        self.rabbitMQURL = reader.string(forKey: "rabbitmq.url", isSecret: true, default: "amqp://guest:guest@127.0.0.1:5673")
+        self.redisURL = reader.string(forKey: "redis.url", isSecret: true, default: "redis://127.0.0.1:6380")
+        self.databaseURL = reader.string(
+            forKey: "database.url", isSecret: true, default: "postgres://lending:lending@127.0.0.1:5433/lending")
+        self.logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info").lowercased()) ?? .info
+    }
+
+    static let defaultAdminPorts: [ServiceName: Int] = [
+        .gateway: 9100, .auth: 9101, .loans: 9102, .approvals: 9103, .analysisWorker: 9104,
+        .notifications: 9105, .analytics: 9106,
+    ]
+}

@@ -1,0 +1,200 @@
+import Contracts
+import Foundation
+import Hummingbird
+import Logging
+import Messaging
+import Persistence
+import PostgresNIO
+import Redis
+import ServiceLifecycle
+import Synchronization
+
+/// Wires one service process: configuration, logs and metrics, the broker connections (one to
+/// publish, one to consume), the optional database, Redis and RPC client, the admin port, and the
+/// service's own handlers. `main.swift` of every service builds one, registers what the service
+/// answers and consumes, and calls `run()`.
+///
+/// Start-up order: connections and the admin port come up first (reconnecting on their own),
+/// then migrations run (retried until the database answers), then the work starts: the outbox
+/// relay, the RPC server, the queue consumers and any extra services. SIGTERM or SIGINT shuts the
+/// work down first (stop taking messages, finish and acknowledge the running ones), then the
+/// connections.
+public final class ServiceHost {
+    public let configuration: ServiceConfiguration
+    public let logger: Logger
+    public let publisher: AMQPConnection
+    public let consumer: AMQPConnection
+    /// The operations this service answers on `<service>.rpc` (`ping` is always there).
+    public var rpc = RPCHandlers()
+    public private(set) var readiness = Readiness()
+    public private(set) var database: Database?
+    private var migrations: [Migration] = []
+    private var redis: RedisClient?
+    private var rpcClient: RPCClient?
+    private var consumers: [(queue: String, prefetch: UInt16, handlers: MessageHandlers)] = []
+    private var work: [any Service] = []
+    private let amqp: AMQPConfiguration
+
+    /// - Parameter topology: the queues and bindings the service needs beyond the exchanges and
+    ///   its RPC queue (its events or work queue, a queue it sends commands to).
+    public init(_ service: ServiceName, topology: Topology = Topology()) throws {
+        let configuration = ServiceConfiguration(service: service)
+        Observability.bootstrap(configuration)
+        // rabbitmq-c and hiredis write to sockets with plain write(2); a peer that went away must
+        // be an error on that connection, not a signal that kills the process.
+        signal(SIGPIPE, SIG_IGN)
+        self.configuration = configuration
+        self.logger = Logger(label: service.rawValue)
+        self.amqp = try AMQPConfiguration(url: configuration.rabbitMQURL)
+        let answersRPC = service != .gateway
+        let fullTopology =
+            PlatformTopology.exchanges + (answersRPC ? PlatformTopology.rpcQueue(for: service) : Topology()) + topology
+        publisher = AMQPConnection(name: "\(configuration.instance)-publish", configuration: amqp, topology: fullTopology, logger: logger)
+        consumer = AMQPConnection(name: "\(configuration.instance)-consume", configuration: amqp, topology: fullTopology, logger: logger)
+        readiness.add("rabbitmq") { [publisher, consumer] in publisher.isConnected && consumer.isConnected }
+        if answersRPC {
+            let ping = Ping.Response(service: service.rawValue, instance: configuration.instance)
+            rpc.on(Ping.self) { _, _ in .ok(ping) }
+        }
+    }
+
+    /// The service's schema in PostgreSQL, migrated at start-up, with its outbox relayed.
+    public func useDatabase(migrations: [Migration], maximumConnections: Int = 10) throws -> Database {
+        let client = PostgresClient(
+            configuration: try .init(url: configuration.databaseURL, maximumConnections: maximumConnections),
+            backgroundLogger: logger)
+        let database = Database(client: client, schema: configuration.service.schema, logger: logger)
+        self.database = database
+        self.migrations = migrations
+        readiness.add("database") { await database.isReachable() }
+        return database
+    }
+
+    public func useRedis(poolSize: Int = 8) throws -> RedisClient {
+        let redis = try RedisClient(url: configuration.redisURL, poolSize: poolSize, logger: logger)
+        self.redis = redis
+        readiness.add("redis") { (try? await redis.ping()) != nil }
+        return redis
+    }
+
+    /// A client for other services' operations, on a connection of its own (direct reply-to
+    /// needs requests and replies on one channel).
+    public func useServiceCaller() -> ServiceCaller {
+        let client = RPCClient(name: "\(configuration.instance)-rpc", configuration: amqp, logger: logger)
+        rpcClient = client
+        readiness.add("rabbitmq_rpc") { client.connection.isConnected }
+        return ServiceCaller(client: client, appID: configuration.instance)
+    }
+
+    /// Consumes a queue declared in the topology with the given handlers.
+    public func consume(_ queue: String, prefetch: UInt16 = 16, handlers: MessageHandlers) {
+        consumers.append((queue, prefetch, handlers))
+    }
+
+    /// A long-running part of the service (an HTTP server, a scheduler) started after migrations.
+    public func addWork(_ service: some Service) {
+        work.append(service)
+    }
+
+    public func addReadinessCheck(_ name: String, _ check: @escaping Readiness.Check) {
+        readiness.add(name, check)
+    }
+
+    public func run() async throws {
+        let migrated = Flag(database == nil)
+        var readiness = self.readiness
+        if database != nil { readiness.add("migrations") { migrated.isSet } }
+
+        var infrastructure: [any Service] = [publisher, consumer]
+        if let database { infrastructure.insert(database.client, at: 0) }
+        if let rpcClient { infrastructure.append(rpcClient) }
+        if let redis { infrastructure.append(RedisLifetime(client: redis)) }
+        infrastructure.append(AdminServer.make(port: configuration.adminPort, readiness: readiness, logger: logger))
+
+        var work: [any Service] = []
+        if let database {
+            work.append(OutboxRelay(database: database, publisher: publisher, appID: configuration.instance))
+        }
+        if configuration.service != .gateway {
+            work.append(RPCServer(
+                service: configuration.service, instance: configuration.instance, handlers: rpc, consumer: consumer,
+                publisher: publisher, prefetch: 32, logger: logger))
+        }
+        for (queue, prefetch, handlers) in consumers {
+            let logger = logger
+            work.append(QueueConsumer(connection: consumer, queue: queue, prefetch: prefetch, logger: logger) { delivery in
+                await handlers.handle(delivery, logger: logger)
+            })
+        }
+        work += self.work
+        let startWork = StartWork(
+            database: database, migrations: migrations, migrated: migrated, work: work, logger: logger)
+
+        logger.info("starting", metadata: ["admin_port": "\(configuration.adminPort)"])
+        let group = ServiceGroup(
+            configuration: .init(
+                services: infrastructure.map { .init(service: $0) } + [.init(service: startWork)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("stopped")
+    }
+}
+
+/// Runs the migrations (retrying while the database is away), then the service's work as a group
+/// of its own, which graceful shutdown stops before the connections it uses.
+private struct StartWork: Service {
+    let database: Database?
+    let migrations: [Migration]
+    let migrated: Flag
+    let work: [any Service]
+    let logger: Logger
+
+    func run() async throws {
+        if let database {
+            let backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5))
+            var attempt = 0
+            while true {
+                do {
+                    try await Migrator(database: database, migrations: migrations).run()
+                    break
+                } catch {
+                    if Task.isCancelled || Task.isShuttingDownGracefully { return }
+                    logger.warning("migrations failed, retrying", metadata: ["error": "\(String(reflecting: error))"])
+                    try? await Task.sleep(for: backoff.delay(attempt: attempt))
+                    attempt += 1
+                }
+            }
+            migrated.set()
+        }
+        let group = ServiceGroup(configuration: .init(services: work.map { .init(service: $0) }, logger: logger))
+        try await withGracefulShutdownHandler {
+            try await group.run()
+        } onGracefulShutdown: {
+            Task { await group.triggerGracefulShutdown() }
+        }
+    }
+}
+
+final class Flag: Sendable {
+    private let value: Atomic<Bool>
+
+    init(_ initial: Bool) {
+        value = Atomic(initial)
+    }
+
+    var isSet: Bool { value.load(ordering: .acquiring) }
+
+    func set() {
+        value.store(true, ordering: .releasing)
+    }
+}
+
+/// Closes the Redis pool when the process shuts down.
+private struct RedisLifetime: Service {
+    let client: RedisClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+}
