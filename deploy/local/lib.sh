@@ -1,0 +1,618 @@
+# shellcheck shell=bash
+# Shared functions for deploy/local/{up,down,test,restart-test-broker}. Source it, don't run it.
+#
+# A "stack" is RabbitMQ + Redis + PostgreSQL + the 7 services (8 processes: two analysis workers),
+# running as plain background processes on 127.0.0.1, with every byte of state under one folder:
+#   dev  -> <repo>/.run       test -> <repo>/.run-test
+# Each stack has its own ports (see stack_config), so a test stack never touches a dev stack.
+# Everything is started by PID file and stopped by PID; no systemd, no Docker.
+
+LENDING_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
+RABBITMQ_BIN_DIR=/usr/lib/rabbitmq/bin
+PG_BIN_DIR=/usr/lib/postgresql/15/bin
+# The executables built by `swift build` (debug). LENDING_BIN_DIR overrides (used to test these
+# scripts with stand-in services).
+LENDING_BIN_DIR="${LENDING_BIN_DIR:-$LENDING_ROOT/.build/debug}"
+# Process instances, in admin-port order: admin port = STACK_ADMIN_BASE + index.
+LENDING_INSTANCES=(gateway auth loans approvals analysis-worker-1 notifications analytics analysis-worker-2)
+LENDING_APT_PACKAGES=(rabbitmq-server redis-server postgresql postgresql-client librabbitmq-dev
+  libhiredis-dev pkg-config openssl curl ca-certificates util-linux procps)
+
+# ---------------------------------------------------------------------------------------------
+# logging
+
+log() { [[ -n "${LENDING_QUIET:-}" ]] || printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+warn() { printf '[%s] WARNING: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# stacks
+
+# stack_config dev|test [state-dir]: sets the STACK_* variables every other function reads.
+stack_config() {
+  STACK_NAME="$1"
+  case "$1" in
+    dev)
+      STACK_STATE="$LENDING_ROOT/.run"
+      STACK_RABBITMQ_PORT=5673 STACK_EPMD_PORT=4370 STACK_REDIS_PORT=6380 STACK_PG_PORT=5433
+      STACK_GATEWAY_PORT="${GATEWAY_PORT:-8080}" STACK_ADMIN_BASE=9100 ;;
+    test)
+      STACK_STATE="$LENDING_ROOT/.run-test"
+      STACK_RABBITMQ_PORT=5674 STACK_EPMD_PORT=4371 STACK_REDIS_PORT=6381 STACK_PG_PORT=5434
+      STACK_GATEWAY_PORT=8180 STACK_ADMIN_BASE=9200 ;;
+    *) die "unknown stack '$1' (dev or test)" ;;
+  esac
+  [[ -z "${2:-}" ]] || STACK_STATE="$2"
+  STACK_RABBITMQ_NODE="lending-$1@localhost"
+  STACK_RABBITMQ_DIST_PORT=$((STACK_RABBITMQ_PORT + 20000))
+  STACK_RABBITMQ_URL="amqp://guest:guest@127.0.0.1:$STACK_RABBITMQ_PORT"
+  STACK_REDIS_URL="redis://127.0.0.1:$STACK_REDIS_PORT"
+  STACK_DATABASE_URL="postgres://lending:lending@127.0.0.1:$STACK_PG_PORT/lending"
+  STACK_MAIL_DIR="$STACK_STATE/mail"
+  STACK_JWT_KEY="$STACK_STATE/keys/jwt-es256.pem"
+}
+
+instance_service() { # analysis-worker-2 -> analysis-worker
+  case "$1" in analysis-worker-*) echo analysis-worker ;; *) echo "$1" ;; esac
+}
+
+instance_admin_port() {
+  local i
+  for i in "${!LENDING_INSTANCES[@]}"; do
+    if [[ "${LENDING_INSTANCES[$i]}" == "$1" ]]; then echo $((STACK_ADMIN_BASE + i)); return 0; fi
+  done
+  die "unknown instance $1"
+}
+
+# name=http://127.0.0.1:port,... for every process
+admin_urls() {
+  local out="" inst
+  for inst in "${LENDING_INSTANCES[@]}"; do
+    out+="${out:+,}$inst=http://127.0.0.1:$(instance_admin_port "$inst")"
+  done
+  echo "$out"
+}
+
+# ---------------------------------------------------------------------------------------------
+# packages
+
+_LENDING_APT_UPDATED=""
+
+# apt_install_missing PKG...: installs (quietly) only the packages that are not installed yet.
+apt_install_missing() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  log "installing missing packages: ${missing[*]}"
+  local sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null || die "need root (or sudo) to install: ${missing[*]}"
+    sudo=(sudo)
+  fi
+  # Don't let the packages' maintainer scripts start system-wide daemons (we run our own).
+  local policy=/usr/sbin/policy-rc.d made_policy=""
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    made_policy=1
+  fi
+  local rc=0 out
+  out="$(mktemp)"
+  if [[ -z $_LENDING_APT_UPDATED ]]; then
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$out" 2>&1 || rc=$?
+    _LENDING_APT_UPDATED=1
+  fi
+  if ((rc == 0)); then
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >"$out" 2>&1 || rc=$?
+  fi
+  [[ -z $made_policy ]] || "${sudo[@]}" rm -f "$policy"
+  if ((rc != 0)); then
+    tail -n 30 "$out" >&2
+    rm -f "$out"
+    die "apt-get failed (exit $rc) installing: ${missing[*]}"
+  fi
+  rm -f "$out"
+}
+
+ensure_packages() { apt_install_missing "${LENDING_APT_PACKAGES[@]}"; }
+
+# ---------------------------------------------------------------------------------------------
+# processes
+
+# pid_alive PID: the process exists and is not a zombie.
+pid_alive() {
+  local pid="$1" state
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [[ -r /proc/$pid/stat ]] || return 1
+  state="$(sed -E 's/^.*\) ([A-Za-z]).*$/\1/' "/proc/$pid/stat" 2>/dev/null)" || return 1
+  [[ -n "$state" && "$state" != Z && "$state" != X ]]
+}
+
+# pidfile_pid FILE [COMM-PREFIX]: prints the PID in FILE when that process is alive (and, when
+# given, its /proc/PID/comm starts with COMM-PREFIX); fails otherwise.
+pidfile_pid() {
+  local f="$1" want="${2:-}" pid
+  [[ -s "$f" ]] || return 1
+  pid="$(head -n 1 "$f" 2>/dev/null | tr -d '[:space:]')"
+  pid_alive "$pid" || return 1
+  if [[ -n "$want" ]]; then
+    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == "$want"* ]] || return 1
+  fi
+  echo "$pid"
+}
+
+# stop_pid PID NAME [SIGNAL] [TIMEOUT]: signal, then wait until gone; SIGKILL after TIMEOUT s.
+stop_pid() {
+  local pid="$1" name="$2" sig="${3:-TERM}" timeout="${4:-30}" i
+  pid_alive "$pid" || return 0
+  kill "-$sig" "$pid" 2>/dev/null || true
+  for ((i = 0; i < timeout * 10; i++)); do
+    pid_alive "$pid" || return 0
+    sleep 0.1
+  done
+  warn "$name (pid $pid) still running after ${timeout}s: SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    pid_alive "$pid" || return 0
+    sleep 0.1
+  done
+  warn "$name (pid $pid) did not go away"
+  return 1
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+require_port_free() {
+  if port_in_use "$1"; then
+    die "port 127.0.0.1:$1 ($2) is already in use by another process"
+  fi
+}
+
+wait_port() { # wait_port PORT TIMEOUT-SECONDS
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    port_in_use "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# RabbitMQ (scripts in /usr/lib/rabbitmq/bin run fine as root; /usr/sbin wrappers switch user)
+
+# rabbitmq_env_vars: fills RABBITMQ_ENV (VAR=value words) with this stack's RabbitMQ environment.
+rabbitmq_env_vars() {
+  local d="$STACK_STATE/rabbitmq"
+  RABBITMQ_ENV=(
+    "HOME=$d" LANG=C.UTF-8 LC_ALL=C.UTF-8
+    "RABBITMQ_NODENAME=$STACK_RABBITMQ_NODE"
+    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+    "RABBITMQ_NODE_PORT=$STACK_RABBITMQ_PORT"
+    "RABBITMQ_DIST_PORT=$STACK_RABBITMQ_DIST_PORT"
+    "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}"
+    "RABBITMQ_MNESIA_BASE=$d/mnesia"
+    "RABBITMQ_LOG_BASE=$d/log"
+    "RABBITMQ_CONFIG_FILE=$d/rabbitmq.conf"
+    "RABBITMQ_ADVANCED_CONFIG_FILE=$d/advanced.config"
+    "RABBITMQ_CONF_ENV_FILE=$d/rabbitmq-env.conf"
+    "RABBITMQ_ENABLED_PLUGINS_FILE=$d/enabled_plugins"
+    "RABBITMQ_PID_FILE=$d/rabbitmq.pid"
+    "ERL_EPMD_PORT=$STACK_EPMD_PORT"
+    ERL_EPMD_ADDRESS=127.0.0.1
+  )
+}
+
+rabbitmq_env() { # rabbitmq_env CMD...: runs CMD (in the foreground) with that environment
+  rabbitmq_env_vars
+  env "${RABBITMQ_ENV[@]}" "$@"
+}
+
+rabbitmqctl_stack() { rabbitmq_env "$RABBITMQ_BIN_DIR/rabbitmqctl" "$@"; }
+
+rabbitmq_pid() { pidfile_pid "$STACK_STATE/rabbitmq/rabbitmq.pid" beam; }
+epmd_pid() { pidfile_pid "$STACK_STATE/rabbitmq/epmd.pid" epmd; }
+
+# A private epmd on its own port, started by us in the foreground (not -daemon) so it has a PID.
+start_epmd() {
+  local d="$STACK_STATE/rabbitmq" epmd
+  epmd_pid >/dev/null && return 0
+  require_port_free "$STACK_EPMD_PORT" "epmd of the $STACK_NAME stack"
+  epmd="$(command -v epmd || echo /usr/lib/erlang/bin/epmd)"
+  mkdir -p "$d/log"
+  setsid nohup "$epmd" -port "$STACK_EPMD_PORT" -address 127.0.0.1 \
+    >>"$d/log/epmd.log" 2>&1 </dev/null &
+  echo $! >"$d/epmd.pid"
+  wait_port "$STACK_EPMD_PORT" 10 || die "epmd did not listen on $STACK_EPMD_PORT"
+}
+
+start_rabbitmq() {
+  local d="$STACK_STATE/rabbitmq" pid
+  if pid="$(rabbitmq_pid)"; then
+    log "rabbitmq: already running (pid $pid, port $STACK_RABBITMQ_PORT)"
+    return 0
+  fi
+  require_port_free "$STACK_RABBITMQ_PORT" "RabbitMQ of the $STACK_NAME stack"
+  require_port_free "$STACK_RABBITMQ_DIST_PORT" "RabbitMQ distribution of the $STACK_NAME stack"
+  mkdir -p "$d/mnesia" "$d/log"
+  chmod 700 "$d"
+  cat >"$d/rabbitmq.conf" <<EOF
+# generated by deploy/local/lib.sh
+listeners.tcp.default = 127.0.0.1:$STACK_RABBITMQ_PORT
+loopback_users.guest = true
+log.console = false
+log.file.level = info
+EOF
+  echo '[].' >"$d/enabled_plugins"
+  echo '[].' >"$d/advanced.config"
+  : >"$d/rabbitmq-env.conf"
+  rm -f "$d/rabbitmq.pid"
+  start_epmd
+  log "rabbitmq: starting $STACK_RABBITMQ_NODE on 127.0.0.1:$STACK_RABBITMQ_PORT"
+  rabbitmq_env_vars
+  # A simple command run with & is forked and exec'd directly, so $! is the process itself.
+  (
+    cd "$d" || exit 1
+    setsid nohup env "${RABBITMQ_ENV[@]}" "$RABBITMQ_BIN_DIR/rabbitmq-server" \
+      >>"$d/log/console.log" 2>&1 </dev/null &
+    echo $! >"$d/rabbitmq-server.pid"
+  )
+  wait_rabbitmq
+}
+
+wait_rabbitmq() {
+  local d="$STACK_STATE/rabbitmq"
+  if ! rabbitmq_env timeout 90 "$RABBITMQ_BIN_DIR/rabbitmqctl" -q wait --timeout 80 \
+      "$d/rabbitmq.pid" >>"$d/log/wait.log" 2>&1 || ! wait_port "$STACK_RABBITMQ_PORT" 10; then
+    tail -n 30 "$d/log/console.log" "$d/log/wait.log" >&2 2>/dev/null || true
+    die "rabbitmq did not start (logs: $d/log)"
+  fi
+  log "rabbitmq: ready on 127.0.0.1:$STACK_RABBITMQ_PORT"
+}
+
+# stop_rabbitmq [keep-epmd]
+stop_rabbitmq() {
+  local d="$STACK_STATE/rabbitmq" pid
+  if pid="$(rabbitmq_pid)"; then
+    log "rabbitmq: stopping (pid $pid)"
+    stop_pid "$pid" rabbitmq TERM 60
+  fi
+  if pid="$(pidfile_pid "$d/rabbitmq-server.pid")"; then stop_pid "$pid" rabbitmq-server-script TERM 10; fi
+  rm -f "$d/rabbitmq.pid" "$d/rabbitmq-server.pid"
+  if [[ -z "${1:-}" ]] && pid="$(epmd_pid)"; then
+    stop_pid "$pid" epmd TERM 10
+    rm -f "$d/epmd.pid"
+  fi
+}
+
+restart_rabbitmq() {
+  stop_rabbitmq keep-epmd
+  start_rabbitmq
+}
+
+# ---------------------------------------------------------------------------------------------
+# Redis
+
+redis_pid() { pidfile_pid "$STACK_STATE/redis/redis.pid" redis-server; }
+
+start_redis() {
+  local d="$STACK_STATE/redis" pid
+  if pid="$(redis_pid)"; then
+    log "redis: already running (pid $pid, port $STACK_REDIS_PORT)"
+    return 0
+  fi
+  require_port_free "$STACK_REDIS_PORT" "Redis of the $STACK_NAME stack"
+  mkdir -p "$d" "$STACK_STATE/logs"
+  rm -f "$d/redis.pid"
+  log "redis: starting on 127.0.0.1:$STACK_REDIS_PORT"
+  redis-server --port "$STACK_REDIS_PORT" --bind 127.0.0.1 --dir "$d" --daemonize yes \
+    --pidfile "$d/redis.pid" --logfile "$STACK_STATE/logs/redis.log" >/dev/null
+  wait_redis
+}
+
+wait_redis() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [[ "$(redis-cli -h 127.0.0.1 -p "$STACK_REDIS_PORT" ping 2>/dev/null)" == PONG ]] && {
+      log "redis: ready on 127.0.0.1:$STACK_REDIS_PORT"
+      return 0
+    }
+    sleep 0.1
+  done
+  tail -n 20 "$STACK_STATE/logs/redis.log" >&2 2>/dev/null || true
+  die "redis did not start"
+}
+
+stop_redis() {
+  local pid
+  if pid="$(redis_pid)"; then
+    log "redis: stopping (pid $pid)"
+    stop_pid "$pid" redis TERM 30
+  fi
+  rm -f "$STACK_STATE/redis/redis.pid"
+}
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL 15 (root cannot run the server: it runs as the `postgres` user when we are root)
+
+pg_user() { if ((EUID == 0)); then echo postgres; else id -un; fi; }
+as_pg() { if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_dir() { echo "$STACK_STATE/postgres"; }
+postgres_pid() { pidfile_pid "$(pg_dir)/data/postmaster.pid" postgres; }
+
+# The server's user must be able to reach the state folder. When an ancestor folder is closed
+# to it (e.g. a clone under /root), keep the cluster in /var/tmp and link it from the state folder.
+_pg_prepare_dir() {
+  local d user
+  d="$(pg_dir)" user="$(pg_user)"
+  mkdir -p "$STACK_STATE"
+  if [[ ! -e "$d" ]]; then
+    mkdir -p "$d"
+    chown "$user:" "$d" 2>/dev/null || true
+    chmod 700 "$d"
+    if ! as_pg test -w "$d" 2>/dev/null; then
+      local alt
+      alt="/var/tmp/lending-pg-$STACK_NAME-$(printf '%s' "$STACK_STATE" | md5sum | cut -c1-12)"
+      warn "user $user cannot reach $d; keeping PostgreSQL data in $alt (linked from $d)"
+      rmdir "$d"
+      rm -rf "$alt"
+      mkdir -p "$alt"
+      chown "$user:" "$alt"
+      chmod 700 "$alt"
+      ln -s "$alt" "$d"
+    fi
+  fi
+  as_pg test -w "$d/" || die "user $user cannot write to $d"
+}
+
+start_postgres() {
+  local d pid
+  d="$(pg_dir)"
+  if pid="$(postgres_pid)"; then
+    log "postgres: already running (pid $pid, port $STACK_PG_PORT)"
+    return 0
+  fi
+  require_port_free "$STACK_PG_PORT" "PostgreSQL of the $STACK_NAME stack"
+  _pg_prepare_dir
+  if [[ ! -s "$d/data/PG_VERSION" ]]; then
+    log "postgres: initdb in $d/data"
+    as_pg "$PG_BIN_DIR/initdb" -D "$d/data" -U postgres --encoding=UTF8 --no-locale \
+      --auth-local=peer --auth-host=scram-sha-256 >"$d/initdb.log" 2>&1 ||
+      { tail -n 20 "$d/initdb.log" >&2; die "initdb failed"; }
+    echo "include_if_exists = 'lending-local.conf'" | as_pg tee -a "$d/data/postgresql.conf" >/dev/null
+  fi
+  as_pg mkdir -p "$d/socket"
+  as_pg tee "$d/data/lending-local.conf" >/dev/null <<EOF
+# generated by deploy/local/lib.sh at every start
+listen_addresses = '127.0.0.1'
+port = $STACK_PG_PORT
+unix_socket_directories = '$d/socket'
+max_connections = 200
+fsync = off
+EOF
+  log "postgres: starting on 127.0.0.1:$STACK_PG_PORT"
+  # pg_ctl forks the server and leaves; setsid keeps it out of our terminal's process group.
+  if ! as_pg setsid "$PG_BIN_DIR/pg_ctl" -D "$d/data" -l "$d/postgres.log" -w -t 60 start \
+      >"$d/pg_ctl.log" 2>&1; then
+    tail -n 20 "$d/postgres.log" "$d/pg_ctl.log" >&2 2>/dev/null || true
+    die "postgres did not start"
+  fi
+  wait_postgres
+  ensure_lending_database
+}
+
+psql_super() { as_pg "$PG_BIN_DIR/psql" -h "$(pg_dir)/socket" -p "$STACK_PG_PORT" -U postgres -X -q "$@"; }
+
+wait_postgres() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    as_pg "$PG_BIN_DIR/pg_isready" -q -h "$(pg_dir)/socket" -p "$STACK_PG_PORT" && {
+      log "postgres: ready on 127.0.0.1:$STACK_PG_PORT"
+      return 0
+    }
+    sleep 0.1
+  done
+  die "postgres did not become ready"
+}
+
+# role lending/lending (LOGIN) and database lending owned by it; idempotent.
+ensure_lending_database() {
+  psql_super -d postgres -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'lending') THEN
+    CREATE ROLE lending LOGIN PASSWORD 'lending';
+  ELSE
+    ALTER ROLE lending LOGIN PASSWORD 'lending';
+  END IF;
+END
+$$;
+SELECT 'CREATE DATABASE lending OWNER lending'
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'lending')\gexec
+SQL
+}
+
+stop_postgres() {
+  local pid
+  if pid="$(postgres_pid)"; then
+    log "postgres: stopping (pid $pid)"
+    stop_pid "$pid" postgres INT 60 # SIGINT = fast shutdown
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# all three servers
+
+start_servers() {
+  mkdir -p "$STACK_STATE/logs"
+  start_redis
+  start_postgres
+  start_rabbitmq
+}
+
+stop_servers() {
+  stop_rabbitmq
+  stop_redis
+  stop_postgres
+}
+
+# ---------------------------------------------------------------------------------------------
+# JWT signing key (local dev / tests only): EC P-256, PKCS#8 PEM
+
+ensure_jwt_key() {
+  local f="$STACK_JWT_KEY"
+  if [[ -s "$f" ]]; then return 0; fi
+  mkdir -p "$(dirname "$f")"
+  chmod 700 "$(dirname "$f")"
+  (umask 077 && openssl ecparam -name prime256v1 -genkey -noout |
+    openssl pkcs8 -topk8 -nocrypt -out "$f.tmp") || die "could not generate $f"
+  mv "$f.tmp" "$f"
+  log "generated the local JWT signing key $f"
+}
+
+# ---------------------------------------------------------------------------------------------
+# services
+
+instance_pidfile() { echo "$STACK_STATE/pids/$1.pid"; }
+instance_log() { echo "$STACK_STATE/logs/$1.log"; }
+
+# instance_pid INST: PID of the running instance (its argv[0] is the service's executable)
+instance_pid() {
+  local pid argv0
+  pid="$(pidfile_pid "$(instance_pidfile "$1")")" || return 1
+  argv0="$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 1)"
+  [[ "$(basename -- "$argv0")" == "$(instance_service "$1")" ]] || return 1
+  echo "$pid"
+}
+
+all_services_running() {
+  local inst
+  for inst in "${LENDING_INSTANCES[@]}"; do instance_pid "$inst" >/dev/null || return 1; done
+}
+
+# instance_env INST VAR: VAR from the running instance's environment
+instance_env() {
+  local pid
+  pid="$(instance_pid "$1")" || return 1
+  tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | sed -n "s/^$2=//p" | head -n 1
+}
+
+# Local-dev defaults; values already in the environment win.
+bootstrap_defaults() {
+  BOOTSTRAP_SUPER_ADMIN_EMAIL="${BOOTSTRAP_SUPER_ADMIN_EMAIL:-admin@lending.local}"
+  # LOCAL-DEV DEFAULT ONLY: never use this password anywhere but a developer's own machine.
+  BOOTSTRAP_SUPER_ADMIN_PASSWORD="${BOOTSTRAP_SUPER_ADMIN_PASSWORD:-local-dev-only-admin-password}"
+}
+
+start_instance() {
+  local inst="$1" svc bin pid
+  svc="$(instance_service "$inst")"
+  bin="$LENDING_BIN_DIR/$svc"
+  if pid="$(instance_pid "$inst")"; then
+    log "$inst: already running (pid $pid)"
+    return 0
+  fi
+  [[ -x "$bin" ]] || die "$bin not found: build first (swift build)"
+  local port
+  port="$(instance_admin_port "$inst")"
+  require_port_free "$port" "admin port of $inst"
+  local vars=(
+    "RABBITMQ_URL=$STACK_RABBITMQ_URL"
+    "REDIS_URL=$STACK_REDIS_URL"
+    "DATABASE_URL=$STACK_DATABASE_URL"
+    "ADMIN_PORT=$port"
+    "LOG_LEVEL=${LOG_LEVEL:-info}"
+    "SERVICE_INSTANCE=$inst"
+  )
+  case "$svc" in
+    gateway)
+      require_port_free "$STACK_GATEWAY_PORT" "gateway"
+      vars+=("GATEWAY_PORT=$STACK_GATEWAY_PORT") ;;
+    auth)
+      bootstrap_defaults
+      vars+=("AUTH_JWT_PRIVATE_KEY_FILE=$STACK_JWT_KEY"
+        "BOOTSTRAP_SUPER_ADMIN_EMAIL=$BOOTSTRAP_SUPER_ADMIN_EMAIL"
+        "BOOTSTRAP_SUPER_ADMIN_PASSWORD=$BOOTSTRAP_SUPER_ADMIN_PASSWORD") ;;
+    notifications)
+      mkdir -p "$STACK_MAIL_DIR"
+      vars+=("MAIL_DIR=$STACK_MAIL_DIR") ;;
+    analysis-worker)
+      vars+=("WORKER_CONCURRENCY=${WORKER_CONCURRENCY:-4}") ;;
+  esac
+  mkdir -p "$STACK_STATE/logs" "$STACK_STATE/pids"
+  local logf
+  logf="$(instance_log "$inst")"
+  printf '\n===== %s: starting %s =====\n' "$(date -u +%FT%TZ)" "$inst" >>"$logf"
+  # setsid: own session, so a Ctrl-C in the terminal that started it does not reach it.
+  (
+    cd "$LENDING_ROOT" || exit 1
+    setsid nohup env "${vars[@]}" "$bin" >>"$logf" 2>&1 </dev/null &
+    echo $! >"$(instance_pidfile "$inst")"
+  )
+  log "$inst: started (pid $(cat "$(instance_pidfile "$inst")"), admin port $port)"
+}
+
+start_services() {
+  local inst
+  for inst in "${LENDING_INSTANCES[@]}"; do start_instance "$inst"; done
+}
+
+# stop_services: SIGTERM to every instance at once, then wait for each (SIGKILL after 20 s).
+stop_services() {
+  local inst pid pids=() names=() i
+  for inst in "${LENDING_INSTANCES[@]}"; do
+    if pid="$(instance_pid "$inst")"; then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid") names+=("$inst")
+    fi
+    rm -f "$(instance_pidfile "$inst")"
+  done
+  ((${#pids[@]} == 0)) || log "stopping ${#pids[@]} service process(es): ${names[*]}"
+  for i in "${!pids[@]}"; do stop_pid "${pids[$i]}" "${names[$i]}" TERM 20 || true; done
+}
+
+print_log_tails() { # print_log_tails [LINES]
+  local n="${1:-40}" f
+  for f in "$STACK_STATE"/logs/*.log; do
+    [[ -f "$f" ]] || continue
+    printf '\n----- last %s lines of %s -----\n' "$n" "$f" >&2
+    tail -n "$n" "$f" >&2
+  done
+}
+
+http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$1" 2>/dev/null || true; }
+
+# wait_gateway_ready TIMEOUT: until the gateway's /readyz answers 200; fails early when a
+# service process dies.
+wait_gateway_ready() {
+  local timeout="${1:-120}" start=$SECONDS code="" inst url="http://127.0.0.1:$STACK_GATEWAY_PORT/readyz"
+  log "waiting (at most ${timeout}s) for $url"
+  while ((SECONDS - start < timeout)); do
+    code="$(http_status "$url")"
+    if [[ "$code" == 200 ]]; then
+      log "gateway ready after $((SECONDS - start))s"
+      return 0
+    fi
+    for inst in "${LENDING_INSTANCES[@]}"; do
+      if ! instance_pid "$inst" >/dev/null; then
+        warn "$inst is not running (see $(instance_log "$inst"))"
+        return 1
+      fi
+    done
+    sleep 1
+  done
+  warn "$url did not answer 200 within ${timeout}s (last status: ${code:-none})"
+  local p
+  for inst in "${LENDING_INSTANCES[@]}"; do
+    p="$(instance_admin_port "$inst")"
+    warn "  $inst /readyz: $(http_status "http://127.0.0.1:$p/readyz")"
+  done
+  return 1
+}
+
+stop_stack() {
+  stop_services
+  stop_servers
+}
