@@ -7,12 +7,11 @@ import PackageDescription
 let services: [(product: String, target: String, dependencies: [Target.Dependency])] = [
     ("gateway", "Gateway", [
         .product(name: "Hummingbird", package: "hummingbird"),
-        .product(name: "JWTKit", package: "jwt-kit"),
     ]),
     ("auth", "Auth", [
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-        .product(name: "JWTKit", package: "jwt-kit"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOPosix", package: "swift-nio"),
     ]),
     ("loans", "Loans", []),
     ("approvals", "Approvals", []),
@@ -84,6 +83,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ], path: "Shared/ServiceKit"),
     ]
     + services.map { .executableTarget(name: $0.target, dependencies: [serviceKit] + $0.dependencies, path: "Services/\($0.target)") }

@@ -33,6 +33,7 @@ public final class ServiceHost {
     private var rpcClient: RPCClient?
     private var consumers: [(queue: String, prefetch: UInt16, handlers: MessageHandlers)] = []
     private var work: [any Service] = []
+    private var startupTasks: [@Sendable () async throws -> Void] = []
     private let amqp: AMQPConfiguration
 
     /// - Parameter topology: the queues and bindings the service needs beyond the exchanges and
@@ -96,6 +97,12 @@ public final class ServiceHost {
         work.append(service)
     }
 
+    /// Runs once after the migrations and before the work starts, retried until it succeeds
+    /// (e.g. creating the bootstrap account).
+    public func addStartupTask(_ task: @escaping @Sendable () async throws -> Void) {
+        startupTasks.append(task)
+    }
+
     public func addReadinessCheck(_ name: String, _ check: @escaping Readiness.Check) {
         readiness.add(name, check)
     }
@@ -128,7 +135,8 @@ public final class ServiceHost {
         }
         work += self.work
         let startWork = StartWork(
-            database: database, migrations: migrations, migrated: migrated, work: work, logger: logger)
+            database: database, migrations: migrations, startupTasks: startupTasks, migrated: migrated, work: work,
+            logger: logger)
 
         logger.info("starting", metadata: ["admin_port": "\(configuration.adminPort)"])
         let group = ServiceGroup(
@@ -145,26 +153,19 @@ public final class ServiceHost {
 private struct StartWork: Service {
     let database: Database?
     let migrations: [Migration]
+    let startupTasks: [@Sendable () async throws -> Void]
     let migrated: Flag
     let work: [any Service]
     let logger: Logger
 
     func run() async throws {
         if let database {
-            let backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5))
-            var attempt = 0
-            while true {
-                do {
-                    try await Migrator(database: database, migrations: migrations).run()
-                    break
-                } catch {
-                    if Task.isCancelled || Task.isShuttingDownGracefully { return }
-                    logger.warning("migrations failed, retrying", metadata: ["error": "\(String(reflecting: error))"])
-                    try? await Task.sleep(for: backoff.delay(attempt: attempt))
-                    attempt += 1
-                }
-            }
+            guard await retrying("migrations", { try await Migrator(database: database, migrations: migrations).run() })
+            else { return }
             migrated.set()
+        }
+        for task in startupTasks {
+            guard await retrying("start-up task", task) else { return }
         }
         let group = ServiceGroup(configuration: .init(services: work.map { .init(service: $0) }, logger: logger))
         try await withGracefulShutdownHandler {
@@ -172,6 +173,25 @@ private struct StartWork: Service {
         } onGracefulShutdown: {
             Task { await group.triggerGracefulShutdown() }
         }
+    }
+}
+
+extension StartWork {
+    /// Retries `body` with backoff until it succeeds (true) or the process is shutting down (false).
+    private func retrying(_ what: String, _ body: @Sendable () async throws -> Void) async -> Bool {
+        let backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5))
+        var attempt = 0
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            do {
+                try await body()
+                return true
+            } catch {
+                logger.warning("\(what) failed, retrying", metadata: ["error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: backoff.delay(attempt: attempt))
+                attempt += 1
+            }
+        }
+        return false
     }
 }
 

@@ -574,8 +574,9 @@ stop_services() {
 }
 
 print_log_tails() { # print_log_tails [LINES]
-  local n="${1:-40}" f
-  for f in "$STACK_STATE"/logs/*.log; do
+  local n="${1:-40}" f inst
+  for inst in "${LENDING_INSTANCES[@]}"; do
+    f="$(instance_log "$inst")"
     [[ -f "$f" ]] || continue
     printf '\n----- last %s lines of %s -----\n' "$n" "$f" >&2
     tail -n "$n" "$f" >&2
@@ -596,7 +597,8 @@ wait_gateway_ready() {
       return 0
     fi
     for inst in "${LENDING_INSTANCES[@]}"; do
-      if ! instance_pid "$inst" >/dev/null; then
+      # (just started, argv[0] may still be setsid/nohup/env: only the PID is checked here)
+      if ! pidfile_pid "$(instance_pidfile "$inst")" >/dev/null; then
         warn "$inst is not running (see $(instance_log "$inst"))"
         return 1
       fi
@@ -615,4 +617,12 @@ wait_gateway_ready() {
 stop_stack() {
   stop_services
   stop_servers
+}
+
+# wipe_state: delete the (stopped) stack's state folder, and a PostgreSQL folder it links to.
+wipe_state() {
+  local d
+  d="$(pg_dir)"
+  if [[ -L "$d" ]]; then rm -rf "$(readlink "$d")"; fi
+  rm -rf "$STACK_STATE"
 }

@@ -1,0 +1,99 @@
+import Contracts
+import Crypto
+import Foundation
+
+/// What makes registration input acceptable. Pure rules, unit tested without servers.
+enum AccountRules {
+    static let minimumPasswordLength = 10
+    /// bcrypt reads at most 72 bytes; a longer password would be silently truncated.
+    static let maximumPasswordBytes = 72
+    static let maximumNameLength = 200
+
+    static func normalizedEmail(_ email: String) -> String {
+        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    /// A deliberately plain check (one `@`, a dot in the domain, no spaces): the OTP email proves
+    /// the address, so this only catches typing accidents.
+    static func isPlausibleEmail(_ email: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, let local = parts.first, let domain = parts.last else { return false }
+        return !local.isEmpty && domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
+            && email.count <= 254 && !email.contains(where: \.isWhitespace)
+    }
+
+    /// E.164: a `+`, then 8 to 15 digits, the first not zero.
+    static func isE164(_ phone: String) -> Bool {
+        guard phone.hasPrefix("+") else { return false }
+        let digits = phone.dropFirst()
+        return (8...15).contains(digits.count) && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber)
+            && digits.first != "0"
+    }
+
+    static func passwordProblems(_ password: String, field: String = "password") -> [Problem.FieldError] {
+        if password.count < minimumPasswordLength {
+            return [.init(field: field, message: "must be at least \(minimumPasswordLength) characters")]
+        }
+        if password.utf8.count > maximumPasswordBytes {
+            return [.init(field: field, message: "must be at most \(maximumPasswordBytes) bytes")]
+        }
+        return []
+    }
+
+    static func registrationProblems(_ request: AuthRPC.Register.Request) -> [Problem.FieldError] {
+        var problems: [Problem.FieldError] = []
+        if !isPlausibleEmail(normalizedEmail(request.email)) {
+            problems.append(.init(field: "email", message: "must be an email address"))
+        }
+        problems += passwordProblems(request.password)
+        let name = request.fullName.trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty || name.count > maximumNameLength {
+            problems.append(.init(field: "full_name", message: "must be 1 to \(maximumNameLength) characters"))
+        }
+        if let phone = request.phone, !isE164(phone) {
+            problems.append(.init(field: "phone", message: "must be an E.164 number such as +14155550123"))
+        }
+        return problems
+    }
+}
+
+/// The emailed verification code: 6 digits, valid 10 minutes, 5 tries, at most one email a minute.
+enum OneTimeCodePolicy {
+    static let lifetime: TimeInterval = 10 * 60
+    static let maximumAttempts = 5
+    static let resendInterval = 60
+
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
+    }
+
+    /// Codes are stored hashed with the user's id, so a leaked table reveals no usable code.
+    static func hash(_ code: String, userID: UUID) -> String {
+        let digest = SHA256.hash(data: Data("\(userID.uuidString.lowercased()):\(code)".utf8))
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func matches(_ code: String, userID: UUID, hash: String) -> Bool {
+        let candidate = Array(self.hash(code, userID: userID).utf8)
+        let expected = Array(hash.utf8)
+        guard candidate.count == expected.count else { return false }
+        return zip(candidate, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0  // constant time
+    }
+
+    static func email(code: String, to address: String) -> NotificationCommands.SendEmail {
+        NotificationCommands.SendEmail(
+            to: address, subject: "Your verification code",
+            text: """
+                Your verification code is \(code).
+
+                It expires in 10 minutes. If you did not create an account, ignore this email.
+                """)
+    }
+}
+
+/// Five failed sign-ins in a row lock an account for fifteen minutes (counted in SQL, atomically).
+enum LoginPolicy {
+    static let maximumFailures = 5
+    static let lockoutSeconds = 15 * 60
+}

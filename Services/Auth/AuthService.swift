@@ -1,0 +1,193 @@
+import Contracts
+import Foundation
+import Logging
+import Persistence
+import Redis
+import ServiceKit
+
+/// The operations `auth` answers: sign-up with an emailed code, sign-in, token refresh, sign-out.
+struct AuthService: Sendable {
+    let database: Database
+    let redis: RedisClient
+    let store: UserStore
+    let sessions: SessionStore
+    let issuer: TokenIssuer
+    let hasher: PasswordHasher
+
+    func register(on handlers: inout RPCHandlers) {
+        handlers.on(AuthRPC.Register.self) { request, context in try await register(request, context) }
+        handlers.on(AuthRPC.VerifyOTP.self) { request, _ in try await verify(request) }
+        handlers.on(AuthRPC.ResendOTP.self) { request, _ in try await resendCode(request) }
+        handlers.on(AuthRPC.Login.self) { request, _ in try await login(request) }
+        handlers.on(AuthRPC.Refresh.self) { request, _ in try await refresh(request) }
+        handlers.on(AuthRPC.Logout.self) { request, context in try await logout(request, principal: context.requirePrincipal()) }
+        handlers.on(AuthRPC.Me.self) { _, context in try await me(context.requirePrincipal()) }
+        handlers.on(AuthRPC.Keys.self) { [jwk = issuer.jwk] _, _ in .ok(.init(keys: [jwk])) }
+    }
+
+    // MARK: Sign-up
+
+    func register(_ request: AuthRPC.Register.Request, _ context: RPCContext) async throws -> RPCReply<AuthRPC.Register.Response> {
+        let problems = AccountRules.registrationProblems(request)
+        guard problems.isEmpty else { throw Problem.validation(problems) }
+        let email = AccountRules.normalizedEmail(request.email)
+        let passwordHash = try await hasher.hash(request.password)
+        let id = UUID()
+        let code = OneTimeCodePolicy.generate()
+        let created = try await database.transaction { connection in
+            guard try await store.insert(
+                id: id, email: email, passwordHash: passwordHash,
+                fullName: request.fullName.trimmingCharacters(in: .whitespacesAndNewlines), phone: request.phone,
+                role: .client, status: .pendingVerification, on: connection) != nil
+            else { return false }
+            try await store.storeCode(
+                userID: id, codeHash: OneTimeCodePolicy.hash(code, userID: id),
+                expiresAt: Date().addingTimeInterval(OneTimeCodePolicy.lifetime), on: connection)
+            try await database.outbox.publish(
+                AuthEvents.UserRegistered(userID: id, email: email, role: .client, occurredAt: Date()), on: connection)
+            try await database.outbox.send(OneTimeCodePolicy.email(code: code, to: email), to: .notifications, on: connection)
+            return true
+        }
+        guard created else { throw Problem.conflict("An account with this email already exists.", slug: "email-taken") }
+        // The code just went out: a resend within the minute is refused like any other.
+        _ = try? await redis.set(Self.resendKey(email), "1", expiresIn: .seconds(OneTimeCodePolicy.resendInterval))
+        context.logger.info("client registered", metadata: ["user_id": "\(id)"])
+        return .created(.init(id: id, email: email, status: .pendingVerification))
+    }
+
+    func verify(_ request: AuthRPC.VerifyOTP.Request) async throws -> RPCReply<AuthRPC.StatusReply> {
+        guard request.code.count == 6, request.code.allSatisfy(\.isASCII), request.code.allSatisfy(\.isNumber) else {
+            throw Problem.validation(field: "code", "must be the 6 digits from the email")
+        }
+        let invalid = Problem.badRequest("The code is wrong or has expired.", slug: "invalid-code")
+        guard let user = try await store.user(email: AccountRules.normalizedEmail(request.email)) else { throw invalid }
+        if user.status == .active { return .ok(.init(status: "active")) }
+        guard user.status == .pendingVerification else { throw invalid }
+
+        enum Outcome { case verified, wrong, expired, exhausted }
+        // Failed attempts are counted and committed, so the transaction returns rather than throws.
+        let outcome: Outcome = try await database.transaction { connection in
+            guard let code = try await store.lockedCode(userID: user.id, on: connection) else { return .expired }
+            if code.expiresAt < Date() { return .expired }
+            if code.attempts >= OneTimeCodePolicy.maximumAttempts { return .exhausted }
+            guard OneTimeCodePolicy.matches(request.code, userID: user.id, hash: code.codeHash) else {
+                try await store.countFailedAttempt(userID: user.id, on: connection)
+                return .wrong
+            }
+            try await store.deleteCode(userID: user.id, on: connection)
+            try await store.activate(userID: user.id, on: connection)
+            try await database.outbox.publish(AuthEvents.UserVerified(userID: user.id, occurredAt: Date()), on: connection)
+            return .verified
+        }
+        switch outcome {
+        case .verified: return .ok(.init(status: "active"))
+        case .wrong, .expired: throw invalid
+        case .exhausted: throw Problem.badRequest("Too many wrong codes: ask for a new one.", slug: "invalid-code")
+        }
+    }
+
+    func resendCode(_ request: AuthRPC.ResendOTP.Request) async throws -> RPCReply<AuthRPC.StatusReply> {
+        let email = AccountRules.normalizedEmail(request.email)
+        guard AccountRules.isPlausibleEmail(email) else { throw Problem.validation(field: "email", "must be an email address") }
+        // Throttled whether or not the account exists, so the answer reveals nothing.
+        let key = Self.resendKey(email)
+        guard try await redis.set(key, "1", expiresIn: .seconds(OneTimeCodePolicy.resendInterval), onlyIfAbsent: true) else {
+            let wait = max(1, try await redis.ttl(key))
+            throw Problem.tooManyRequests("A code was sent less than a minute ago.", retryAfter: wait)
+        }
+        if let user = try await store.user(email: email), user.status == .pendingVerification {
+            let code = OneTimeCodePolicy.generate()
+            try await database.transaction { connection in
+                try await store.storeCode(
+                    userID: user.id, codeHash: OneTimeCodePolicy.hash(code, userID: user.id),
+                    expiresAt: Date().addingTimeInterval(OneTimeCodePolicy.lifetime), on: connection)
+                try await database.outbox.send(OneTimeCodePolicy.email(code: code, to: email), to: .notifications, on: connection)
+            }
+        }
+        return .accepted(.init(status: "accepted"))
+    }
+
+    // MARK: Sign-in
+
+    func login(_ request: AuthRPC.Login.Request) async throws -> RPCReply<AuthRPC.TokenPair> {
+        let invalid = Problem.unauthorized("The email or password is wrong.", slug: "invalid-credentials")
+        let user = try await store.user(email: AccountRules.normalizedEmail(request.email))
+        if let lockedUntil = user?.lockedUntil, lockedUntil > Date() {
+            throw Problem(
+                status: 423, slug: "account-locked", title: "Account locked",
+                detail: "Too many failed sign-ins; try again later.",
+                retryAfter: Int(lockedUntil.timeIntervalSinceNow.rounded(.up)))
+        }
+        guard try await hasher.verify(request.password, against: user?.passwordHash), let user else {
+            if let user { try await store.recordLoginFailure(userID: user.id) }
+            throw invalid
+        }
+        switch user.status {
+        case .pendingVerification:
+            throw Problem(status: 403, slug: "not-verified", title: "Email not verified", detail: "Enter the code we emailed first.")
+        case .disabled:
+            throw Problem(status: 403, slug: "account-disabled", title: "Account disabled", detail: "This account is disabled.")
+        case .active:
+            break
+        }
+        try await store.recordLoginSuccess(userID: user.id)
+        let (sessionID, refreshToken) = try await sessions.create(userID: user.id)
+        return .ok(try await tokenPair(for: user, sessionID: sessionID, refreshToken: refreshToken))
+    }
+
+    func refresh(_ request: AuthRPC.Refresh.Request) async throws -> RPCReply<AuthRPC.TokenPair> {
+        switch try await sessions.rotate(request.refreshToken) {
+        case .unknown:
+            throw Problem.unauthorized("The refresh token is not valid.", slug: "invalid-refresh-token")
+        case .reused:
+            throw Problem.unauthorized(
+                "This refresh token was already used; the session has been ended.", slug: "refresh-token-reused")
+        case .rotated(let userID, let sessionID, let refreshToken):
+            guard let user = try await store.user(id: userID), user.status == .active else {
+                try await sessions.end(sessionID: sessionID, userID: userID)
+                throw Problem.unauthorized("The account can no longer sign in.", slug: "invalid-refresh-token")
+            }
+            return .ok(try await tokenPair(for: user, sessionID: sessionID, refreshToken: refreshToken))
+        }
+    }
+
+    func logout(_ request: AuthRPC.Logout.Request, principal: Principal) async throws -> RPCReply<Empty> {
+        try await sessions.end(sessionID: principal.sessionID, userID: principal.userID)
+        try await sessions.revokeAccessToken(request.tokenID, expiresAt: request.tokenExpiresAt)
+        return .noContent
+    }
+
+    func me(_ principal: Principal) async throws -> RPCReply<AuthRPC.User> {
+        guard let user = try await store.user(id: principal.userID) else { throw Problem.notFound("No such user.") }
+        return .ok(user.user)
+    }
+
+    /// Creates the configured super admin if no account has that email yet.
+    func bootstrapSuperAdmin(email: String, password: String, logger: Logger) async throws {
+        let email = AccountRules.normalizedEmail(email)
+        let problems = AccountRules.passwordProblems(password, field: "BOOTSTRAP_SUPER_ADMIN_PASSWORD")
+        guard AccountRules.isPlausibleEmail(email), problems.isEmpty else {
+            logger.error("bootstrap super admin not created: bad email or password", metadata: ["problems": "\(problems)"])
+            return
+        }
+        if try await store.user(email: email) != nil { return }
+        let hash = try await hasher.hash(password)
+        let id = UUID()
+        try await database.transaction { connection in
+            guard try await store.insert(
+                id: id, email: email, passwordHash: hash, fullName: "Super Admin", phone: nil, role: .superAdmin,
+                status: .active, on: connection) != nil
+            else { return }
+            try await database.outbox.publish(
+                AuthEvents.UserRegistered(userID: id, email: email, role: .superAdmin, occurredAt: Date()), on: connection)
+        }
+        logger.info("bootstrap super admin created", metadata: ["email": "\(email)"])
+    }
+
+    private func tokenPair(for user: UserRecord, sessionID: String, refreshToken: String) async throws -> AuthRPC.TokenPair {
+        let (accessToken, expiresIn) = try await issuer.issue(userID: user.id, role: user.role, sessionID: sessionID)
+        return AuthRPC.TokenPair(accessToken: accessToken, refreshToken: refreshToken, expiresIn: expiresIn, role: user.role)
+    }
+
+    private static func resendKey(_ email: String) -> String { "auth:otp-resend:\(email)" }
+}

@@ -1,0 +1,90 @@
+import Contracts
+import Crypto
+import Foundation
+import Redis
+
+/// Sessions and their refresh-token families in Redis. A session holds the hash of its one live
+/// refresh token; refreshing swaps it atomically. Presenting a spent refresh token means it was
+/// stolen or replayed, so the whole session ends (RFC 6819 §5.2.2.3 rotation with reuse detection).
+struct SessionStore: Sendable {
+    enum Rotation: Equatable {
+        case rotated(userID: UUID, sessionID: String, refreshToken: String)
+        case unknown
+        case reused
+    }
+
+    let redis: RedisClient
+    let lifetimeSeconds: Int
+
+    /// Returns {1, user_id} after a rotation, {0} when the session is gone, {-1, user_id} on reuse.
+    private static let rotateScript = RedisScript(
+        """
+        local current = redis.call('HGET', KEYS[1], 'refresh')
+        if not current then return {0, ''} end
+        local user = redis.call('HGET', KEYS[1], 'user_id')
+        if current ~= ARGV[1] then
+          redis.call('DEL', KEYS[1])
+          return {-1, user}
+        end
+        redis.call('HSET', KEYS[1], 'refresh', ARGV[2])
+        redis.call('EXPIRE', KEYS[1], ARGV[3])
+        return {1, user}
+        """)
+
+    func create(userID: UUID) async throws -> (sessionID: String, refreshToken: String) {
+        let sessionID = RandomToken.make(bytes: 16)
+        let secret = RandomToken.make(bytes: 32)
+        let key = TokenRevocation.sessionKey(sessionID)
+        let user = userID.uuidString.lowercased()
+        let replies = try await redis.pipeline([
+            ["HSET", key, "user_id", user, "refresh", Self.hash(secret), "created_at", String(Int(Date().timeIntervalSince1970))],
+            ["EXPIRE", key, String(lifetimeSeconds)],
+            ["SADD", Self.userSessionsKey(user), sessionID],
+            ["EXPIRE", Self.userSessionsKey(user), String(lifetimeSeconds)],
+        ])
+        for reply in replies { _ = try reply.get() }
+        return (sessionID, "\(sessionID).\(secret)")
+    }
+
+    func rotate(_ refreshToken: String) async throws -> Rotation {
+        let parts = refreshToken.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return .unknown }
+        let (sessionID, secret) = (parts[0], parts[1])
+        let next = RandomToken.make(bytes: 32)
+        let reply = try await redis.evaluate(
+            Self.rotateScript, keys: [TokenRevocation.sessionKey(sessionID)],
+            arguments: [Self.hash(secret), Self.hash(next), String(lifetimeSeconds)])
+        guard let values = reply.arrayValue, values.count == 2, let status = values[0].intValue else { return .unknown }
+        let userID = values[1].stringValue.flatMap(UUID.init(uuidString:))
+        switch (status, userID) {
+        case (1, let userID?):
+            return .rotated(userID: userID, sessionID: sessionID, refreshToken: "\(sessionID).\(next)")
+        case (-1, let userID?):
+            _ = try await redis.send(["SREM", Self.userSessionsKey(userID.uuidString.lowercased()), sessionID])
+            return .reused
+        default:
+            return .unknown
+        }
+    }
+
+    func end(sessionID: String, userID: UUID) async throws {
+        let replies = try await redis.pipeline([
+            ["DEL", TokenRevocation.sessionKey(sessionID)],
+            ["SREM", Self.userSessionsKey(userID.uuidString.lowercased()), sessionID],
+        ])
+        for reply in replies { _ = try reply.get() }
+    }
+
+    /// Refuses one access token until it would have expired anyway.
+    func revokeAccessToken(_ tokenID: String, expiresAt: Date) async throws {
+        let seconds = Int(expiresAt.timeIntervalSinceNow.rounded(.up))
+        guard seconds > 0 else { return }
+        _ = try await redis.set(TokenRevocation.revokedTokenKey(tokenID), "1", expiresIn: .seconds(seconds))
+    }
+
+    private static func userSessionsKey(_ userID: String) -> String { "auth:user-sessions:\(userID)" }
+
+    private static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,155 @@
+import Contracts
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+
+struct UserRecord: Sendable {
+    let id: UUID
+    let email: String
+    let passwordHash: String
+    let fullName: String
+    let phone: String?
+    let role: Role
+    let status: AuthRPC.AccountStatus
+    let mfaEnabled: Bool
+    let failedLogins: Int
+    let lockedUntil: Date?
+    let createdAt: Date
+
+    var user: AuthRPC.User {
+        AuthRPC.User(
+            id: id, email: email, fullName: fullName, phone: phone, role: role, status: status, mfaEnabled: mfaEnabled,
+            createdAt: createdAt)
+    }
+}
+
+struct VerificationCode: Sendable {
+    let codeHash: String
+    let expiresAt: Date
+    let attempts: Int
+}
+
+/// The SQL of the `auth` schema.
+struct UserStore: Sendable {
+    let database: Database
+    private var logger: Logger { database.logger }
+
+    private static let userColumns =
+        "id, email, password_hash, full_name, phone, role, status, mfa_enabled, failed_logins, locked_until, created_at"
+
+    /// Inserts a user; nil when the email is taken.
+    func insert(
+        id: UUID, email: String, passwordHash: String, fullName: String, phone: String?, role: Role,
+        status: AuthRPC.AccountStatus, on connection: PostgresConnection
+    ) async throws -> UUID? {
+        let rows = try await connection.query(
+            """
+            INSERT INTO auth.users (id, email, password_hash, full_name, phone, role, status)
+            VALUES (\(id), \(email), \(passwordHash), \(fullName), \(phone), \(role.rawValue), \(status.rawValue))
+            ON CONFLICT (email) DO NOTHING RETURNING id
+            """, logger: logger)
+        for try await id in rows.decode(UUID.self) { return id }
+        return nil
+    }
+
+    func user(email: String, on connection: PostgresConnection? = nil, forUpdate: Bool = false) async throws -> UserRecord? {
+        try await fetchUser(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Self.userColumns) FROM auth.users WHERE email = $1\(forUpdate ? " FOR UPDATE" : "")",
+                binds: bindings(email)), on: connection)
+    }
+
+    func user(id: UUID, on connection: PostgresConnection? = nil) async throws -> UserRecord? {
+        try await fetchUser(
+            PostgresQuery(unsafeSQL: "SELECT \(Self.userColumns) FROM auth.users WHERE id = $1", binds: bindings(id)),
+            on: connection)
+    }
+
+    /// Counts one more failed sign-in; the last allowed failure locks the account and resets the count.
+    func recordLoginFailure(userID: UUID) async throws {
+        let limit = LoginPolicy.maximumFailures
+        try await database.client.query(
+            """
+            UPDATE auth.users SET
+                locked_until = CASE WHEN failed_logins + 1 >= \(limit)
+                    THEN now() + make_interval(secs => \(LoginPolicy.lockoutSeconds)) ELSE locked_until END,
+                failed_logins = CASE WHEN failed_logins + 1 >= \(limit) THEN 0 ELSE failed_logins + 1 END
+            WHERE id = \(userID)
+            """, logger: logger)
+    }
+
+    func recordLoginSuccess(userID: UUID) async throws {
+        try await database.client.query(
+            "UPDATE auth.users SET failed_logins = 0, locked_until = NULL WHERE id = \(userID) AND failed_logins > 0",
+            logger: logger)
+    }
+
+    func activate(userID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE auth.users SET status = 'active', version = version + 1, updated_at = now()
+            WHERE id = \(userID)
+            """, logger: logger)
+    }
+
+    /// Replaces the user's verification code (one live code at a time).
+    func storeCode(userID: UUID, codeHash: String, expiresAt: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO auth.verification_codes (user_id, code_hash, expires_at) VALUES (\(userID), \(codeHash), \(expiresAt))
+            ON CONFLICT (user_id) DO UPDATE
+            SET code_hash = EXCLUDED.code_hash, expires_at = EXCLUDED.expires_at, attempts = 0, created_at = now()
+            """, logger: logger)
+    }
+
+    /// The user's code, locked for this transaction so concurrent guesses count one by one.
+    func lockedCode(userID: UUID, on connection: PostgresConnection) async throws -> VerificationCode? {
+        let rows = try await connection.query(
+            "SELECT code_hash, expires_at, attempts FROM auth.verification_codes WHERE user_id = \(userID) FOR UPDATE",
+            logger: logger)
+        for try await (hash, expiresAt, attempts) in rows.decode((String, Date, Int).self) {
+            return VerificationCode(codeHash: hash, expiresAt: expiresAt, attempts: attempts)
+        }
+        return nil
+    }
+
+    func countFailedAttempt(userID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE auth.verification_codes SET attempts = attempts + 1 WHERE user_id = \(userID)", logger: logger)
+    }
+
+    func deleteCode(userID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM auth.verification_codes WHERE user_id = \(userID)", logger: logger)
+    }
+
+    private func fetchUser(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> UserRecord? {
+        let rows =
+            if let connection {
+                try await connection.query(query, logger: logger)
+            } else {
+                try await database.client.query(query, logger: logger)
+            }
+        for try await (id, email, hash, name, phone, role, status, mfa, failures, lockedUntil, createdAt) in rows.decode(
+            (UUID, String, String, String, String?, String, String, Bool, Int, Date?, Date).self)
+        {
+            guard let role = Role(rawValue: role), let status = AuthRPC.AccountStatus(rawValue: status) else {
+                throw StoreError.corruptRow("user \(id) has role \(role) and status \(status)")
+            }
+            return UserRecord(
+                id: id, email: email, passwordHash: hash, fullName: name, phone: phone, role: role, status: status,
+                mfaEnabled: mfa, failedLogins: failures, lockedUntil: lockedUntil, createdAt: createdAt)
+        }
+        return nil
+    }
+
+    private func bindings(_ value: some PostgresNonThrowingEncodable) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(value)
+        return binds
+    }
+}
+
+enum StoreError: Error {
+    case corruptRow(String)
+}
