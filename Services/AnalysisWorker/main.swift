@@ -1,1 +1,5 @@
-// wired later
+import Contracts
+import ServiceKit
+
+let host = try ServiceHost(.analysisWorker, topology: PlatformTopology.durableQueue(WorkQueues.analysisRequests))
+try await host.run()

@@ -1,1 +1,20 @@
-// wired later
+import Contracts
+import Messaging
+import ServiceKit
+
+let queue = ServiceName.analytics.eventsQueue
+let host = try ServiceHost(.analytics, topology: PlatformTopology.durableQueue(queue, eventRoutingKeys: ["#"]))
+let events = EventStore(database: try host.useDatabase(migrations: AnalyticsMigrations.all))
+let logger = host.logger
+host.addWork(QueueConsumer(connection: host.consumer, queue: queue, prefetch: 64, logger: logger) { delivery in
+    do {
+        return switch try await events.record(delivery) {
+        case .stored, .duplicate: .ack
+        case .unreadable: .deadLetter
+        }
+    } catch {
+        logger.warning("cannot record event, will retry", metadata: ["error": "\(String(reflecting: error))"])
+        return .retry
+    }
+})
+try await host.run()

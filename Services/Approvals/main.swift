@@ -1,1 +1,5 @@
-// wired later
+import ServiceKit
+
+let host = try ServiceHost(.approvals)
+_ = try host.useDatabase(migrations: [])
+try await host.run()

@@ -8,6 +8,12 @@ public enum Exchanges {
     public static let deadLetters = "lending.dlx"
 }
 
+/// Work queues shared by a pool of competing consumers.
+public enum WorkQueues {
+    /// Credit requests waiting for an `analysis-worker`.
+    public static let analysisRequests = "analysis.requests"
+}
+
 public enum ServiceName: String, Sendable, CaseIterable, Codable {
     case gateway
     case auth

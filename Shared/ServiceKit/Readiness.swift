@@ -9,6 +9,10 @@ public struct Readiness: Sendable {
         checks.append((name, check))
     }
 
+    public mutating func merge(_ other: Readiness) {
+        checks += other.checks
+    }
+
     /// Runs every check concurrently.
     public func evaluate() async -> [String: Bool] {
         await withTaskGroup(of: (String, Bool).self) { group in

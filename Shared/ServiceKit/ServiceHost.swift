@@ -26,7 +26,7 @@ public final class ServiceHost {
     public let consumer: AMQPConnection
     /// The operations this service answers on `<service>.rpc` (`ping` is always there).
     public var rpc = RPCHandlers()
-    public private(set) var readiness = Readiness()
+    private var checks = Readiness()
     public private(set) var database: Database?
     private var migrations: [Migration] = []
     private var redis: RedisClient?
@@ -52,7 +52,6 @@ public final class ServiceHost {
             PlatformTopology.exchanges + (answersRPC ? PlatformTopology.rpcQueue(for: service) : Topology()) + topology
         publisher = AMQPConnection(name: "\(configuration.instance)-publish", configuration: amqp, topology: fullTopology, logger: logger)
         consumer = AMQPConnection(name: "\(configuration.instance)-consume", configuration: amqp, topology: fullTopology, logger: logger)
-        readiness.add("rabbitmq") { [publisher, consumer] in publisher.isConnected && consumer.isConnected }
         if answersRPC {
             let ping = Ping.Response(service: service.rawValue, instance: configuration.instance)
             rpc.on(Ping.self) { _, _ in .ok(ping) }
@@ -67,14 +66,14 @@ public final class ServiceHost {
         let database = Database(client: client, schema: configuration.service.schema, logger: logger)
         self.database = database
         self.migrations = migrations
-        readiness.add("database") { await database.isReachable() }
+        checks.add("database") { await database.isReachable() }
         return database
     }
 
     public func useRedis(poolSize: Int = 8) throws -> RedisClient {
         let redis = try RedisClient(url: configuration.redisURL, poolSize: poolSize, logger: logger)
         self.redis = redis
-        readiness.add("redis") { (try? await redis.ping()) != nil }
+        checks.add("redis") { (try? await redis.ping()) != nil }
         return redis
     }
 
@@ -83,7 +82,6 @@ public final class ServiceHost {
     public func useServiceCaller() -> ServiceCaller {
         let client = RPCClient(name: "\(configuration.instance)-rpc", configuration: amqp, logger: logger)
         rpcClient = client
-        readiness.add("rabbitmq_rpc") { client.connection.isConnected }
         return ServiceCaller(client: client, appID: configuration.instance)
     }
 
@@ -104,19 +102,29 @@ public final class ServiceHost {
     }
 
     public func addReadinessCheck(_ name: String, _ check: @escaping Readiness.Check) {
-        readiness.add(name, check)
+        checks.add(name, check)
+    }
+
+    /// Everything `/readyz` checks: the broker connections, then each dependency added so far.
+    /// Call it after adding the last dependency and check.
+    public func readiness() -> Readiness {
+        let connections = [publisher, consumer] + (rpcClient.map { [$0.connection] } ?? [])
+        var readiness = Readiness()
+        readiness.add("rabbitmq") { connections.allSatisfy(\.isConnected) }
+        readiness.merge(checks)
+        return readiness
     }
 
     public func run() async throws {
         let migrated = Flag(database == nil)
-        var readiness = self.readiness
-        if database != nil { readiness.add("migrations") { migrated.isSet } }
+        var adminReadiness = readiness()
+        if database != nil { adminReadiness.add("migrations") { migrated.isSet } }
 
         var infrastructure: [any Service] = [publisher, consumer]
         if let database { infrastructure.insert(database.client, at: 0) }
         if let rpcClient { infrastructure.append(rpcClient) }
         if let redis { infrastructure.append(RedisLifetime(client: redis)) }
-        infrastructure.append(AdminServer.make(port: configuration.adminPort, readiness: readiness, logger: logger))
+        infrastructure.append(AdminServer.make(port: configuration.adminPort, readiness: adminReadiness, logger: logger))
 
         var work: [any Service] = []
         if let database {
