@@ -67,6 +67,8 @@ final class ConnectionPool: Sendable {
         waiter?.continuation.resume(returning: connection)
     }
 
+    var isClosed: Bool { state.withLock { $0.isClosed } }
+
     /// Closes idle connections and fails waiting and later checkouts with ``RedisError/poolClosed``.
     /// Connections in use are closed when checked in. Returns `false` if already closed.
     func close() -> Bool {

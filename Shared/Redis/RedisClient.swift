@@ -94,7 +94,7 @@ public final class RedisClient: Sendable {
             // The work item never ran (task cancelled, or shutdown while queued): `idle` is
             // untouched and can go back.
             pool.checkin(idle)
-            throw error
+            throw pool.isClosed ? RedisError.poolClosed : error
         }
         pool.checkin(outcome.connection)
         return try outcome.result.get()

@@ -11,7 +11,9 @@ public enum RedisValue: Sendable, Hashable {
     case bulkString([UInt8])
     /// A simple status reply such as `OK` or `PONG`.
     case status(String)
+    /// An integer reply, e.g. from `INCR` or `DEL`.
     case integer(Int)
+    /// A multi-bulk reply, e.g. from `MGET` or `EXEC`.
     case array([RedisValue])
 
     /// The text of a bulk string (decoded as UTF-8) or of a status reply; `nil` for other replies.

@@ -212,10 +212,11 @@ private func keyPrefix() -> String { "redis-tests:\(UUID().uuidString):" }
             #expect(ContinuousClock.now - start < .seconds(1))
 
             let server = try RedisServerProcess(port: port)
+            defer { server.stop() }
             try await eventually { try await redis.ping() }
             try await redis.set("k", "v")
 
-            // Restart: the idle connection is dead; the client notices and reconnects by itself.
+            // Crash and restart: the idle connection is dead; the client reconnects by itself.
             server.stop()
             await #expect(throws: RedisError.self) { try await redis.get("k") }
             let restarted = try RedisServerProcess(port: port)
@@ -294,8 +295,11 @@ private final class RedisServerProcess {
         try process.run()
     }
 
+    /// Kills the server like a crash would. SIGKILL, because the child inherits the spawning
+    /// thread's signal mask, in which SIGTERM is blocked.
     func stop() {
-        process.terminate()
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 }
