@@ -548,7 +548,10 @@ start_instance() {
   # setsid: own session, so a Ctrl-C in the terminal that started it does not reach it.
   (
     cd "$LENDING_ROOT" || exit 1
-    setsid nohup env "${vars[@]}" "$bin" >>"$logf" 2>&1 </dev/null &
+    # Per-service settings from the caller's environment reach only their own service.
+    setsid nohup env -u GATEWAY_PORT -u AUTH_JWT_PRIVATE_KEY_FILE -u BOOTSTRAP_SUPER_ADMIN_EMAIL \
+      -u BOOTSTRAP_SUPER_ADMIN_PASSWORD -u MAIL_DIR -u WORKER_CONCURRENCY \
+      "${vars[@]}" "$bin" >>"$logf" 2>&1 </dev/null &
     echo $! >"$(instance_pidfile "$inst")"
   )
   log "$inst: started (pid $(cat "$(instance_pidfile "$inst")"), admin port $port)"
