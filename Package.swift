@@ -7,6 +7,7 @@ import PackageDescription
 let services: [(product: String, target: String, dependencies: [Target.Dependency])] = [
     ("gateway", "Gateway", [
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
     ]),
     ("auth", "Auth", [
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -41,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // C libraries from Debian packages.
@@ -86,7 +88,11 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ], path: "Shared/ServiceKit"),
     ]
-    + services.map { .executableTarget(name: $0.target, dependencies: [serviceKit] + $0.dependencies, path: "Services/\($0.target)") }
+    + services.map {
+        .executableTarget(
+            name: $0.target, dependencies: [serviceKit] + $0.dependencies, path: "Services/\($0.target)",
+            resources: $0.target == "Gateway" ? [.copy("Resources/openapi.json")] : nil)
+    }
     + [
         .executableTarget(name: "RPCBench", dependencies: [serviceKit], path: "Benchmarks/RPCBench"),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ServiceKit"]),

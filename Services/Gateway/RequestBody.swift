@@ -1,0 +1,93 @@
+import Contracts
+import Foundation
+import Hummingbird
+
+/// Reads and decodes request bodies, turning every way a body can be wrong into the documented
+/// problem: no or wrong content type, or malformed JSON → 400; missing fields, wrong types or
+/// nulls → 422 naming the field; too large → 413.
+struct RequestBody: Sendable {
+    let limit: Int
+
+    func json<Body: Decodable>(_ type: Body.Type, from request: Request) async throws -> Body {
+        guard let contentType = request.headers[.contentType]?.lowercased(),
+              contentType.hasPrefix("application/json") || contentType.contains("+json")
+        else { throw Problem.badRequest("Send a JSON body with Content-Type: application/json.", slug: "unsupported-content-type") }
+        let bytes = try await collect(request)
+        do {
+            return try JSON.decoder.decode(type, from: bytes)
+        } catch let error as DecodingError {
+            throw Self.problem(for: error)
+        }
+    }
+
+    /// `application/x-www-form-urlencoded`, as the OAuth2 password grant sends it.
+    func form<Body: Decodable>(_ type: Body.Type, from request: Request) async throws -> Body {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+            throw Problem.badRequest(
+                "Send a form with Content-Type: application/x-www-form-urlencoded.", slug: "unsupported-content-type")
+        }
+        let bytes = try await collect(request)
+        do {
+            return try URLEncodedFormDecoder().decode(type, from: String(decoding: bytes, as: UTF8.self))
+        } catch let error as DecodingError {
+            throw Self.problem(for: error)
+        } catch {
+            throw Problem.badRequest("The form is malformed.", slug: "malformed-body")
+        }
+    }
+
+    private func collect(_ request: Request) async throws -> Data {
+        let buffer = try await request.body.collect(upTo: limit)
+        guard buffer.readableBytes > 0 else { throw Problem.badRequest("A request body is required.", slug: "malformed-body") }
+        return Data(buffer.readableBytesView)
+    }
+
+    static func problem(for error: DecodingError) -> Problem {
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return .badRequest("The body is not valid JSON.", slug: "malformed-body")
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return .badRequest("The body must be a JSON object.", slug: "malformed-body")
+        case .keyNotFound(let key, let context):
+            return .validation(field: fieldName(context.codingPath + [key]), "is required")
+        case .valueNotFound(_, let context):
+            return .validation(field: fieldName(context.codingPath), "must not be null")
+        case .typeMismatch(let type, let context):
+            return .validation(field: fieldName(context.codingPath), "must be \(describe(type))")
+        case .dataCorrupted(let context):
+            return .validation(field: fieldName(context.codingPath), "is not a valid value")
+        @unknown default:
+            return .badRequest("The body could not be read.", slug: "malformed-body")
+        }
+    }
+
+    /// The field as the client spelled it: `snake_case`, with `[n]` for array elements.
+    static func fieldName(_ path: [any CodingKey]) -> String {
+        path.reduce(into: "") { name, key in
+            if let index = key.intValue {
+                name += "[\(index)]"
+            } else {
+                name += (name.isEmpty ? "" : ".") + snakeCase(key.stringValue)
+            }
+        }
+    }
+
+    static func snakeCase(_ name: String) -> String {
+        name.reduce(into: "") { result, character in
+            if character.isUppercase {
+                result += "_" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "a boolean"
+        case is Int.Type, is Double.Type, is Decimal.Type: "a number"
+        default: "of type \(type)"
+        }
+    }
+}
