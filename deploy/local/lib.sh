@@ -339,7 +339,10 @@ stop_redis() {
 
 pg_user() { if ((EUID == 0)); then echo postgres; else id -un; fi; }
 as_pg() { if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi; }
-pg_dir() { echo "$STACK_STATE/postgres"; }
+pg_dir() { # the cluster's folder (resolved when it is a link, see _pg_prepare_dir)
+  local d="$STACK_STATE/postgres"
+  if [[ -L "$d" ]]; then readlink "$d"; else echo "$d"; fi
+}
 postgres_pid() { pidfile_pid "$(pg_dir)/data/postmaster.pid" postgres; }
 
 # The server's user must be able to reach the state folder. When an ancestor folder is closed
@@ -362,6 +365,7 @@ _pg_prepare_dir() {
       chown "$user:" "$alt"
       chmod 700 "$alt"
       ln -s "$alt" "$d"
+      d="$alt"
     fi
   fi
   as_pg test -w "$d/" || die "user $user cannot write to $d"
@@ -376,6 +380,7 @@ start_postgres() {
   fi
   require_port_free "$STACK_PG_PORT" "PostgreSQL of the $STACK_NAME stack"
   _pg_prepare_dir
+  d="$(pg_dir)"
   if [[ ! -s "$d/data/PG_VERSION" ]]; then
     log "postgres: initdb in $d/data"
     as_pg "$PG_BIN_DIR/initdb" -D "$d/data" -U postgres --encoding=UTF8 --no-locale \
@@ -624,8 +629,7 @@ stop_stack() {
 
 # wipe_state: delete the (stopped) stack's state folder, and a PostgreSQL folder it links to.
 wipe_state() {
-  local d
-  d="$(pg_dir)"
+  local d="$STACK_STATE/postgres"
   if [[ -L "$d" ]]; then rm -rf "$(readlink "$d")"; fi
   rm -rf "$STACK_STATE"
 }
