@@ -8,6 +8,7 @@ let services: [(product: String, target: String, dependencies: [Target.Dependenc
     ("gateway", "Gateway", [
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "NIOCore", package: "swift-nio"),
     ]),
     ("auth", "Auth", [
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

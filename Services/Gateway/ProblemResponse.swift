@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// Responses the gateway writes itself or passes through from a service.
 enum HTTPReply {
@@ -36,16 +37,20 @@ struct ProblemMiddleware: RouterMiddleware {
             return HTTPReply.problem(problem)
         } catch let error as HTTPError {
             return HTTPReply.problem(Self.problem(for: error))
+        } catch is NIOTooManyBytesError {
+            return HTTPReply.problem(Self.tooLarge)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return HTTPReply.problem(.internalError)
         }
     }
 
+    static let tooLarge = Problem(status: 413, slug: "too-large", title: "Body too large", detail: "The request body is too large.")
+
     static func problem(for error: HTTPError) -> Problem {
         switch error.status {
         case .notFound: .notFound("No such resource.")
-        case .contentTooLarge: Problem(status: 413, slug: "too-large", title: "Body too large", detail: "The request body is too large.")
+        case .contentTooLarge: tooLarge
         case .methodNotAllowed: Problem(status: 405, slug: "method-not-allowed", title: "Method not allowed")
         default: Problem(status: error.status.code, title: error.status.reasonPhrase, detail: error.body)
         }

@@ -13,7 +13,10 @@ public enum JSON {
 
     public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.keyDecodingStrategy = .custom { path in
+            let key = path[path.count - 1]
+            return key.intValue == nil ? SnakeCaseKey(camelCase: key.stringValue) : key
+        }
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
@@ -24,6 +27,34 @@ public enum JSON {
 
     public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: some Collection<UInt8>) throws -> Value {
         try decoder.decode(type, from: Data(bytes))
+    }
+}
+
+/// Reads `snake_case` keys into Swift names, spelling the platform's acronyms (`id`, `url`,
+/// `ip`) in capitals as Swift does: `user_id` → `userID`. (Foundation's `convertFromSnakeCase`
+/// would make `userId`, which is not the property `convertToSnakeCase` wrote it from.)
+struct SnakeCaseKey: CodingKey {
+    static let acronyms: Set<Substring> = ["id", "url", "ip"]
+    let stringValue: String
+    var intValue: Int? { nil }
+
+    init(camelCase snakeCase: String) {
+        let words = snakeCase.split(separator: "_", omittingEmptySubsequences: false)
+        guard words.count > 1, let first = words.first else {
+            stringValue = snakeCase
+            return
+        }
+        stringValue = String(first) + words.dropFirst().map { word in
+            Self.acronyms.contains(word) ? word.uppercased() : word.prefix(1).uppercased() + word.dropFirst()
+        }.joined()
+    }
+
+    init?(stringValue: String) {
+        self.stringValue = stringValue
+    }
+
+    init?(intValue: Int) {
+        nil
     }
 }
 
