@@ -96,13 +96,16 @@ let package = Package(
     }
     + [
         .executableTarget(name: "RPCBench", dependencies: [serviceKit], path: "Benchmarks/RPCBench"),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ServiceKit"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
-        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "ServiceKit"]),
-        .testTarget(name: "AuthTests", dependencies: ["Auth"]),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "ServiceKit", "Messaging", "Contracts", "TestSupport"]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "Contracts"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Contracts"]),
         .testTarget(
             name: "SystemTests", dependencies: [
-                "Contracts",
+                "Messaging", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
     ],

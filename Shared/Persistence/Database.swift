@@ -18,10 +18,16 @@ public struct Database: Sendable {
     public var inbox: Inbox { Inbox(schema: schema, logger: logger) }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// An error thrown by `body` reaches the caller as it was thrown (a `Problem` stays a `Problem`).
     public func transaction<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+            throw error
+        }
     }
 
     /// Whether a round trip to the server works right now (for `/readyz`).

@@ -1,0 +1,66 @@
+@testable import Auth
+import Contracts
+import Foundation
+import Testing
+
+@Suite struct AccountRulesTests {
+    @Test func emailsAreCompared_trimmedAndLowercased() {
+        #expect(AccountRules.normalizedEmail("  Alice@Example.COM \n") == "alice@example.com")
+    }
+
+    @Test(arguments: ["a@b.co", "first.last+tag@bank.example"])
+    func plausibleEmailsPass(_ email: String) {
+        #expect(AccountRules.isPlausibleEmail(email))
+    }
+
+    @Test(arguments: ["", "alice", "alice@", "@bank.example", "alice@bank", "al ice@bank.example", "a@b@c.example", "a@.example"])
+    func implausibleEmailsFail(_ email: String) {
+        #expect(!AccountRules.isPlausibleEmail(email))
+    }
+
+    @Test func phoneNumbersMustBeE164() {
+        #expect(AccountRules.isE164("+14155550123"))
+        #expect(!AccountRules.isE164("14155550123"))
+        #expect(!AccountRules.isE164("+0123456789"))
+        #expect(!AccountRules.isE164("+1415555"))
+        #expect(!AccountRules.isE164("+1415555012a"))
+    }
+
+    @Test func passwordsNeedTenCharactersAndFitBcrypt() {
+        #expect(AccountRules.passwordProblems("123456789").first?.field == "password")
+        #expect(AccountRules.passwordProblems("1234567890").isEmpty)
+        #expect(AccountRules.passwordProblems(String(repeating: "é", count: 40)).first?.message.contains("72") == true)
+    }
+
+    @Test func registrationNamesEveryBadField() {
+        let request = AuthRPC.Register.Request(email: "nope", password: "short", fullName: "  ", phone: "555")
+        let fields = AccountRules.registrationProblems(request).map(\.field)
+        #expect(fields == ["email", "password", "full_name", "phone"])
+        let good = AuthRPC.Register.Request(email: "a@b.co", password: "long enough!", fullName: "A B", phone: "+4915112345678")
+        #expect(AccountRules.registrationProblems(good).isEmpty)
+    }
+}
+
+@Suite struct OneTimeCodeTests {
+    @Test func codesAreSixDigits() {
+        for _ in 0..<200 {
+            let code = OneTimeCodePolicy.generate()
+            #expect(code.count == 6 && code.allSatisfy(\.isNumber))
+        }
+    }
+
+    @Test func aCodeMatchesOnlyItsOwnHashAndUser() {
+        let user = UUID()
+        let hash = OneTimeCodePolicy.hash("123456", userID: user)
+        #expect(OneTimeCodePolicy.matches("123456", userID: user, hash: hash))
+        #expect(!OneTimeCodePolicy.matches("123457", userID: user, hash: hash))
+        #expect(!OneTimeCodePolicy.matches("123456", userID: UUID(), hash: hash))
+        #expect(!hash.contains("123456"))
+    }
+
+    @Test func theEmailCarriesTheCode() {
+        let email = OneTimeCodePolicy.email(code: "042917", to: "a@b.co")
+        #expect(email.to == "a@b.co")
+        #expect(email.text.contains("042917"))
+    }
+}

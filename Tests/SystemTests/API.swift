@@ -1,0 +1,120 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import TestSupport
+import Testing
+
+/// The gateway as a client app sees it: HTTP on `GATEWAY_URL`, JSON in and out.
+struct API {
+    struct Reply {
+        let status: Int
+        let headers: HTTPHeaders
+        let body: [UInt8]
+
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]
+        }
+
+        var text: String { String(decoding: body, as: UTF8.self) }
+
+        subscript(_ key: String) -> String? { json[key] as? String }
+
+        var problemType: String? { self["type"] }
+        var fieldErrors: [String] { (json["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String } ?? [] }
+    }
+
+    let base: String
+
+    init() throws {
+        base = try TestEnvironment.require("GATEWAY_URL")
+    }
+
+    init(base: String) {
+        self.base = base
+    }
+
+    func send(
+        _ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String? = "application/json",
+        token: String? = nil, headers: [(String, String)] = []
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let body {
+            request.body = .bytes(ByteBuffer(string: body))
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        }
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: Array(buffer: body))
+    }
+
+    func post(_ path: String, _ json: [String: Any], token: String? = nil) async throws -> Reply {
+        let data = try JSONSerialization.data(withJSONObject: json)
+        return try await send(.POST, path, body: String(decoding: data, as: UTF8.self), token: token)
+    }
+
+    func get(_ path: String, token: String? = nil) async throws -> Reply {
+        try await send(.GET, path, token: token)
+    }
+}
+
+/// Accounts for tests: each one new, so tests never share state.
+struct Accounts {
+    let api: API
+    let password = "a sound password"
+
+    /// Registers a client and returns its email.
+    func register(_ name: String = "client") async throws -> String {
+        let email = "\(name)-\(UUID().uuidString.prefix(8).lowercased())@test.example"
+        let reply = try await api.post("/api/v1/auth/register", ["email": email, "password": password, "full_name": "Test Client"])
+        try #require(reply.status == 201, "register answered \(reply.status): \(reply.text)")
+        return email
+    }
+
+    /// A registered, verified client's email.
+    func activeClient() async throws -> String {
+        let email = try await register()
+        let code = try await Mail.code(sentTo: email)
+        let verified = try await api.post("/api/v1/auth/verify-otp", ["email": email, "code": code])
+        try #require(verified.status == 200, "verify answered \(verified.status): \(verified.text)")
+        return email
+    }
+
+    func login(_ email: String, password: String? = nil) async throws -> (access: String, refresh: String) {
+        let reply = try await api.post("/api/v1/auth/login", ["email": email, "password": password ?? self.password])
+        try #require(reply.status == 200, "login answered \(reply.status): \(reply.text)")
+        return (try #require(reply["access_token"]), try #require(reply["refresh_token"]))
+    }
+}
+
+/// The emails `notifications` wrote in local mode.
+enum Mail {
+    /// The verification code in the newest email to `address`, waiting for it to arrive.
+    static func code(sentTo address: String, after previous: String? = nil) async throws -> String {
+        let folder = URL(fileURLWithPath: try TestEnvironment.require("MAIL_DIR"))
+        var code: String?
+        _ = await eventually(timeout: .seconds(15)) {
+            code = newestCode(in: folder, to: address)
+            return code != nil && code != previous
+        }
+        return try #require(code, "no email with a code reached \(address)")
+    }
+
+    private static func newestCode(in folder: URL, to address: String) -> String? {
+        let files = (try? FileManager.default.contentsOfDirectory(
+            at: folder, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+        let emails = files.filter { $0.pathExtension == "eml" }.compactMap { file -> (Date, String)? in
+            guard let text = try? String(contentsOf: file, encoding: .utf8), text.contains("To: \(address)\r\n"),
+                  let date = try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
+            else { return nil }
+            return (date, text)
+        }
+        guard let newest = emails.max(by: { $0.0 < $1.0 })?.1,
+              let range = newest.range(of: #"code is [0-9]{6}"#, options: .regularExpression)
+        else { return nil }
+        return String(newest[range].suffix(6))
+    }
+}

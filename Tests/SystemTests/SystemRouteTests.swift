@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+@Suite struct SystemRouteTests {
+    let api: API
+
+    init() throws {
+        api = try API()
+    }
+
+    @Test func theGatewayIsAliveAndReadyWithEveryDependencyChecked() async throws {
+        #expect(try await api.get("/healthz").status == 200)
+        let ready = try await api.get("/readyz")
+        #expect(ready.status == 200)
+        #expect(ready["status"] == "ready")
+        let checks = try #require(ready.json["checks"] as? [String: String])
+        for dependency in ["rabbitmq", "redis", "auth", "loans", "approvals", "notifications", "analytics"] {
+            #expect(checks[dependency] == "up", "\(dependency)")
+        }
+    }
+
+    @Test func everyServiceServesItsAdminPort() async throws {
+        let urls = try #require(ProcessInfo.processInfo.environment["ADMIN_URLS"], "ADMIN_URLS is not set")
+        let admins = urls.split(separator: ",").map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
+        #expect(admins.count == 8)
+        for admin in admins {
+            let (name, base) = (admin[0], admin[1])
+            let client = API(base: base)
+            #expect(try await client.get("/healthz").status == 200, "\(name)")
+            #expect(try await client.get("/readyz").status == 200, "\(name)")
+            let metrics = try await client.get("/metrics")
+            #expect(metrics.status == 200, "\(name)")
+            #expect(metrics.text.contains("amqp_reconnects_total") || metrics.text.contains("# TYPE"), "\(name)")
+        }
+    }
+
+    /// The routes the gateway serves so far; each must be in the OpenAPI document.
+    static let routes: [(method: String, path: String)] = [
+        ("post", "/api/v1/auth/register"), ("post", "/api/v1/auth/verify-otp"), ("post", "/api/v1/auth/resend-otp"),
+        ("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/token"), ("post", "/api/v1/auth/refresh"),
+        ("post", "/api/v1/auth/logout"), ("get", "/api/v1/auth/me"), ("get", "/.well-known/jwks.json"),
+        ("get", "/healthz"), ("get", "/readyz"), ("get", "/api/v1/openapi.json"),
+    ]
+
+    @Test func theOpenAPIDocumentDescribesEveryRoute() async throws {
+        let reply = try await api.get("/api/v1/openapi.json")
+        #expect(reply.status == 200)
+        #expect(reply["openapi"]?.hasPrefix("3.1") == true)
+        let paths = try #require(reply.json["paths"] as? [String: [String: Any]])
+        for route in Self.routes {
+            #expect(paths[route.path]?[route.method] != nil, "\(route.method) \(route.path) is not documented")
+        }
+        // And nothing documented is missing from the gateway.
+        let documented = paths.flatMap { path, operations in operations.keys.map { ($0, path) } }
+        for (method, path) in documented {
+            #expect(Self.routes.contains { $0.method == method && $0.path == path }, "\(method) \(path) is documented but not tested")
+        }
+    }
+}
