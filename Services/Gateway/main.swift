@@ -23,6 +23,6 @@ try SystemRoutes(readiness: host.readiness(), keys: keys).add(to: router)
 AuthRoutes(forwarder: forwarder, body: body, authenticator: authenticator).add(to: router.group("api/v1"))
 
 host.addWork(Application(
-    router: router, configuration: .init(address: .hostname("0.0.0.0", port: settings.port), serverName: nil),
+    router: router, configuration: .init(address: .hostname(host.configuration.bindAddress, port: settings.port), serverName: nil),
     logger: host.logger))
 try await host.run()

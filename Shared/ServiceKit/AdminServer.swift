@@ -5,7 +5,7 @@ import Logging
 /// The small HTTP port every service serves: `/healthz` (the process is alive), `/readyz` (its
 /// broker, Redis and database connections are up: 200, else 503) and `/metrics` (Prometheus text).
 public enum AdminServer {
-    public static func make(port: Int, readiness: Readiness, logger: Logger) -> some ApplicationProtocol {
+    public static func make(host: String, port: Int, readiness: Readiness, logger: Logger) -> some ApplicationProtocol {
         let router = Router()
         addRoutes(to: router, readiness: readiness)
         router.get("/metrics") { _, _ in
@@ -14,7 +14,7 @@ public enum AdminServer {
                 body: .init(byteBuffer: ByteBuffer(bytes: Observability.registry.emitToBuffer())))
         }
         return Application(
-            router: router, configuration: .init(address: .hostname("0.0.0.0", port: port), serverName: nil),
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
             logger: logger)
     }
 

@@ -1,4 +1,5 @@
 import Configuration
+import Foundation
 import Contracts
 import Logging
 
@@ -6,9 +7,12 @@ import Logging
 /// `.` → `_` (`rabbitmq.url` → `RABBITMQ_URL`); the defaults suit the local stack.
 public struct ServiceConfiguration: Sendable {
     public let service: ServiceName
-    /// This replica's name in logs and metrics (e.g. `analysis-worker-2`).
+    /// This replica's name in logs and metrics (e.g. `analysis-worker-2`); the host name when
+    /// unset, which in a container is the container's.
     public let instance: String
     public let adminPort: Int
+    /// Where the HTTP ports listen: all interfaces by default (containers), loopback locally.
+    public let bindAddress: String
     public let rabbitMQURL: String
     public let redisURL: String
     public let databaseURL: String
@@ -19,7 +23,9 @@ public struct ServiceConfiguration: Sendable {
     public init(service: ServiceName, reader: ConfigReader = ConfigReader(provider: EnvironmentVariablesProvider())) {
         self.service = service
         self.reader = reader
-        self.instance = reader.string(forKey: "service.instance", default: service.rawValue)
+        self.instance = reader.string(
+            forKey: "service.instance", default: "\(service.rawValue)-\(ProcessInfo.processInfo.hostName)")
+        self.bindAddress = reader.string(forKey: "bind.address", default: "0.0.0.0")
         self.adminPort = reader.int(forKey: "admin.port", default: Self.defaultAdminPorts[service] ?? 9100)
         self.rabbitMQURL = reader.string(forKey: "rabbitmq.url", isSecret: true, default: "amqp://guest:guest@127.0.0.1:5673")
         self.redisURL = reader.string(forKey: "redis.url", isSecret: true, default: "redis://127.0.0.1:6380")

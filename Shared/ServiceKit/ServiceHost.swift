@@ -124,7 +124,8 @@ public final class ServiceHost {
         if let database { infrastructure.insert(database.client, at: 0) }
         if let rpcClient { infrastructure.append(rpcClient) }
         if let redis { infrastructure.append(RedisLifetime(client: redis)) }
-        infrastructure.append(AdminServer.make(port: configuration.adminPort, readiness: adminReadiness, logger: logger))
+        infrastructure.append(AdminServer.make(
+            host: configuration.bindAddress, port: configuration.adminPort, readiness: adminReadiness, logger: logger))
 
         var work: [any Service] = []
         if let database {

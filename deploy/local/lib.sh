@@ -530,6 +530,7 @@ start_instance() {
     "ADMIN_PORT=$port"
     "LOG_LEVEL=${LOG_LEVEL:-info}"
     "SERVICE_INSTANCE=$inst"
+    "BIND_ADDRESS=127.0.0.1"
   )
   case "$svc" in
     gateway)
