@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+import Messaging
+import TestSupport
+import Testing
+
+/// A bad message on the bus is parked and counted, and the consumer keeps going.
+@Suite struct PoisonMessageTests {
+    @Test func anUndecodableCommandIsDeadLetteredAndTheNextOneStillWorks() async throws {
+        let connection = AMQPConnection(
+            name: "poison-test", configuration: try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL")),
+            logger: Logger(label: "test"))
+        connection.start()
+        defer { Task { await connection.close() } }
+        try #require(await eventually { connection.isConnected })
+        let queue = "notifications.commands"
+        let parkedBefore = try await connection.withSession { try $0.inspect(queue: "\(queue).dlq") }.messageCount
+
+        let poison = OutgoingMessage(
+            body: Array("this is not JSON".utf8),
+            properties: MessageProperties(messageID: UUID().uuidString, type: "notifications.email.send.v1"))
+        try await connection.publish(poison, exchange: "", routingKey: queue)
+        let address = "after-poison-\(UUID().uuidString.prefix(8).lowercased())@test.example"
+        let email = #"{"to": "\#(address)", "subject": "Still here", "text": "Your verification code is 424242."}"#
+        let good = OutgoingMessage(
+            body: Array(email.utf8),
+            properties: MessageProperties(messageID: UUID().uuidString, type: "notifications.email.send.v1"))
+        try await connection.publish(good, exchange: "", routingKey: queue)
+
+        #expect(try await Mail.code(sentTo: address) == "424242")
+        #expect(await eventually {
+            (try? await connection.withSession { try $0.inspect(queue: "\(queue).dlq") }.messageCount) == parkedBefore + 1
+        })
+        let metrics = try await API(base: adminURL("notifications")).get("/metrics").text
+        #expect(metrics.contains(#"messages_consumed_total{queue="notifications.commands",outcome="deadLetter"}"#))
+    }
+
+    private func adminURL(_ name: String) throws -> String {
+        let urls = try TestEnvironment.require("ADMIN_URLS")
+        let entry = urls.split(separator: ",").first { $0.hasPrefix("\(name)=") }
+        return String(try #require(entry, "no admin URL for \(name)").dropFirst(name.count + 1))
+    }
+}
