@@ -18,9 +18,11 @@ struct AuthService: Sendable {
         handlers.on(AuthRPC.Register.self) { request, context in try await register(request, context) }
         handlers.on(AuthRPC.VerifyOTP.self) { request, _ in try await verify(request) }
         handlers.on(AuthRPC.ResendOTP.self) { request, _ in try await resendCode(request) }
-        handlers.on(AuthRPC.Login.self) { request, _ in try await login(request) }
+        handlers.on(AuthRPC.Login.self) { request, context in try await login(request, context) }
         handlers.on(AuthRPC.Refresh.self) { request, _ in try await refresh(request) }
         handlers.on(AuthRPC.Logout.self) { request, context in try await logout(request, principal: context.requirePrincipal()) }
+        handlers.on(AuthRPC.LogoutAll.self) { request, context in try await logoutAll(request, context) }
+        handlers.on(AuthRPC.ChangePassword.self) { request, context in try await changePassword(request, context) }
         handlers.on(AuthRPC.Me.self) { _, context in try await me(context.requirePrincipal()) }
         handlers.on(AuthRPC.Keys.self) { [jwk = issuer.jwk] _, _ in .ok(.init(keys: [jwk])) }
     }
@@ -109,7 +111,7 @@ struct AuthService: Sendable {
 
     // MARK: Sign-in
 
-    func login(_ request: AuthRPC.Login.Request) async throws -> RPCReply<AuthRPC.TokenPair> {
+    func login(_ request: AuthRPC.Login.Request, _ context: RPCContext) async throws -> RPCReply<AuthRPC.TokenPair> {
         let invalid = Problem.unauthorized("The email or password is wrong.", slug: "invalid-credentials")
         let user = try await store.user(email: AccountRules.normalizedEmail(request.email))
         if let lockedUntil = user?.lockedUntil, lockedUntil > Date() {
@@ -119,7 +121,7 @@ struct AuthService: Sendable {
                 retryAfter: Int(lockedUntil.timeIntervalSinceNow.rounded(.up)))
         }
         guard try await hasher.verify(request.password, against: user?.passwordHash), let user else {
-            if let user { try await store.recordLoginFailure(userID: user.id) }
+            if let user { try await recordLoginFailure(user, clientIP: context.clientIP) }
             throw invalid
         }
         switch user.status {
@@ -157,6 +159,36 @@ struct AuthService: Sendable {
         return .noContent
     }
 
+    func logoutAll(_ request: AuthRPC.LogoutAll.Request, _ context: RPCContext) async throws -> RPCReply<Empty> {
+        let principal = try context.requirePrincipal()
+        try await sessions.endAll(userID: principal.userID)
+        try await sessions.revokeAccessToken(request.tokenID, expiresAt: request.tokenExpiresAt)
+        try await database.transaction { connection in
+            try await database.outbox.publish(
+                AuthEvents.SecurityEvent(kind: .sessionsRevoked, userID: principal.userID, clientIP: context.clientIP),
+                on: connection)
+        }
+        return .noContent
+    }
+
+    /// Other sessions end (a stolen session must not survive a password change); this one stays.
+    func changePassword(_ request: AuthRPC.ChangePassword.Request, _ context: RPCContext) async throws -> RPCReply<Empty> {
+        let principal = try context.requirePrincipal()
+        let problems = AccountRules.passwordProblems(request.newPassword, field: "new_password")
+        guard problems.isEmpty else { throw Problem.validation(problems) }
+        guard let user = try await store.user(id: principal.userID),
+              try await hasher.verify(request.currentPassword, against: user.passwordHash)
+        else { throw Problem.validation(field: "current_password", "is not your current password") }
+        let hash = try await hasher.hash(request.newPassword)
+        try await database.transaction { connection in
+            try await store.updatePassword(userID: user.id, hash: hash, on: connection)
+            try await database.outbox.publish(
+                AuthEvents.SecurityEvent(kind: .passwordChanged, userID: user.id, clientIP: context.clientIP), on: connection)
+        }
+        try await sessions.endAll(userID: user.id, keeping: principal.sessionID)
+        return .noContent
+    }
+
     func me(_ principal: Principal) async throws -> RPCReply<AuthRPC.User> {
         guard let user = try await store.user(id: principal.userID) else { throw Problem.notFound("No such user.") }
         return .ok(user.user)
@@ -182,6 +214,18 @@ struct AuthService: Sendable {
                 AuthEvents.UserRegistered(userID: id, email: email, role: .superAdmin, occurredAt: Date()), on: connection)
         }
         logger.info("bootstrap super admin created", metadata: ["email": "\(email)"])
+    }
+
+    private func recordLoginFailure(_ user: UserRecord, clientIP: String?) async throws {
+        try await database.transaction { connection in
+            let locked = try await store.recordLoginFailure(userID: user.id, on: connection)
+            try await database.outbox.publish(
+                AuthEvents.SecurityEvent(kind: .loginFailed, userID: user.id, clientIP: clientIP), on: connection)
+            if locked {
+                try await database.outbox.publish(
+                    AuthEvents.SecurityEvent(kind: .accountLocked, userID: user.id, clientIP: clientIP), on: connection)
+            }
+        }
     }
 
     private func tokenPair(for user: UserRecord, sessionID: String, refreshToken: String) async throws -> AuthRPC.TokenPair {

@@ -67,6 +67,29 @@ struct SessionStore: Sendable {
         }
     }
 
+    /// Ends every session of a user except `kept` (the caller's own, after a password change).
+    private static let endAllScript = RedisScript(
+        """
+        local ids = redis.call('SMEMBERS', KEYS[1])
+        local ended = 0
+        for _, id in ipairs(ids) do
+          if id ~= ARGV[2] then
+            redis.call('DEL', ARGV[1] .. id)
+            redis.call('SREM', KEYS[1], id)
+            ended = ended + 1
+          end
+        end
+        return ended
+        """)
+
+    @discardableResult
+    func endAll(userID: UUID, keeping kept: String? = nil) async throws -> Int {
+        let reply = try await redis.evaluate(
+            Self.endAllScript, keys: [Self.userSessionsKey(userID.uuidString.lowercased())],
+            arguments: [TokenRevocation.sessionKey(""), kept ?? ""])
+        return reply.intValue ?? 0
+    }
+
     func end(sessionID: String, userID: UUID) async throws {
         let replies = try await redis.pipeline([
             ["DEL", TokenRevocation.sessionKey(sessionID)],

@@ -16,11 +16,13 @@ struct UserRecord: Sendable {
     let failedLogins: Int
     let lockedUntil: Date?
     let createdAt: Date
+    let version: Int
+    let mfaSecret: String?
 
     var user: AuthRPC.User {
         AuthRPC.User(
             id: id, email: email, fullName: fullName, phone: phone, role: role, status: status, mfaEnabled: mfaEnabled,
-            createdAt: createdAt)
+            createdAt: createdAt, version: version)
     }
 }
 
@@ -36,7 +38,10 @@ struct UserStore: Sendable {
     private var logger: Logger { database.logger }
 
     private static let userColumns =
-        "id, email, password_hash, full_name, phone, role, status, mfa_enabled, failed_logins, locked_until, created_at"
+        """
+        id, email, password_hash, full_name, phone, role, status, mfa_enabled, failed_logins, locked_until, created_at,
+        version, mfa_secret
+        """
 
     /// Inserts a user; nil when the email is taken.
     func insert(
@@ -66,17 +71,21 @@ struct UserStore: Sendable {
             on: connection)
     }
 
-    /// Counts one more failed sign-in; the last allowed failure locks the account and resets the count.
-    func recordLoginFailure(userID: UUID) async throws {
+    /// Counts one more failed sign-in; the last allowed failure locks the account and resets the
+    /// count. Returns whether this failure locked it.
+    func recordLoginFailure(userID: UUID, on connection: PostgresConnection) async throws -> Bool {
         let limit = LoginPolicy.maximumFailures
-        try await database.client.query(
+        let rows = try await connection.query(
             """
             UPDATE auth.users SET
                 locked_until = CASE WHEN failed_logins + 1 >= \(limit)
                     THEN now() + make_interval(secs => \(LoginPolicy.lockoutSeconds)) ELSE locked_until END,
                 failed_logins = CASE WHEN failed_logins + 1 >= \(limit) THEN 0 ELSE failed_logins + 1 END
             WHERE id = \(userID)
+            RETURNING failed_logins = 0
             """, logger: logger)
+        for try await locked in rows.decode(Bool.self) { return locked }
+        return false
     }
 
     func recordLoginSuccess(userID: UUID) async throws {
@@ -130,17 +139,72 @@ struct UserStore: Sendable {
             } else {
                 try await database.client.query(query, logger: logger)
             }
-        for try await (id, email, hash, name, phone, role, status, mfa, failures, lockedUntil, createdAt) in rows.decode(
-            (UUID, String, String, String, String?, String, String, Bool, Int, Date?, Date).self)
+        return try await Self.records(rows).first
+    }
+
+    private static func records(_ rows: PostgresRowSequence) async throws -> [UserRecord] {
+        var records: [UserRecord] = []
+        for try await (id, email, hash, name, phone, role, status, mfa, failures, lockedUntil, createdAt, version, secret)
+            in rows.decode((UUID, String, String, String, String?, String, String, Bool, Int, Date?, Date, Int, String?).self)
         {
             guard let role = Role(rawValue: role), let status = AuthRPC.AccountStatus(rawValue: status) else {
                 throw StoreError.corruptRow("user \(id) has role \(role) and status \(status)")
             }
-            return UserRecord(
+            records.append(UserRecord(
                 id: id, email: email, passwordHash: hash, fullName: name, phone: phone, role: role, status: status,
-                mfaEnabled: mfa, failedLogins: failures, lockedUntil: lockedUntil, createdAt: createdAt)
+                mfaEnabled: mfa, failedLogins: failures, lockedUntil: lockedUntil, createdAt: createdAt, version: version,
+                mfaSecret: secret))
         }
-        return nil
+        return records
+    }
+
+    /// A page of accounts, newest first, with the total matching the filters.
+    func list(_ request: UsersRPC.List.Request) async throws -> (records: [UserRecord], total: Int) {
+        let pattern = request.q.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
+        let filter: PostgresQuery = """
+            FROM auth.users
+            WHERE (\(request.role?.rawValue)::text IS NULL OR role = \(request.role?.rawValue))
+              AND (\(request.status?.rawValue)::text IS NULL OR status = \(request.status?.rawValue))
+              AND (\(pattern)::text IS NULL OR email ILIKE \(pattern) OR full_name ILIKE \(pattern))
+            """
+        var total = 0
+        for try await count in try await database.client.query(
+            PostgresQuery(unsafeSQL: "SELECT count(*)::int " + filter.sql, binds: filter.binds), logger: logger
+        ).decode(Int.self) { total = count }
+        var page = filter
+        page.sql = "SELECT \(Self.userColumns) " + filter.sql + " ORDER BY created_at DESC, id LIMIT \(request.page.pageSize) OFFSET \(request.page.offset)"
+        return (try await Self.records(try await database.client.query(page, logger: logger)), total)
+    }
+
+    /// Applies a role or status change if the row is still at `expectedVersion` (when given);
+    /// nil when it is not (someone else changed it first).
+    func update(
+        id: UUID, role: Role?, status: AuthRPC.AccountStatus?, expectedVersion: Int?, on connection: PostgresConnection
+    ) async throws -> UserRecord? {
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    UPDATE auth.users SET role = coalesce($2, role), status = coalesce($3, status),
+                        version = version + 1, updated_at = now()
+                    WHERE id = $1 AND ($4::int IS NULL OR version = $4)
+                    RETURNING \(Self.userColumns)
+                    """,
+                binds: {
+                    var binds = PostgresBindings()
+                    binds.append(id)
+                    binds.append(role?.rawValue)
+                    binds.append(status?.rawValue)
+                    binds.append(expectedVersion)
+                    return binds
+                }()), logger: logger)
+        return try await Self.records(rows).first
+    }
+
+    func updatePassword(userID: UUID, hash: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE auth.users SET password_hash = \(hash), version = version + 1, updated_at = now() WHERE id = \(userID)",
+            logger: logger)
     }
 
     private func bindings(_ value: some PostgresNonThrowingEncodable) -> PostgresBindings {

@@ -1,11 +1,15 @@
 import Contracts
 import Hummingbird
 
-/// `/api/v1/auth/...`: sign-up, sign-in, tokens, sign-out.
+/// `/api/v1/auth/...`: sign-up, sign-in, tokens, sign-out, password.
 struct AuthRoutes {
-    let forwarder: Forwarder
-    let body: RequestBody
-    let authenticator: Authenticator
+    let support: RouteSupport
+    private var forwarder: Forwarder { support.forwarder }
+    private var body: RequestBody { support.body }
+
+    init(support: RouteSupport) {
+        self.support = support
+    }
 
     /// The OAuth2 password grant's form (RFC 6749 §4.3).
     private struct PasswordGrant: Decodable {
@@ -15,19 +19,26 @@ struct AuthRoutes {
 
     func add(to api: RouterGroup<GatewayContext>) {
         api.post("auth/register") { request, context in
-            try await forwarder.forward(AuthRPC.Register.self, body.json(AuthRPC.Register.Request.self, from: request), context: context)
+            try await support.create(AuthRPC.Register.self, request, context)
         }
         api.post("auth/verify-otp") { request, context in
-            try await forwarder.forward(AuthRPC.VerifyOTP.self, body.json(AuthRPC.VerifyOTP.Request.self, from: request), context: context)
+            let verify = try await body.json(AuthRPC.VerifyOTP.Request.self, from: request)
+            try await support.signInAttempt(email: verify.email, context)
+            return try await forwarder.forward(AuthRPC.VerifyOTP.self, verify, context: context)
         }
         api.post("auth/resend-otp") { request, context in
-            try await forwarder.forward(AuthRPC.ResendOTP.self, body.json(AuthRPC.ResendOTP.Request.self, from: request), context: context)
+            let resend = try await body.json(AuthRPC.ResendOTP.Request.self, from: request)
+            try await support.signInAttempt(email: resend.email, context)
+            return try await forwarder.forward(AuthRPC.ResendOTP.self, resend, context: context)
         }
         api.post("auth/login") { request, context in
-            try await forwarder.forward(AuthRPC.Login.self, body.json(AuthRPC.Login.Request.self, from: request), context: context)
+            let login = try await body.json(AuthRPC.Login.Request.self, from: request)
+            try await support.signInAttempt(email: login.email, context)
+            return try await forwarder.forward(AuthRPC.Login.self, login, context: context)
         }
         api.post("auth/token") { request, context in
             let grant = try await body.form(PasswordGrant.self, from: request)
+            try await support.signInAttempt(email: grant.username, context)
             return try await forwarder.forward(
                 AuthRPC.Login.self, AuthRPC.Login.Request(email: grant.username, password: grant.password), context: context)
         }
@@ -35,17 +46,26 @@ struct AuthRoutes {
             try await forwarder.forward(AuthRPC.Refresh.self, body.json(AuthRPC.Refresh.Request.self, from: request), context: context)
         }
         api.post("auth/logout") { request, context in
-            var context = context
-            let claims = try await authenticator.authenticate(request)
-            context.claims = claims
-            return try await forwarder.forward(
-                AuthRPC.Logout.self, AuthRPC.Logout.Request(tokenID: claims.jti.value, tokenExpiresAt: claims.exp.value),
-                context: context)
+            let context = try await support.signedIn(request, context)
+            return try await forwarder.forward(AuthRPC.Logout.self, Self.presentedToken(context), context: context)
+        }
+        api.post("auth/logout-all") { request, context in
+            let context = try await support.signedIn(request, context)
+            return try await forwarder.forward(AuthRPC.LogoutAll.self, Self.presentedToken(context), context: context)
         }
         api.get("auth/me") { request, context in
-            var context = context
-            context.claims = try await authenticator.authenticate(request)
+            let context = try await support.signedIn(request, context)
             return try await forwarder.forward(AuthRPC.Me.self, Empty(), context: context)
         }
+        api.post("auth/change-password") { request, context in
+            let context = try await support.signedIn(request, context)
+            let change = try await body.json(AuthRPC.ChangePassword.Request.self, from: request)
+            return try await forwarder.forward(AuthRPC.ChangePassword.self, change, context: context)
+        }
+    }
+
+    /// The token the caller signed in with, so signing out refuses it at once.
+    private static func presentedToken(_ context: GatewayContext) -> AuthRPC.Logout.Request {
+        AuthRPC.Logout.Request(tokenID: context.claims?.jti.value ?? "", tokenExpiresAt: context.claims?.exp.value ?? .now)
     }
 }

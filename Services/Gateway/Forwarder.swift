@@ -1,4 +1,5 @@
 import Contracts
+import Foundation
 import Hummingbird
 import ServiceKit
 
@@ -8,11 +9,38 @@ struct Forwarder: Sendable {
     let caller: ServiceCaller
     let timeout: Duration
 
+    func call<Operation: ServiceOperation>(
+        _ operation: Operation.Type, _ request: Operation.Request, context: GatewayContext
+    ) async throws -> RPCResult {
+        try await caller.call(
+            operation, request, principal: context.principal, requestID: context.requestID, clientIP: context.clientIP,
+            timeout: timeout)
+    }
+
     func forward<Operation: ServiceOperation>(
         _ operation: Operation.Type, _ request: Operation.Request, context: GatewayContext
     ) async throws -> Response {
-        let result = try await caller.call(
-            operation, request, principal: context.principal, requestID: context.requestID, timeout: timeout)
-        return HTTPReply.json(status: result.status, body: result.body, retryAfter: result.retryAfter)
+        HTTPReply.response(try await call(operation, request, context: context))
     }
+
+    /// A list: the page's numbers also go into `X-Total-Count`, `X-Page` and `X-Page-Size`.
+    func forwardList<Operation: ServiceOperation>(
+        _ operation: Operation.Type, _ request: Operation.Request, context: GatewayContext
+    ) async throws -> Response {
+        let result = try await call(operation, request, context: context)
+        var response = HTTPReply.response(result)
+        if result.status == 200, let numbers = try? JSON.decode(PageNumbers.self, from: result.body) {
+            response.headers[.xTotalCount] = String(numbers.total)
+            response.headers[.xPage] = String(numbers.page)
+            response.headers[.xPageSize] = String(numbers.pageSize)
+        }
+        return response
+    }
+}
+
+/// The numbers of a `Page`, read without decoding its items.
+private struct PageNumbers: Decodable {
+    let page: Int
+    let pageSize: Int
+    let total: Int
 }

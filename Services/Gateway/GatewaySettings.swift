@@ -6,10 +6,37 @@ struct GatewaySettings: Sendable {
     let maximumBodyBytes: Int
     /// How long the gateway waits for a service before answering 504.
     let serviceTimeout: Duration
+    /// Peers whose `X-Forwarded-For` is believed (load balancers); nobody by default.
+    let trustedProxies: Set<String>
+    /// Origins allowed to call the API from a browser (CORS); none by default.
+    let allowedOrigins: Set<String>
+    let limits: RateLimits
+
+    struct RateLimits: Sendable {
+        /// Requests per minute per client address, on every `/api/v1` route.
+        let perAddress: Int
+        /// Requests per minute per signed-in user.
+        let perUser: Int
+        /// Sign-in and code attempts per minute per client address.
+        let signInPerAddress: Int
+        /// Sign-in and code attempts per minute per account (email).
+        let signInPerAccount: Int
+    }
 
     init(_ reader: ConfigReader) {
         port = reader.int(forKey: "gateway.port", default: 8080)
         maximumBodyBytes = reader.int(forKey: "gateway.max.body.bytes", default: 1_048_576)
         serviceTimeout = .milliseconds(reader.int(forKey: "gateway.service.timeout.ms", default: 5000))
+        trustedProxies = Self.list(reader.string(forKey: "gateway.trusted.proxies", default: ""))
+        allowedOrigins = Self.list(reader.string(forKey: "gateway.cors.origins", default: ""))
+        limits = RateLimits(
+            perAddress: reader.int(forKey: "gateway.rate.limit.per.ip", default: 600),
+            perUser: reader.int(forKey: "gateway.rate.limit.per.user", default: 1200),
+            signInPerAddress: reader.int(forKey: "gateway.rate.limit.sign.in.per.ip", default: 30),
+            signInPerAccount: reader.int(forKey: "gateway.rate.limit.sign.in.per.account", default: 10))
+    }
+
+    private static func list(_ value: String) -> Set<String> {
+        Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
 }

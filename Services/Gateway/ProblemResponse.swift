@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceKit
 
 /// Responses the gateway writes itself or passes through from a service.
 enum HTTPReply {
@@ -13,6 +14,10 @@ enum HTTPReply {
         headers[.contentType] = status >= 400 ? "application/problem+json" : "application/json"
         return Response(
             status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func response(_ result: RPCResult) -> Response {
+        json(status: result.status, body: result.body, retryAfter: result.retryAfter)
     }
 
     static func problem(_ problem: Problem) -> Response {

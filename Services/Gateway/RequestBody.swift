@@ -9,10 +9,18 @@ struct RequestBody: Sendable {
     let limit: Int
 
     func json<Body: Decodable>(_ type: Body.Type, from request: Request) async throws -> Body {
+        try decode(type, from: try await rawJSON(request))
+    }
+
+    /// The body's bytes, once its content type says JSON.
+    private func rawJSON(_ request: Request) async throws -> Data {
         guard let contentType = request.headers[.contentType]?.lowercased(),
               contentType.hasPrefix("application/json") || contentType.contains("+json")
         else { throw Problem.badRequest("Send a JSON body with Content-Type: application/json.", slug: "unsupported-content-type") }
-        let bytes = try await collect(request)
+        return try await collect(request)
+    }
+
+    func decode<Body: Decodable>(_ type: Body.Type, from bytes: Data) throws -> Body {
         do {
             return try JSON.decoder.decode(type, from: bytes)
         } catch let error as DecodingError {

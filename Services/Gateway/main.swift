@@ -12,15 +12,22 @@ for service in [ServiceName.auth, .loans, .approvals, .notifications, .analytics
     }
 }
 let keys = VerificationKeys(caller: caller)
-let authenticator = Authenticator(keys: keys, redis: redis)
-let forwarder = Forwarder(caller: caller, timeout: settings.serviceTimeout)
-let body = RequestBody(limit: settings.maximumBodyBytes)
+let limiter = RateLimiter(redis: redis, logger: host.logger)
+let support = RouteSupport(
+    forwarder: Forwarder(caller: caller, timeout: settings.serviceTimeout),
+    body: RequestBody(limit: settings.maximumBodyBytes), authenticator: Authenticator(keys: keys, redis: redis),
+    limiter: limiter, limits: settings.limits, idempotency: Idempotency(redis: redis))
 
 let router = Router(context: GatewayContext.self)
 router.add(middleware: RequestIDMiddleware())
+router.add(middleware: SecurityHeadersMiddleware())
 router.add(middleware: ProblemMiddleware())
+router.add(middleware: ClientAddressMiddleware(trustedProxies: settings.trustedProxies))
+router.add(middleware: CORSAllowListMiddleware(allowedOrigins: settings.allowedOrigins))
 try SystemRoutes(readiness: host.readiness(), keys: keys).add(to: router)
-AuthRoutes(forwarder: forwarder, body: body, authenticator: authenticator).add(to: router.group("api/v1"))
+let api = router.group("api/v1").add(middleware: AddressRateLimitMiddleware(limiter: limiter, budget: settings.limits.perAddress))
+AuthRoutes(support: support).add(to: api)
+UserRoutes(support: support).add(to: api)
 
 host.addWork(Application(
     router: router, configuration: .init(address: .hostname(host.configuration.bindAddress, port: settings.port), serverName: nil),

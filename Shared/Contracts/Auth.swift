@@ -11,10 +11,12 @@ public enum AuthRPC {
         public var status: AccountStatus
         public var mfaEnabled: Bool
         public var createdAt: Date
+        /// Bumped by every change; `PATCH /users/{id}` takes it as `If-Match`.
+        public var version: Int
 
         public init(
             id: UUID, email: String, fullName: String, phone: String?, role: Role, status: AccountStatus,
-            mfaEnabled: Bool, createdAt: Date
+            mfaEnabled: Bool, createdAt: Date, version: Int
         ) {
             self.id = id
             self.email = email
@@ -24,6 +26,7 @@ public enum AuthRPC {
             self.status = status
             self.mfaEnabled = mfaEnabled
             self.createdAt = createdAt
+            self.version = version
         }
     }
 
@@ -159,6 +162,30 @@ public enum AuthRPC {
         public typealias Response = Empty
         public static let service = ServiceName.auth
         public static let name = "auth.logout.v1"
+    }
+
+    /// Ends every session of the caller (all devices).
+    public enum LogoutAll: ServiceOperation {
+        public typealias Request = Logout.Request
+        public typealias Response = Empty
+        public static let service = ServiceName.auth
+        public static let name = "auth.logout-all.v1"
+    }
+
+    /// Changes the caller's password and ends their other sessions.
+    public enum ChangePassword: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var currentPassword: String
+            public var newPassword: String
+
+            public init(currentPassword: String, newPassword: String) {
+                self.currentPassword = currentPassword
+                self.newPassword = newPassword
+            }
+        }
+        public typealias Response = Empty
+        public static let service = ServiceName.auth
+        public static let name = "auth.change-password.v1"
     }
 
     public enum Me: ServiceOperation {

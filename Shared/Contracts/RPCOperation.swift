@@ -15,6 +15,8 @@ public enum RPCWire {
     /// Reply header carrying the HTTP-style status; a status of 400 or more means the body is a `Problem`.
     public static let statusHeader = "x-status"
     public static let requestIDHeader = "x-request-id"
+    /// The client's address as the gateway saw it (for audit and per-account defences).
+    public static let clientIPHeader = "x-client-ip"
     /// Reply header with the seconds a refused caller should wait (for `429` and `503`).
     public static let retryAfterHeader = "x-retry-after"
     public static let replyType = "rpc.reply"

@@ -10,10 +10,20 @@ public struct RPCContext: Sendable {
     /// The authenticated caller, as the gateway verified it; nil for anonymous calls.
     public let principal: Principal?
     public let requestID: String?
+    /// The client's address, when the call came through the gateway.
+    public let clientIP: String?
     public let logger: Logger
 
     public func requirePrincipal() throws -> Principal {
         guard let principal else { throw Problem.unauthorized("Sign in first.") }
+        return principal
+    }
+
+    /// The caller, if their role is one of `roles`; 403 otherwise. Services check this themselves:
+    /// the gateway is not the only line of defence.
+    public func requireRole(_ roles: Set<Role>) throws -> Principal {
+        let principal = try requirePrincipal()
+        guard roles.contains(principal.role) else { throw Problem.forbidden("Your role may not do this.") }
         return principal
     }
 }
@@ -126,7 +136,10 @@ struct RPCServer: Service {
                 let principal = try request.properties.headers[Principal.headerName].map {
                     try JSON.decode(Principal.self, from: Array($0.utf8))
                 }
-                response = await handler(request.body, RPCContext(principal: principal, requestID: requestID, logger: logger))
+                let context = RPCContext(
+                    principal: principal, requestID: requestID,
+                    clientIP: request.properties.headers[RPCWire.clientIPHeader], logger: logger)
+                response = await handler(request.body, context)
             } catch {
                 response = RPCResponse(.badRequest("Malformed \(Principal.headerName) header."))
             }

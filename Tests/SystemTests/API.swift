@@ -25,13 +25,23 @@ struct API {
     }
 
     let base: String
+    /// Sent as `X-Forwarded-For` (the test stack trusts loopback as a proxy), so every test is a
+    /// client of its own for the per-address budgets.
+    let clientAddress: String
 
-    init() throws {
+    init(clientAddress: String = API.randomAddress()) throws {
         base = try TestEnvironment.require("GATEWAY_URL")
+        self.clientAddress = clientAddress
     }
 
     init(base: String) {
         self.base = base
+        self.clientAddress = API.randomAddress()
+    }
+
+    /// An address from the benchmarking range (RFC 2544); only ever a header value.
+    static func randomAddress() -> String {
+        "198.18.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
     }
 
     func send(
@@ -45,15 +55,21 @@ struct API {
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.headers.add(name: "X-Forwarded-For", value: clientAddress)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
         return Reply(status: Int(response.status.code), headers: response.headers, body: Array(buffer: body))
     }
 
-    func post(_ path: String, _ json: [String: Any], token: String? = nil) async throws -> Reply {
+    func post(_ path: String, _ json: [String: Any], token: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
         let data = try JSONSerialization.data(withJSONObject: json)
-        return try await send(.POST, path, body: String(decoding: data, as: UTF8.self), token: token)
+        return try await send(.POST, path, body: String(decoding: data, as: UTF8.self), token: token, headers: headers)
+    }
+
+    func patch(_ path: String, _ json: [String: Any], token: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
+        let data = try JSONSerialization.data(withJSONObject: json)
+        return try await send(.PATCH, path, body: String(decoding: data, as: UTF8.self), token: token, headers: headers)
     }
 
     func get(_ path: String, token: String? = nil) async throws -> Reply {
@@ -116,5 +132,15 @@ enum Mail {
               let range = newest.range(of: #"code is [0-9]{6}"#, options: .regularExpression)
         else { return nil }
         return String(newest[range].suffix(6))
+    }
+}
+
+/// One session of the bootstrap super admin for the whole run: signing in once per test would
+/// spend the account's sign-in budget.
+enum SuperAdmin {
+    static let session = Task<(access: String, refresh: String), any Error> {
+        let api = try API()
+        return try await Accounts(api: api).login(
+            TestEnvironment.require("BOOTSTRAP_SUPER_ADMIN_EMAIL"), password: TestEnvironment.require("BOOTSTRAP_SUPER_ADMIN_PASSWORD"))
     }
 }

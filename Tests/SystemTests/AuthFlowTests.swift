@@ -75,11 +75,42 @@ import Testing
     }
 
     @Test func theBootstrapSuperAdminCanSignIn() async throws {
-        let email = try TestEnvironment.require("BOOTSTRAP_SUPER_ADMIN_EMAIL")
-        let password = try TestEnvironment.require("BOOTSTRAP_SUPER_ADMIN_PASSWORD")
-        let login = try await accounts.login(email, password: password)
-        let me = try await api.get("/api/v1/auth/me", token: login.access)
+        let me = try await api.get("/api/v1/auth/me", token: SuperAdmin.session.value.access)
         #expect(me["role"] == "super_admin")
+        #expect(me["email"] == (try TestEnvironment.require("BOOTSTRAP_SUPER_ADMIN_EMAIL")))
+    }
+
+    @Test func logoutAllEndsEverySessionOfTheUser() async throws {
+        let email = try await accounts.activeClient()
+        let phone = try await accounts.login(email)
+        let laptop = try await accounts.login(email)
+        #expect(try await api.send(.POST, "/api/v1/auth/logout-all", token: laptop.access).status == 204)
+        #expect(try await api.get("/api/v1/auth/me", token: phone.access).status == 401)
+        #expect(try await api.get("/api/v1/auth/me", token: laptop.access).status == 401)
+        #expect(try await api.post("/api/v1/auth/refresh", ["refresh_token": phone.refresh]).status == 401)
+    }
+
+    @Test func changingThePasswordEndsTheOtherSessionsOnly() async throws {
+        let email = try await accounts.activeClient()
+        let other = try await accounts.login(email)
+        let current = try await accounts.login(email)
+        let wrong = try await api.post(
+            "/api/v1/auth/change-password", ["current_password": "not it at all", "new_password": "a brand new password"],
+            token: current.access)
+        #expect(wrong.status == 422)
+        #expect(wrong.fieldErrors == ["current_password"])
+        let short = try await api.post(
+            "/api/v1/auth/change-password", ["current_password": accounts.password, "new_password": "short"], token: current.access)
+        #expect(short.fieldErrors == ["new_password"])
+
+        let changed = try await api.post(
+            "/api/v1/auth/change-password", ["current_password": accounts.password, "new_password": "a brand new password"],
+            token: current.access)
+        #expect(changed.status == 204)
+        #expect(try await api.get("/api/v1/auth/me", token: current.access).status == 200)
+        #expect(try await api.get("/api/v1/auth/me", token: other.access).status == 401)
+        #expect(try await api.post("/api/v1/auth/login", ["email": email, "password": accounts.password]).status == 401)
+        #expect(try await api.post("/api/v1/auth/login", ["email": email, "password": "a brand new password"]).status == 200)
     }
 
     @Test func aWrongCodeIsRefusedAndANewOneCanBeAskedOnlyOnceAMinute() async throws {

@@ -35,11 +35,21 @@ stack_config() {
     dev)
       STACK_STATE="$LENDING_ROOT/.run"
       STACK_RABBITMQ_PORT=5673 STACK_EPMD_PORT=4370 STACK_REDIS_PORT=6380 STACK_PG_PORT=5433
-      STACK_GATEWAY_PORT="${GATEWAY_PORT:-8080}" STACK_ADMIN_BASE=9100 ;;
+      STACK_GATEWAY_PORT="${GATEWAY_PORT:-8080}" STACK_ADMIN_BASE=9100
+      # A web UI on a developer's machine may call the API from these origins.
+      STACK_GATEWAY_SETTINGS=("GATEWAY_CORS_ORIGINS=${GATEWAY_CORS_ORIGINS:-http://localhost:3000,http://127.0.0.1:3000}") ;;
     test)
       STACK_STATE="$LENDING_ROOT/.run-test"
       STACK_RABBITMQ_PORT=5674 STACK_EPMD_PORT=4371 STACK_REDIS_PORT=6381 STACK_PG_PORT=5434
-      STACK_GATEWAY_PORT=8180 STACK_ADMIN_BASE=9200 ;;
+      STACK_GATEWAY_PORT=8180 STACK_ADMIN_BASE=9200
+      # The system tests act as many clients from one machine: loopback is their "proxy", so each
+      # test's X-Forwarded-For is its own address; budgets are small so the limits can be reached.
+      STACK_GATEWAY_SETTINGS=(
+        "GATEWAY_TRUSTED_PROXIES=127.0.0.1"
+        "GATEWAY_CORS_ORIGINS=https://app.test.example"
+        "GATEWAY_RATE_LIMIT_PER_IP=300"
+        "GATEWAY_RATE_LIMIT_PER_USER=400"
+      ) ;;
     *) die "unknown stack '$1' (dev or test)" ;;
   esac
   [[ -z "${2:-}" ]] || STACK_STATE="$2"
@@ -535,7 +545,7 @@ start_instance() {
   case "$svc" in
     gateway)
       require_port_free "$STACK_GATEWAY_PORT" "gateway"
-      vars+=("GATEWAY_PORT=$STACK_GATEWAY_PORT") ;;
+      vars+=("GATEWAY_PORT=$STACK_GATEWAY_PORT" "${STACK_GATEWAY_SETTINGS[@]}") ;;
     auth)
       bootstrap_defaults
       vars+=("AUTH_JWT_PRIVATE_KEY_FILE=$STACK_JWT_KEY"

@@ -1,0 +1,99 @@
+import Contracts
+import Foundation
+import Persistence
+import ServiceKit
+
+/// `POST/GET/PATCH /users`: staff accounts, managed by admins; admins and super admins by super
+/// admins only. Disabling an account ends all its sessions at once.
+struct UserAdministration: Sendable {
+    let database: Database
+    let store: UserStore
+    let sessions: SessionStore
+    let hasher: PasswordHasher
+
+    func register(on handlers: inout RPCHandlers) {
+        handlers.on(UsersRPC.Create.self) { request, context in try await create(request, context) }
+        handlers.on(UsersRPC.List.self) { request, context in try await list(request, context) }
+        handlers.on(UsersRPC.Update.self) { request, context in try await update(request, context) }
+    }
+
+    func create(_ request: UsersRPC.Create.Request, _ context: RPCContext) async throws -> RPCReply<UsersRPC.User> {
+        let actor = try context.requireRole(StaffPolicy.administrators)
+        if let refusal = StaffPolicy.refusalToCreate(request.role, by: actor.role) { throw refusal }
+        let problems = AccountRules.registrationProblems(
+            AuthRPC.Register.Request(email: request.email, password: request.password, fullName: request.fullName))
+        guard problems.isEmpty else { throw Problem.validation(problems) }
+        let email = AccountRules.normalizedEmail(request.email)
+        let hash = try await hasher.hash(request.password)
+        let id = UUID()
+        let created = try await database.transaction { connection -> UserRecord? in
+            guard try await store.insert(
+                id: id, email: email, passwordHash: hash,
+                fullName: request.fullName.trimmingCharacters(in: .whitespacesAndNewlines), phone: nil, role: request.role,
+                status: .active, on: connection) != nil
+            else { return nil }
+            try await database.outbox.publish(
+                AuthEvents.UserCreated(
+                    userID: id, email: email, role: request.role, actorID: actor.userID, actorRole: actor.role,
+                    occurredAt: Date()), on: connection)
+            return try await store.user(id: id, on: connection)
+        }
+        guard let created else { throw Problem.conflict("An account with this email already exists.", slug: "email-taken") }
+        return .created(created.user)
+    }
+
+    func list(_ request: UsersRPC.List.Request, _ context: RPCContext) async throws -> RPCReply<Page<UsersRPC.User>> {
+        _ = try context.requireRole(StaffPolicy.administrators)
+        let problems = request.page.problems
+        guard problems.isEmpty else { throw Problem.validation(problems) }
+        let (records, total) = try await store.list(request)
+        return .ok(Page(items: records.map(\.user), request: request.page, total: total))
+    }
+
+    /// With `If-Match` the change applies to that version only (else 412). Without it, it applies to
+    /// the current version: the rules are checked against the row as read and the write is
+    /// conditional on it, retried if someone changed the row in between.
+    func update(_ request: UsersRPC.Update.Request, _ context: RPCContext) async throws -> RPCReply<UsersRPC.User> {
+        let actor = try context.requireRole(StaffPolicy.administrators)
+        if request.status == .pendingVerification {
+            throw Problem.validation(field: "status", "must be active or disabled")
+        }
+        for _ in 0..<3 {
+            guard let current = try await store.user(id: request.id) else { throw Problem.notFound("No such user.") }
+            if let refusal = StaffPolicy.refusalToUpdate(
+                target: current.id, currentRole: current.role, newRole: request.role, by: actor)
+            {
+                throw refusal
+            }
+            if let expected = request.expectedVersion, expected != current.version { break }
+            if let updated = try await apply(request, to: current, by: actor) { return .ok(updated.user) }
+            if request.expectedVersion != nil { break }
+        }
+        throw Problem(
+            status: 412, slug: "stale-version", title: "Precondition failed",
+            detail: "The user changed since you read it; read it again.")
+    }
+
+    private func apply(_ request: UsersRPC.Update.Request, to current: UserRecord, by actor: Principal) async throws -> UserRecord? {
+        let updated = try await database.transaction { connection -> UserRecord? in
+            guard let updated = try await store.update(
+                id: current.id, role: request.role, status: request.status, expectedVersion: current.version,
+                on: connection)
+            else { return nil }
+            try await database.outbox.publish(
+                AuthEvents.UserUpdated(
+                    userID: updated.id, role: request.role, status: request.status, actorID: actor.userID,
+                    actorRole: actor.role, occurredAt: Date()), on: connection)
+            if request.status == .disabled {
+                try await database.outbox.publish(
+                    AuthEvents.SecurityEvent(kind: .sessionsRevoked, userID: updated.id, actorID: actor.userID), on: connection)
+            }
+            return updated
+        }
+        // A disabled account signs out everywhere; a role change must not outlive old tokens either.
+        if let updated, request.status == .disabled || (request.role != nil && request.role != current.role) {
+            try await sessions.endAll(userID: updated.id)
+        }
+        return updated
+    }
+}

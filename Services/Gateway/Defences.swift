@@ -1,0 +1,91 @@
+import Contracts
+import HTTPTypes
+import Hummingbird
+
+/// Believes `X-Forwarded-For` only from trusted proxies, taking the nearest address they did not add.
+struct ClientAddressMiddleware: RouterMiddleware {
+    let trustedProxies: Set<String>
+
+    func handle(
+        _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        if trustedProxies.contains(context.clientIP), let forwarded = request.headers[.xForwardedFor] {
+            let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if let client = hops.last(where: { !trustedProxies.contains($0) && !$0.isEmpty }) {
+                context.clientIP = String(client.prefix(64))
+            }
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Every `/api/v1` request spends from its client address's budget.
+struct AddressRateLimitMiddleware: RouterMiddleware {
+    let limiter: RateLimiter
+    let budget: Int
+
+    func handle(
+        _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
+    ) async throws -> Response {
+        try await limiter.spend("ip:\(context.clientIP)", budget: budget, what: "requests from your address")
+        return try await next(request, context)
+    }
+}
+
+/// Headers that keep browsers from sniffing, framing or caching API answers.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    func handle(
+        _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
+    ) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.xFrameOptions] = "DENY"
+        response.headers[.referrerPolicy] = "no-referrer"
+        response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
+        response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+}
+
+/// CORS for the origins in the allow-list only; preflights are answered here.
+struct CORSAllowListMiddleware: RouterMiddleware {
+    let allowedOrigins: Set<String>
+
+    func handle(
+        _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
+    ) async throws -> Response {
+        guard let origin = request.headers[.origin], allowedOrigins.contains(origin) else {
+            return try await next(request, context)
+        }
+        var response =
+            if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
+                Response(status: .noContent)
+            } else {
+                try await next(request, context)
+            }
+        response.headers[.accessControlAllowOrigin] = origin
+        response.headers[.vary] = "Origin"
+        response.headers[.accessControlAllowCredentials] = "true"
+        response.headers[.accessControlExposeHeaders] =
+            "X-Request-Id, X-Total-Count, X-Page, X-Page-Size, ETag, Retry-After, Location"
+        if request.method == .options {
+            response.headers[.accessControlAllowMethods] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
+            response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type, Idempotency-Key, If-Match, X-Request-Id"
+            response.headers[.accessControlMaxAge] = "600"
+        }
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = Self("X-Forwarded-For")!
+    static let xFrameOptions = Self("X-Frame-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+    static let idempotencyKey = Self("Idempotency-Key")!
+    static let idempotentReplayed = Self("Idempotent-Replayed")!
+    static let xTotalCount = Self("X-Total-Count")!
+    static let xPage = Self("X-Page")!
+    static let xPageSize = Self("X-Page-Size")!
+}

@@ -1,0 +1,66 @@
+import Contracts
+import Crypto
+import Foundation
+import Hummingbird
+import Redis
+import ServiceKit
+
+/// `Idempotency-Key` on creating POSTs: the first answer is kept in Redis for 24 hours and a retry
+/// with the same key and body gets it again; the same key with another body is refused (422).
+/// Keys are scoped to the caller (user, or address when anonymous) and the route.
+struct Idempotency: Sendable {
+    let redis: RedisClient
+    static let lifetime = 24 * 3600
+
+    private struct Record: Codable {
+        var bodyHash: String
+        var status: Int?
+        var body: Data?
+        var retryAfter: Int?
+    }
+
+    /// Runs `perform` once per key; a nil key means the client asked for no idempotency.
+    func run(key: String?, scope: String, body: Data, perform: () async throws -> RPCResult) async throws -> Response {
+        guard let key else { return HTTPReply.response(try await perform()) }
+        guard (1...255).contains(key.count) else {
+            throw Problem.validation(field: "Idempotency-Key", "must be 1 to 255 characters")
+        }
+        let hash = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let storeKey = "idempotency:\(scope):\(key)"
+        let pending = String(decoding: try JSONEncoder().encode(Record(bodyHash: hash)), as: UTF8.self)
+        guard try await redis.set(storeKey, pending, expiresIn: .seconds(Self.lifetime), onlyIfAbsent: true) else {
+            return try await replay(storeKey, hash: hash)
+        }
+        let result: RPCResult
+        do {
+            result = try await perform()
+        } catch {
+            // Nothing was decided, or it is unknown (504): the client may try again with the key.
+            _ = try? await redis.delete([storeKey])
+            throw error
+        }
+        if result.status >= 500 {
+            _ = try? await redis.delete([storeKey])
+        } else {
+            let record = Record(bodyHash: hash, status: result.status, body: Data(result.body), retryAfter: result.retryAfter)
+            _ = try? await redis.set(
+                storeKey, String(decoding: try JSONEncoder().encode(record), as: UTF8.self), expiresIn: .seconds(Self.lifetime))
+        }
+        return HTTPReply.response(result)
+    }
+
+    private func replay(_ storeKey: String, hash: String) async throws -> Response {
+        guard let text = try await redis.get(storeKey),
+              let record = try? JSONDecoder().decode(Record.self, from: Data(text.utf8))
+        else { throw Problem.conflict("A request with this Idempotency-Key is still being processed.", slug: "idempotency-in-progress") }
+        guard record.bodyHash == hash else {
+            throw Problem.validation(field: "Idempotency-Key", "was already used with a different request body")
+        }
+        guard let status = record.status else {
+            throw Problem.conflict("A request with this Idempotency-Key is still being processed.", slug: "idempotency-in-progress")
+        }
+        var response = HTTPReply.json(status: status, body: Array(record.body ?? Data()), retryAfter: record.retryAfter)
+        response.headers[.idempotentReplayed] = "true"
+        return response
+    }
+}

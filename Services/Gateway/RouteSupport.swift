@@ -1,0 +1,89 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// What every route needs: forwarding, body decoding, authentication and the defences.
+struct RouteSupport: Sendable {
+    let forwarder: Forwarder
+    let body: RequestBody
+    let authenticator: Authenticator
+    let limiter: RateLimiter
+    let limits: GatewaySettings.RateLimits
+    let idempotency: Idempotency
+
+    /// The context with the verified caller, after spending from the caller's own budget.
+    func signedIn(_ request: Request, _ context: GatewayContext) async throws -> GatewayContext {
+        var context = context
+        let claims = try await authenticator.authenticate(request)
+        try await limiter.spend("user:\(claims.sub.value)", budget: limits.perUser, what: "requests")
+        context.claims = claims
+        return context
+    }
+
+    /// Sign-in and code attempts spend from two small budgets: the address's and the account's,
+    /// so neither one address nor many addresses can hammer one account.
+    func signInAttempt(email: String, _ context: GatewayContext) async throws {
+        try await limiter.spend(
+            "sign-in:ip:\(context.clientIP)", budget: limits.signInPerAddress, what: "sign-in attempts from your address")
+        let account = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        try await limiter.spend(
+            "sign-in:account:\(account)", budget: limits.signInPerAccount, what: "sign-in attempts for this account")
+    }
+
+    /// A creating POST: honours `Idempotency-Key`, scoped to the caller and the route.
+    func create<Operation: ServiceOperation>(
+        _ operation: Operation.Type, _ request: Request, _ context: GatewayContext,
+        adjust: (inout Operation.Request) -> Void = { _ in }
+    ) async throws -> Response {
+        var value = try await body.json(Operation.Request.self, from: request)
+        adjust(&value)
+        let caller = context.principal.map { "user:\($0.userID)" } ?? "ip:\(context.clientIP)"
+        // The request as decoded, re-encoded with sorted keys: the same body in another key order
+        // or spacing is the same request.
+        let canonical = Data(try JSON.encode(value))
+        return try await idempotency.run(
+            key: request.headers[.idempotencyKey], scope: "\(caller):\(request.uri.path)", body: canonical
+        ) { [value] in
+            try await forwarder.call(operation, value, context: context)
+        }
+    }
+}
+
+/// Typed query parameters; a value that does not parse is a 422 naming the parameter.
+struct Query {
+    let request: Request
+
+    func string(_ name: String) -> String? {
+        request.uri.queryParameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func int(_ name: String) throws -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text) else { throw Problem.validation(field: name, "must be a whole number") }
+        return value
+    }
+
+    func value<Value: RawRepresentable>(_ name: String, as type: Value.Type) throws -> Value? where Value.RawValue == String {
+        guard let text = string(name) else { return nil }
+        guard let value = Value(rawValue: text) else { throw Problem.validation(field: name, "is not a known value") }
+        return value
+    }
+
+    func page() throws -> PageRequest {
+        let page = PageRequest(page: try int("page") ?? 1, pageSize: try int("page_size") ?? PageRequest.defaultSize)
+        let problems = page.problems
+        guard problems.isEmpty else { throw Problem.validation(problems) }
+        return page
+    }
+
+    /// The version in `If-Match` (`"3"`, `W/"3"` or `3`), if sent.
+    func expectedVersion() throws -> Int? {
+        guard let header = request.headers[.ifMatch] else { return nil }
+        let digits = header.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        guard let version = Int(digits) else {
+            throw Problem.badRequest("If-Match must be an ETag this API gave out, such as \"3\".", slug: "bad-if-match")
+        }
+        return version
+    }
+}

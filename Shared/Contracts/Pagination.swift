@@ -1,0 +1,40 @@
+/// Which page of a list a caller wants: `page` from 1, `page_size` 1 to 100 (default 20).
+public struct PageRequest: Codable, Sendable, Equatable {
+    public static let defaultSize = 20
+    public static let maximumSize = 100
+
+    public var page: Int
+    public var pageSize: Int
+
+    public init(page: Int = 1, pageSize: Int = PageRequest.defaultSize) {
+        self.page = page
+        self.pageSize = pageSize
+    }
+
+    public var offset: Int { (page - 1) * pageSize }
+
+    /// The problems with a page request, by the field names clients use.
+    public var problems: [Problem.FieldError] {
+        var problems: [Problem.FieldError] = []
+        if page < 1 { problems.append(.init(field: "page", message: "must be 1 or more")) }
+        if !(1...Self.maximumSize).contains(pageSize) {
+            problems.append(.init(field: "page_size", message: "must be between 1 and \(Self.maximumSize)"))
+        }
+        return problems
+    }
+}
+
+/// One page of a list, newest first unless the list says otherwise.
+public struct Page<Item: Codable & Sendable>: Codable, Sendable {
+    public var items: [Item]
+    public var page: Int
+    public var pageSize: Int
+    public var total: Int
+
+    public init(items: [Item], request: PageRequest, total: Int) {
+        self.items = items
+        self.page = request.page
+        self.pageSize = request.pageSize
+        self.total = total
+    }
+}
