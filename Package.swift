@@ -12,6 +12,7 @@ let services: [(product: String, target: String, dependencies: [Target.Dependenc
     ]),
     ("auth", "Auth", [
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "NIOPosix", package: "swift-nio"),
     ]),
@@ -101,11 +102,13 @@ let package = Package(
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "ServiceKit", "Messaging", "Contracts", "TestSupport"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
-        .testTarget(name: "AuthTests", dependencies: ["Auth", "Contracts"]),
+        .testTarget(
+            name: "AuthTests", dependencies: ["Auth", "Contracts", .product(name: "HummingbirdOTP", package: "hummingbird-auth")]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Contracts"]),
         .testTarget(
             name: "SystemTests", dependencies: [
                 "Messaging", "TestSupport",
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
     ],

@@ -13,6 +13,7 @@ struct AuthService: Sendable {
     let sessions: SessionStore
     let issuer: TokenIssuer
     let hasher: PasswordHasher
+    let mfaRequiredForStaff: Bool
 
     func register(on handlers: inout RPCHandlers) {
         handlers.on(AuthRPC.Register.self) { request, context in try await register(request, context) }
@@ -24,6 +25,8 @@ struct AuthService: Sendable {
         handlers.on(AuthRPC.LogoutAll.self) { request, context in try await logoutAll(request, context) }
         handlers.on(AuthRPC.ChangePassword.self) { request, context in try await changePassword(request, context) }
         handlers.on(AuthRPC.Me.self) { _, context in try await me(context.requirePrincipal()) }
+        handlers.on(AuthRPC.MFASetup.self) { _, context in try await setUpMFA(context) }
+        handlers.on(AuthRPC.MFAConfirm.self) { request, context in try await confirmMFA(request, context) }
         handlers.on(AuthRPC.Keys.self) { [jwk = issuer.jwk] _, _ in .ok(.init(keys: [jwk])) }
     }
 
@@ -124,6 +127,12 @@ struct AuthService: Sendable {
             if let user { try await recordLoginFailure(user, clientIP: context.clientIP) }
             throw invalid
         }
+        if user.mfaEnabled {
+            guard let totp = request.totp, let secret = user.mfaSecret, MultiFactor.accepts(totp, secret: secret) else {
+                if request.totp != nil { try await recordLoginFailure(user, clientIP: context.clientIP) }
+                throw Problem.unauthorized("Enter the code from your authenticator app (totp).", slug: "mfa-required")
+            }
+        }
         switch user.status {
         case .pendingVerification:
             throw Problem(status: 403, slug: "not-verified", title: "Email not verified", detail: "Enter the code we emailed first.")
@@ -189,6 +198,34 @@ struct AuthService: Sendable {
         return .noContent
     }
 
+    func setUpMFA(_ context: RPCContext) async throws -> RPCReply<AuthRPC.MFASetup.Response> {
+        let principal = try context.requirePrincipal()
+        guard principal.role.isStaff else { throw Problem.forbidden("MFA is for staff accounts.") }
+        guard let user = try await store.user(id: principal.userID) else { throw Problem.notFound("No such user.") }
+        guard !user.mfaEnabled else { throw Problem.conflict("MFA is already on for this account.", slug: "mfa-enabled") }
+        let secret = MultiFactor.newSecret()
+        try await store.startMFA(userID: user.id, secret: secret)
+        let uri = MultiFactor.authenticatorURI(secret: secret, account: user.email)
+        return .ok(.init(secret: MultiFactor.base32Secret(in: uri), otpauthURI: uri))
+    }
+
+    func confirmMFA(_ request: AuthRPC.MFAConfirm.Request, _ context: RPCContext) async throws -> RPCReply<Empty> {
+        let principal = try context.requirePrincipal()
+        guard principal.role.isStaff else { throw Problem.forbidden("MFA is for staff accounts.") }
+        guard let user = try await store.user(id: principal.userID), let secret = user.mfaSecret, !user.mfaEnabled else {
+            throw Problem.conflict("Start with POST /auth/mfa/setup.", slug: "mfa-not-started")
+        }
+        guard MultiFactor.accepts(request.code, secret: secret) else {
+            throw Problem.validation(field: "code", "is not the current code of your authenticator")
+        }
+        try await database.transaction { connection in
+            try await store.enableMFA(userID: user.id, on: connection)
+            try await database.outbox.publish(
+                AuthEvents.SecurityEvent(kind: .mfaEnabled, userID: user.id, clientIP: context.clientIP), on: connection)
+        }
+        return .noContent
+    }
+
     func me(_ principal: Principal) async throws -> RPCReply<AuthRPC.User> {
         guard let user = try await store.user(id: principal.userID) else { throw Problem.notFound("No such user.") }
         return .ok(user.user)
@@ -229,7 +266,9 @@ struct AuthService: Sendable {
     }
 
     private func tokenPair(for user: UserRecord, sessionID: String, refreshToken: String) async throws -> AuthRPC.TokenPair {
-        let (accessToken, expiresIn) = try await issuer.issue(userID: user.id, role: user.role, sessionID: sessionID)
+        let (accessToken, expiresIn) = try await issuer.issue(
+            userID: user.id, role: user.role, sessionID: sessionID,
+            mfaSetupRequired: mfaRequiredForStaff && user.role.isStaff && !user.mfaEnabled)
         return AuthRPC.TokenPair(accessToken: accessToken, refreshToken: refreshToken, expiresIn: expiresIn, role: user.role)
     }
 

@@ -7,6 +7,8 @@ struct AuthSettings: Sendable {
     let accessTokenLifetime: Duration
     let refreshTokenLifetimeSeconds: Int
     let bcryptCost: UInt8
+    /// Staff must turn MFA on before doing anything else (set it in production).
+    let mfaRequiredForStaff: Bool
     let bootstrapEmail: String?
     let bootstrapPassword: String?
 
@@ -21,6 +23,7 @@ struct AuthSettings: Sendable {
         accessTokenLifetime = .seconds(reader.int(forKey: "auth.access.token.ttl", default: 900))
         refreshTokenLifetimeSeconds = reader.int(forKey: "auth.refresh.token.ttl", default: 30 * 24 * 3600)
         bcryptCost = UInt8(clamping: reader.int(forKey: "auth.bcrypt.cost", default: 11))
+        mfaRequiredForStaff = reader.bool(forKey: "auth.mfa.required.for.staff", default: false)
         bootstrapEmail = reader.string(forKey: "bootstrap.super.admin.email")
         bootstrapPassword = reader.string(forKey: "bootstrap.super.admin.password", isSecret: true)
     }

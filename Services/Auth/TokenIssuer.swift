@@ -24,10 +24,10 @@ struct TokenIssuer: Sendable {
         await keys.add(ecdsa: key, kid: JWKIdentifier(string: keyID))
     }
 
-    func issue(userID: UUID, role: Role, sessionID: String) async throws -> (token: String, expiresIn: Int) {
+    func issue(userID: UUID, role: Role, sessionID: String, mfaSetupRequired: Bool) async throws -> (token: String, expiresIn: Int) {
         let claims = AccessTokenClaims(
             userID: userID, role: role, sessionID: sessionID, tokenID: RandomToken.make(bytes: 16), issuedAt: Date(),
-            lifetime: lifetime)
+            lifetime: lifetime, mfaSetupRequired: mfaSetupRequired)
         return (try await keys.sign(claims, kid: JWKIdentifier(string: jwk.kid)), Int(lifetime.components.seconds))
     }
 }

@@ -201,6 +201,19 @@ struct UserStore: Sendable {
         return try await Self.records(rows).first
     }
 
+    /// Stores a new secret; MFA stays off until confirmed (and turning it on again starts over).
+    func startMFA(userID: UUID, secret: String) async throws {
+        try await database.client.query(
+            "UPDATE auth.users SET mfa_secret = \(secret), updated_at = now() WHERE id = \(userID) AND NOT mfa_enabled",
+            logger: logger)
+    }
+
+    func enableMFA(userID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE auth.users SET mfa_enabled = true, version = version + 1, updated_at = now() WHERE id = \(userID)",
+            logger: logger)
+    }
+
     func updatePassword(userID: UUID, hash: String, on connection: PostgresConnection) async throws {
         try await connection.query(
             "UPDATE auth.users SET password_hash = \(hash), version = version + 1, updated_at = now() WHERE id = \(userID)",

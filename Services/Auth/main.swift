@@ -11,7 +11,7 @@ let hasher = PasswordHasher(cost: settings.bcryptCost)
 let service = AuthService(
     database: database, redis: redis, store: store, sessions: sessions,
     issuer: try await TokenIssuer(privateKeyPEM: settings.privateKeyPEM, lifetime: settings.accessTokenLifetime),
-    hasher: hasher)
+    hasher: hasher, mfaRequiredForStaff: settings.mfaRequiredForStaff)
 service.register(on: &host.rpc)
 UserAdministration(database: database, store: store, sessions: sessions, hasher: hasher).register(on: &host.rpc)
 if let email = settings.bootstrapEmail, let password = settings.bootstrapPassword {

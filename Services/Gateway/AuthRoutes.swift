@@ -46,19 +46,28 @@ struct AuthRoutes {
             try await forwarder.forward(AuthRPC.Refresh.self, body.json(AuthRPC.Refresh.Request.self, from: request), context: context)
         }
         api.post("auth/logout") { request, context in
-            let context = try await support.signedIn(request, context)
+            let context = try await support.signedIn(request, context, allowingMFASetup: true)
             return try await forwarder.forward(AuthRPC.Logout.self, Self.presentedToken(context), context: context)
         }
         api.post("auth/logout-all") { request, context in
-            let context = try await support.signedIn(request, context)
+            let context = try await support.signedIn(request, context, allowingMFASetup: true)
             return try await forwarder.forward(AuthRPC.LogoutAll.self, Self.presentedToken(context), context: context)
         }
         api.get("auth/me") { request, context in
-            let context = try await support.signedIn(request, context)
+            let context = try await support.signedIn(request, context, allowingMFASetup: true)
             return try await forwarder.forward(AuthRPC.Me.self, Empty(), context: context)
         }
+        api.post("auth/mfa/setup") { request, context in
+            let context = try await support.signedIn(request, context, allowingMFASetup: true)
+            return try await forwarder.forward(AuthRPC.MFASetup.self, Empty(), context: context)
+        }
+        api.post("auth/mfa/confirm") { request, context in
+            let context = try await support.signedIn(request, context, allowingMFASetup: true)
+            let confirm = try await body.json(AuthRPC.MFAConfirm.Request.self, from: request)
+            return try await forwarder.forward(AuthRPC.MFAConfirm.self, confirm, context: context)
+        }
         api.post("auth/change-password") { request, context in
-            let context = try await support.signedIn(request, context)
+            let context = try await support.signedIn(request, context, allowingMFASetup: true)
             let change = try await body.json(AuthRPC.ChangePassword.Request.self, from: request)
             return try await forwarder.forward(AuthRPC.ChangePassword.self, change, context: context)
         }

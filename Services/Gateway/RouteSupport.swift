@@ -12,10 +12,12 @@ struct RouteSupport: Sendable {
     let limits: GatewaySettings.RateLimits
     let idempotency: Idempotency
 
-    /// The context with the verified caller, after spending from the caller's own budget.
-    func signedIn(_ request: Request, _ context: GatewayContext) async throws -> GatewayContext {
+    /// The context with the verified caller, after spending from the caller's own budget. A staff
+    /// member who must set up MFA first gets only the routes that do that (`allowingMFASetup`).
+    func signedIn(_ request: Request, _ context: GatewayContext, allowingMFASetup: Bool = false) async throws -> GatewayContext {
         var context = context
         let claims = try await authenticator.authenticate(request)
+        if claims.mfaSetupRequired == true, !allowingMFASetup { throw Problem.mfaSetupRequired }
         try await limiter.spend("user:\(claims.sub.value)", budget: limits.perUser, what: "requests")
         context.claims = claims
         return context

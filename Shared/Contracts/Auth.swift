@@ -188,6 +188,42 @@ public enum AuthRPC {
         public static let name = "auth.change-password.v1"
     }
 
+    /// Starts TOTP (RFC 6238) for a staff member: a new secret, active once confirmed.
+    public enum MFASetup: ServiceOperation {
+        public typealias Request = Empty
+        public struct Response: Codable, Sendable {
+            /// Base32, as authenticator apps take it.
+            public var secret: String
+            public var otpauthURI: String
+
+            public init(secret: String, otpauthURI: String) {
+                self.secret = secret
+                self.otpauthURI = otpauthURI
+            }
+
+            private enum CodingKeys: String, CodingKey {
+                case secret
+                case otpauthURI = "otpauth_uri"
+            }
+        }
+        public static let service = ServiceName.auth
+        public static let name = "auth.mfa-setup.v1"
+    }
+
+    /// Turns MFA on with a first code from the authenticator.
+    public enum MFAConfirm: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var code: String
+
+            public init(code: String) {
+                self.code = code
+            }
+        }
+        public typealias Response = Empty
+        public static let service = ServiceName.auth
+        public static let name = "auth.mfa-confirm.v1"
+    }
+
     public enum Me: ServiceOperation {
         public typealias Request = Empty
         public typealias Response = User

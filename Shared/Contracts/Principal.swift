@@ -17,11 +17,14 @@ public struct Principal: Codable, Sendable, Equatable {
     public var userID: UUID
     public var role: Role
     public var sessionID: String
+    /// A staff member who must set up MFA before doing anything else (when MFA is mandatory).
+    public var mfaSetupRequired: Bool
 
-    public init(userID: UUID, role: Role, sessionID: String) {
+    public init(userID: UUID, role: Role, sessionID: String, mfaSetupRequired: Bool = false) {
         self.userID = userID
         self.role = role
         self.sessionID = sessionID
+        self.mfaSetupRequired = mfaSetupRequired
     }
 
     public static let headerName = "x-principal"

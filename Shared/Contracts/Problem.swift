@@ -74,6 +74,10 @@ public struct Problem: Error, Codable, Sendable, Equatable {
         Problem(status: 504, slug: "timeout", title: "Gateway timeout", detail: detail)
     }
 
+    public static let mfaSetupRequired = Problem(
+        status: 403, slug: "mfa-setup-required", title: "MFA setup required",
+        detail: "Staff accounts must turn on MFA first: POST /auth/mfa/setup, then /auth/mfa/confirm, then sign in again.")
+
     /// For failures that are ours, not the caller's. The detail stays in the logs.
     public static let internalError = Problem(
         status: 500, slug: "internal", title: "Internal error", detail: "Something went wrong on our side.")

@@ -17,8 +17,18 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var jti: IDClaim
     public var role: Role
     public var sid: String
+    /// Present (true) on the restricted token of staff who must set up MFA first.
+    public var mfaSetupRequired: Bool?
 
-    public init(userID: UUID, role: Role, sessionID: String, tokenID: String, issuedAt: Date, lifetime: Duration) {
+    private enum CodingKeys: String, CodingKey {
+        case iss, aud, sub, iat, exp, jti, role, sid
+        case mfaSetupRequired = "mfa_setup_required"
+    }
+
+    public init(
+        userID: UUID, role: Role, sessionID: String, tokenID: String, issuedAt: Date, lifetime: Duration,
+        mfaSetupRequired: Bool = false
+    ) {
         self.iss = IssuerClaim(value: Self.issuer)
         self.aud = AudienceClaim(value: [Self.audience])
         self.sub = SubjectClaim(value: userID.uuidString.lowercased())
@@ -27,6 +37,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         self.jti = IDClaim(value: tokenID)
         self.role = role
         self.sid = sessionID
+        self.mfaSetupRequired = mfaSetupRequired ? true : nil
     }
 
     public func verify(using algorithm: some JWTAlgorithm) async throws {
@@ -36,6 +47,8 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     }
 
     public var principal: Principal? {
-        UUID(uuidString: sub.value).map { Principal(userID: $0, role: role, sessionID: sid) }
+        UUID(uuidString: sub.value).map {
+            Principal(userID: $0, role: role, sessionID: sid, mfaSetupRequired: mfaSetupRequired == true)
+        }
     }
 }

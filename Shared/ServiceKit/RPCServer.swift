@@ -23,6 +23,7 @@ public struct RPCContext: Sendable {
     /// the gateway is not the only line of defence.
     public func requireRole(_ roles: Set<Role>) throws -> Principal {
         let principal = try requirePrincipal()
+        guard !principal.mfaSetupRequired else { throw Problem.mfaSetupRequired }
         guard roles.contains(principal.role) else { throw Problem.forbidden("Your role may not do this.") }
         return principal
     }

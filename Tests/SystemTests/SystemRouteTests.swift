@@ -39,6 +39,7 @@ import Testing
         ("post", "/api/v1/auth/register"), ("post", "/api/v1/auth/verify-otp"), ("post", "/api/v1/auth/resend-otp"),
         ("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/token"), ("post", "/api/v1/auth/refresh"),
         ("post", "/api/v1/auth/logout"), ("post", "/api/v1/auth/logout-all"), ("post", "/api/v1/auth/change-password"),
+        ("post", "/api/v1/auth/mfa/setup"), ("post", "/api/v1/auth/mfa/confirm"),
         ("get", "/api/v1/auth/me"), ("post", "/api/v1/users"), ("get", "/api/v1/users"), ("patch", "/api/v1/users/{id}"),
         ("get", "/.well-known/jwks.json"),
         ("get", "/healthz"), ("get", "/readyz"), ("get", "/api/v1/openapi.json"),
