@@ -103,12 +103,16 @@ let package = Package(
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "ServiceKit", "Messaging", "Contracts", "TestSupport"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(
-            name: "AuthTests", dependencies: ["Auth", "Contracts", .product(name: "HummingbirdOTP", package: "hummingbird-auth")]),
+            name: "AuthTests", dependencies: [
+                "Auth", "Contracts", "ServiceKit", .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Contracts"]),
         .testTarget(
             name: "SystemTests", dependencies: [
-                "Messaging", "TestSupport",
+                "Messaging", "TestSupport", "ServiceKit",
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
     ],

@@ -27,7 +27,7 @@ struct AuthService: Sendable {
         handlers.on(AuthRPC.Me.self) { _, context in try await me(context.requirePrincipal()) }
         handlers.on(AuthRPC.MFASetup.self) { _, context in try await setUpMFA(context) }
         handlers.on(AuthRPC.MFAConfirm.self) { request, context in try await confirmMFA(request, context) }
-        handlers.on(AuthRPC.Keys.self) { [jwk = issuer.jwk] _, _ in .ok(.init(keys: [jwk])) }
+        handlers.on(AuthRPC.Keys.self) { [jwks = issuer.jwks] _, _ in .ok(.init(keys: jwks)) }
     }
 
     // MARK: Sign-up

@@ -4,6 +4,8 @@ import Foundation
 /// `auth`'s own settings, from the environment.
 struct AuthSettings: Sendable {
     let privateKeyPEM: String
+    /// Keys rotated out whose tokens may still be alive: published for verification, never used to sign.
+    let retiredKeyPEMs: [String]
     let accessTokenLifetime: Duration
     let refreshTokenLifetimeSeconds: Int
     let bcryptCost: UInt8
@@ -20,6 +22,8 @@ struct AuthSettings: Sendable {
         } else {
             throw TokenIssuerError.missingKey
         }
+        retiredKeyPEMs = try reader.string(forKey: "auth.jwt.retired.key.files", default: "")
+            .split(separator: ",").map { try String(contentsOfFile: $0.trimmingCharacters(in: .whitespaces), encoding: .utf8) }
         accessTokenLifetime = .seconds(reader.int(forKey: "auth.access.token.ttl", default: 900))
         refreshTokenLifetimeSeconds = reader.int(forKey: "auth.refresh.token.ttl", default: 30 * 24 * 3600)
         bcryptCost = UInt8(clamping: reader.int(forKey: "auth.bcrypt.cost", default: 11))

@@ -4,31 +4,43 @@ import Foundation
 import JWTKit
 import ServiceKit
 
-/// Signs access tokens with the service's ES256 key and publishes the public half as a JWK.
-/// Every `auth` replica loads the same key from configuration, so any of them can issue and the
-/// gateway verifies without asking.
+/// Signs access tokens with the current ES256 key and publishes the public halves of the current
+/// and the retired keys as a JWK Set. Every `auth` replica loads the same keys from configuration,
+/// so any of them can issue and the gateway verifies without asking.
+///
+/// Rotation without downtime: make the new key current and list the old one as retired; tokens it
+/// signed keep verifying (the gateway refetches the set on an unknown `kid`) until they expire,
+/// then the retired key can go.
 struct TokenIssuer: Sendable {
     let lifetime: Duration
-    let jwk: AuthRPC.JWK
+    /// Current key first.
+    let jwks: [AuthRPC.JWK]
     private let keys: JWTKeyCollection
 
-    init(privateKeyPEM: String, lifetime: Duration) async throws {
-        let key = try ES256PrivateKey(pem: privateKeyPEM)
-        guard let (x, y) = key.publicKey.parameters else { throw TokenIssuerError.unusableKey }
-        // RFC 7638 thumbprint: a key id that changes exactly when the key does.
-        let thumbprint = SHA256.hash(data: Data(#"{"crv":"P-256","kty":"EC","x":"\#(x)","y":"\#(y)"}"#.utf8))
-        let keyID = Data(thumbprint).base64URLEncoded
-        self.jwk = AuthRPC.JWK(kty: "EC", crv: "P-256", x: x, y: y, kid: keyID, alg: "ES256", use: "sig")
+    init(privateKeyPEM: String, retiredKeyPEMs: [String] = [], lifetime: Duration) async throws {
+        let current = try ES256PrivateKey(pem: privateKeyPEM)
+        let retired = try retiredKeyPEMs.map { try ES256PrivateKey(pem: $0) }
+        self.jwks = try ([current] + retired).map(Self.jwk)
         self.lifetime = lifetime
         self.keys = JWTKeyCollection()
-        await keys.add(ecdsa: key, kid: JWKIdentifier(string: keyID))
+        await keys.add(ecdsa: current, kid: JWKIdentifier(string: jwks[0].kid))
+    }
+
+    var currentKeyID: String { jwks[0].kid }
+
+    /// The public half as a JWK; its id is the RFC 7638 thumbprint, which changes exactly when the key does.
+    private static func jwk(_ key: ES256PrivateKey) throws -> AuthRPC.JWK {
+        guard let (x, y) = key.publicKey.parameters else { throw TokenIssuerError.unusableKey }
+        let thumbprint = SHA256.hash(data: Data(#"{"crv":"P-256","kty":"EC","x":"\#(x)","y":"\#(y)"}"#.utf8))
+        return AuthRPC.JWK(
+            kty: "EC", crv: "P-256", x: x, y: y, kid: Data(thumbprint).base64URLEncoded, alg: "ES256", use: "sig")
     }
 
     func issue(userID: UUID, role: Role, sessionID: String, mfaSetupRequired: Bool) async throws -> (token: String, expiresIn: Int) {
         let claims = AccessTokenClaims(
             userID: userID, role: role, sessionID: sessionID, tokenID: RandomToken.make(bytes: 16), issuedAt: Date(),
             lifetime: lifetime, mfaSetupRequired: mfaSetupRequired)
-        return (try await keys.sign(claims, kid: JWKIdentifier(string: jwk.kid)), Int(lifetime.components.seconds))
+        return (try await keys.sign(claims, kid: JWKIdentifier(string: currentKeyID)), Int(lifetime.components.seconds))
     }
 }
 

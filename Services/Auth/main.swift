@@ -10,7 +10,8 @@ let sessions = SessionStore(redis: redis, lifetimeSeconds: settings.refreshToken
 let hasher = PasswordHasher(cost: settings.bcryptCost)
 let service = AuthService(
     database: database, redis: redis, store: store, sessions: sessions,
-    issuer: try await TokenIssuer(privateKeyPEM: settings.privateKeyPEM, lifetime: settings.accessTokenLifetime),
+    issuer: try await TokenIssuer(
+        privateKeyPEM: settings.privateKeyPEM, retiredKeyPEMs: settings.retiredKeyPEMs, lifetime: settings.accessTokenLifetime),
     hasher: hasher, mfaRequiredForStaff: settings.mfaRequiredForStaff)
 service.register(on: &host.rpc)
 UserAdministration(database: database, store: store, sessions: sessions, hasher: hasher).register(on: &host.rpc)

@@ -7,6 +7,8 @@ import Testing
 
 /// The gateway as a client app sees it: HTTP on `GATEWAY_URL`, JSON in and out.
 struct API {
+    typealias Method = HTTPMethod
+
     struct Reply {
         let status: Int
         let headers: HTTPHeaders
