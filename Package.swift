@@ -113,6 +113,7 @@ let package = Package(
                 "Messaging", "TestSupport", "ServiceKit",
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
     ],

@@ -13,7 +13,8 @@ struct AuthService: Sendable {
     let sessions: SessionStore
     let issuer: TokenIssuer
     let hasher: PasswordHasher
-    let mfaRequiredForStaff: Bool
+    /// Roles whose tokens stay restricted to MFA setup until MFA is on.
+    let mfaRequiredRoles: Set<Role>
 
     func register(on handlers: inout RPCHandlers) {
         handlers.on(AuthRPC.Register.self) { request, context in try await register(request, context) }
@@ -268,7 +269,7 @@ struct AuthService: Sendable {
     private func tokenPair(for user: UserRecord, sessionID: String, refreshToken: String) async throws -> AuthRPC.TokenPair {
         let (accessToken, expiresIn) = try await issuer.issue(
             userID: user.id, role: user.role, sessionID: sessionID,
-            mfaSetupRequired: mfaRequiredForStaff && user.role.isStaff && !user.mfaEnabled)
+            mfaSetupRequired: mfaRequiredRoles.contains(user.role) && !user.mfaEnabled)
         return AuthRPC.TokenPair(accessToken: accessToken, refreshToken: refreshToken, expiresIn: expiresIn, role: user.role)
     }
 

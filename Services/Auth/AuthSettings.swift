@@ -1,4 +1,5 @@
 import Configuration
+import Contracts
 import Foundation
 
 /// `auth`'s own settings, from the environment.
@@ -9,8 +10,8 @@ struct AuthSettings: Sendable {
     let accessTokenLifetime: Duration
     let refreshTokenLifetimeSeconds: Int
     let bcryptCost: UInt8
-    /// Staff must turn MFA on before doing anything else (set it in production).
-    let mfaRequiredForStaff: Bool
+    /// Roles that must turn MFA on before doing anything else (in production: every staff role).
+    let mfaRequiredRoles: Set<Role>
     let bootstrapEmail: String?
     let bootstrapPassword: String?
 
@@ -27,8 +28,22 @@ struct AuthSettings: Sendable {
         accessTokenLifetime = .seconds(reader.int(forKey: "auth.access.token.ttl", default: 900))
         refreshTokenLifetimeSeconds = reader.int(forKey: "auth.refresh.token.ttl", default: 30 * 24 * 3600)
         bcryptCost = UInt8(clamping: reader.int(forKey: "auth.bcrypt.cost", default: 11))
-        mfaRequiredForStaff = reader.bool(forKey: "auth.mfa.required.for.staff", default: false)
+        mfaRequiredRoles = try Set(reader.string(forKey: "auth.mfa.required.roles", default: "").split(separator: ",").map {
+            let name = $0.trimmingCharacters(in: .whitespaces)
+            guard let role = Role(rawValue: name), role.isStaff else { throw AuthSettingsError.unknownRole(name) }
+            return role
+        })
         bootstrapEmail = reader.string(forKey: "bootstrap.super.admin.email")
         bootstrapPassword = reader.string(forKey: "bootstrap.super.admin.password", isSecret: true)
+    }
+}
+
+enum AuthSettingsError: Error, CustomStringConvertible {
+    case unknownRole(String)
+
+    var description: String {
+        switch self {
+        case .unknownRole(let name): "AUTH_MFA_REQUIRED_ROLES: \(name) is not a staff role (analyst, manager, director, admin, super_admin)"
+        }
     }
 }

@@ -12,7 +12,7 @@ let service = AuthService(
     database: database, redis: redis, store: store, sessions: sessions,
     issuer: try await TokenIssuer(
         privateKeyPEM: settings.privateKeyPEM, retiredKeyPEMs: settings.retiredKeyPEMs, lifetime: settings.accessTokenLifetime),
-    hasher: hasher, mfaRequiredForStaff: settings.mfaRequiredForStaff)
+    hasher: hasher, mfaRequiredRoles: settings.mfaRequiredRoles)
 service.register(on: &host.rpc)
 UserAdministration(database: database, store: store, sessions: sessions, hasher: hasher).register(on: &host.rpc)
 if let email = settings.bootstrapEmail, let password = settings.bootstrapPassword {

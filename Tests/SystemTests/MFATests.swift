@@ -20,6 +20,13 @@ import Testing
             "/api/v1/users", ["email": email, "password": accounts.password, "full_name": "M F A", "role": "manager"], token: root)
         try #require(created.status == 201)
         let session = try await accounts.login(email)
+        if try TestEnvironment.require("AUTH_MFA_REQUIRED_ROLES").contains("manager") {
+            // Until MFA is on, the token opens only the routes that turn it on.
+            let blocked = try await api.get("/api/v1/users", token: session.access)
+            #expect(blocked.status == 403)
+            #expect(blocked.problemType?.hasSuffix("mfa-setup-required") == true)
+            #expect(try await api.get("/api/v1/auth/me", token: session.access).status == 200)
+        }
 
         let setup = try await api.send(.POST, "/api/v1/auth/mfa/setup", token: session.access)
         #expect(setup.status == 200)
@@ -42,6 +49,9 @@ import Testing
         let withCode = try await api.post(
             "/api/v1/auth/login", ["email": email, "password": accounts.password, "totp": String(format: "%06d", totp.compute())])
         #expect(withCode.status == 200)
+        // With MFA on, the new token is a full one.
+        let full = try #require(withCode["access_token"])
+        #expect(try await api.get("/api/v1/users", token: full).problemType?.hasSuffix("mfa-setup-required") != true)
     }
 
     @Test func clientsHaveNoMFA() async throws {

@@ -37,7 +37,8 @@ stack_config() {
       STACK_RABBITMQ_PORT=5673 STACK_EPMD_PORT=4370 STACK_REDIS_PORT=6380 STACK_PG_PORT=5433
       STACK_GATEWAY_PORT="${GATEWAY_PORT:-8080}" STACK_ADMIN_BASE=9100
       # A web UI on a developer's machine may call the API from these origins.
-      STACK_GATEWAY_SETTINGS=("GATEWAY_CORS_ORIGINS=${GATEWAY_CORS_ORIGINS:-http://localhost:3000,http://127.0.0.1:3000}") ;;
+      STACK_GATEWAY_SETTINGS=("GATEWAY_CORS_ORIGINS=${GATEWAY_CORS_ORIGINS:-http://localhost:3000,http://127.0.0.1:3000}")
+      STACK_AUTH_SETTINGS=("AUTH_MFA_REQUIRED_ROLES=${AUTH_MFA_REQUIRED_ROLES:-}") ;;
     test)
       STACK_STATE="$LENDING_ROOT/.run-test"
       STACK_RABBITMQ_PORT=5674 STACK_EPMD_PORT=4371 STACK_REDIS_PORT=6381 STACK_PG_PORT=5434
@@ -49,7 +50,9 @@ stack_config() {
         "GATEWAY_CORS_ORIGINS=https://app.test.example"
         "GATEWAY_RATE_LIMIT_PER_IP=300"
         "GATEWAY_RATE_LIMIT_PER_USER=400"
-      ) ;;
+      )
+      # One role with mandatory MFA, so the restricted first sign-in can be tested.
+      STACK_AUTH_SETTINGS=("AUTH_MFA_REQUIRED_ROLES=manager") ;;
     *) die "unknown stack '$1' (dev or test)" ;;
   esac
   [[ -z "${2:-}" ]] || STACK_STATE="$2"
@@ -550,7 +553,7 @@ start_instance() {
       bootstrap_defaults
       vars+=("AUTH_JWT_PRIVATE_KEY_FILE=$STACK_JWT_KEY"
         "BOOTSTRAP_SUPER_ADMIN_EMAIL=$BOOTSTRAP_SUPER_ADMIN_EMAIL"
-        "BOOTSTRAP_SUPER_ADMIN_PASSWORD=$BOOTSTRAP_SUPER_ADMIN_PASSWORD") ;;
+        "BOOTSTRAP_SUPER_ADMIN_PASSWORD=$BOOTSTRAP_SUPER_ADMIN_PASSWORD" "${STACK_AUTH_SETTINGS[@]}") ;;
     notifications)
       mkdir -p "$STACK_MAIL_DIR"
       vars+=("MAIL_DIR=$STACK_MAIL_DIR") ;;
