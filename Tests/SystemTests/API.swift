@@ -41,9 +41,10 @@ struct API {
         self.clientAddress = API.randomAddress()
     }
 
-    /// An address from the benchmarking range (RFC 2544); only ever a header value.
+    /// An address from the IPv6 documentation prefix (RFC 3849), only ever a header value; random
+    /// enough that no two tests share one.
     static func randomAddress() -> String {
-        "198.18.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
+        "2001:db8::\(String(UInt16.random(in: 1...UInt16.max), radix: 16)):\(String(UInt16.random(in: 1...UInt16.max), radix: 16))"
     }
 
     func send(
