@@ -107,6 +107,7 @@ let package = Package(
                 "Auth", "Contracts", "ServiceKit", .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .testTarget(name: "LoansTests", dependencies: ["Loans", "Contracts"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Contracts"]),
         .testTarget(
             name: "SystemTests", dependencies: [

@@ -63,7 +63,9 @@ struct RequestBody: Sendable {
         case .typeMismatch(let type, let context):
             return .validation(field: fieldName(context.codingPath), "must be \(describe(type))")
         case .dataCorrupted(let context):
-            return .validation(field: fieldName(context.codingPath), "is not a valid value")
+            // The platform's own value types explain themselves ("must be an amount…").
+            let message = context.debugDescription.hasPrefix("must ") ? context.debugDescription : "is not a valid value"
+            return .validation(field: fieldName(context.codingPath), message)
         @unknown default:
             return .badRequest("The body could not be read.", slug: "malformed-body")
         }

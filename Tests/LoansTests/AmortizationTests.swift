@@ -1,0 +1,142 @@
+import Contracts
+import Foundation
+@testable import Loans
+import Testing
+
+/// How far cent rounding can move the last instalment: up to a cent a month (half for the rounded
+/// EMI, half for the rounded interest), each compounding at the loan's rate until the end.
+func roundingDrift(monthlyRate r: Double, term n: Int) -> Double {
+    let accumulation = r > 0 ? (pow(1 + r, Double(n)) - 1) / r : Double(n)
+    return 0.01 * accumulation + 0.01
+}
+
+@Suite struct AmortizationTests {
+    private func money(_ text: String) -> Money { Money(text)! }
+    private func percent(_ text: String) -> Percent { Percent(text)! }
+
+    @Test func theTextbookLoan() {
+        let loan = Amortization(principal: money("100000.00"), annualRate: percent("12.00"), termMonths: 12)
+        #expect(loan.emi == money("8884.88"))
+        #expect(loan.instalments.first?.interest == money("1000.00"))
+        #expect(loan.instalments.first?.principal == money("7884.88"))
+        #expect(loan.instalments.last?.balance == .zero)
+        #expect(loan.totalPayment == loan.principal + loan.totalInterest)
+    }
+
+    @Test func aZeroRateLoanSplitsThePrincipalAndTheLastInstalmentTakesTheRemainder() {
+        let loan = Amortization(principal: money("1000.00"), annualRate: percent("0"), termMonths: 3)
+        #expect(loan.emi == money("333.33"))
+        #expect(loan.instalments.map(\.payment) == [money("333.33"), money("333.33"), money("333.34")])
+        #expect(loan.totalInterest == .zero)
+    }
+
+    @Test func everyScheduleRepaysThePrincipalExactly() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<400 {
+            let principal = Money(Decimal(Int.random(in: 100_000...100_000_000, using: &generator)) / 100)
+            let rate = Percent(Decimal(Int.random(in: 0...3600, using: &generator)) / 100)
+            let term = Int.random(in: 1...360, using: &generator)
+            let loan = Amortization(principal: principal, annualRate: rate, termMonths: term)
+            let repaid = loan.instalments.reduce(Money.zero) { $0 + $1.principal }
+            #expect(repaid == principal, "\(principal) at \(rate) over \(term)")
+            #expect(loan.instalments.count == term)
+            #expect(loan.instalments.last?.balance == .zero)
+            #expect(loan.instalments.dropLast().allSatisfy { $0.payment == loan.emi })
+            // The last instalment differs from the others by the rounding drift only.
+            if let last = loan.instalments.last, term > 1 {
+                let drift = roundingDrift(monthlyRate: NSDecimalNumber(decimal: rate.monthlyFraction).doubleValue, term: term)
+                let difference = NSDecimalNumber(decimal: abs((last.payment - loan.emi).decimal)).doubleValue
+                #expect(difference <= drift, "\(principal) at \(rate) over \(term)")
+            }
+        }
+    }
+
+    @Test func interestMatchesAnIndependentComputation() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let cents = Int.random(in: 100_000...50_000_000, using: &generator)
+            let basisPoints = Int.random(in: 1...3000, using: &generator)
+            let term = Int.random(in: 6...240, using: &generator)
+            let loan = Amortization(
+                principal: Money(Decimal(cents) / 100), annualRate: Percent(Decimal(basisPoints) / 100), termMonths: term)
+            // Closed form in floating point: total interest = n·EMI − P with the unrounded EMI.
+            let p = Double(cents) / 100
+            let r = Double(basisPoints) / 100 / 1200
+            let emi = p * r / (1 - pow(1 + r, Double(-term)))
+            let reference = emi * Double(term) - p
+            let computed = NSDecimalNumber(decimal: loan.totalInterest.decimal).doubleValue
+            // Each of the n − 1 rounded instalments is off by half a cent at most, the last by the drift.
+            let bound = Double(term) * 0.005 + roundingDrift(monthlyRate: r, term: term)
+            #expect(abs(computed - reference) <= bound, "\(p) at \(basisPoints)bp over \(term)")
+        }
+    }
+
+    @Test func theAffordablePrincipalIsTheInverseOfTheEMI() {
+        for (instalment, rate, term) in [("1000.00", "12.00", 24), ("250.00", "0", 10), ("3333.33", "7.25", 120)] {
+            let principal = Amortization.principal(affordableInstalment: money(instalment), annualRate: percent(rate), termMonths: term)
+            #expect(Amortization.emi(principal: principal, annualRate: percent(rate), termMonths: term) <= money(instalment))
+            let oneMore = principal + money("1.00")
+            #expect(Amortization.emi(principal: oneMore, annualRate: percent(rate), termMonths: term) >= money(instalment))
+        }
+    }
+}
+
+@Suite struct EligibilityTests {
+    private func finances(_ income: String, _ expenses: String, _ debt: String) -> Eligibility.Finances {
+        Eligibility.Finances(monthlyIncome: Money(income)!, monthlyExpenses: Money(expenses)!, existingMonthlyDebt: Money(debt)!)
+    }
+
+    @Test func aModestLoanFits() {
+        let assessment = Eligibility.assess(
+            finances("5000.00", "1500.00", "300.00"), amount: Money("10000.00")!, termMonths: 24, annualRate: Percent("12.00")!)
+        #expect(assessment.eligible)
+        #expect(assessment.reasons.isEmpty)
+        // (300 + 470.73) / 5000
+        #expect(assessment.debtToIncome == Decimal(string: "0.1541"))
+        #expect(assessment.maximumEligibleAmount > Money("10000.00")!)
+    }
+
+    @Test func tooMuchDebtIsRefusedWithItsReason() {
+        let assessment = Eligibility.assess(
+            finances("3000.00", "1000.00", "900.00"), amount: Money("20000.00")!, termMonths: 12, annualRate: Percent("10.00")!)
+        #expect(!assessment.eligible)
+        #expect(assessment.reasons.contains(.debtToIncomeTooHigh))
+        #expect(assessment.reasons.contains(.insufficientDisposableIncome))
+        // 40 % of 3000 leaves 300 a month for a new instalment.
+        let instalment = Amortization.emi(principal: assessment.maximumEligibleAmount, annualRate: Percent("10.00")!, termMonths: 12)
+        #expect(instalment <= Money("300.00")!)
+    }
+
+    @Test func noIncomeMeansNoLoan() {
+        let assessment = Eligibility.assess(
+            finances("0.00", "0.00", "0.00"), amount: Money("1000.00")!, termMonths: 12, annualRate: Percent("10.00")!)
+        #expect(assessment.reasons.first == .noIncome)
+        #expect(assessment.debtToIncome == nil)
+        #expect(assessment.maximumEligibleAmount == .zero)
+    }
+
+    @Test func productLimitsAreReasonsToo() {
+        let limits = Eligibility.Limits(amounts: Money("5000.00")!...Money("50000.00")!, terms: 12...60)
+        let assessment = Eligibility.assess(
+            finances("9000.00", "1000.00", "0.00"), amount: Money("60000.00")!, termMonths: 6, annualRate: Percent("9.00")!,
+            limits: limits)
+        #expect(assessment.reasons.contains(.amountOutsideProductLimits))
+        #expect(assessment.reasons.contains(.termOutsideProductLimits))
+        #expect(assessment.maximumEligibleAmount <= Money("50000.00")!)
+    }
+}
+
+@Suite struct MoneyTests {
+    @Test func amountsAreStringsWithTwoPlaces() throws {
+        #expect(Money("25000")?.description == "25000.00")
+        #expect(Money("0.5")?.description == "0.50")
+        #expect(Money("12.345") == nil)
+        #expect(Money("-1.00") == nil)
+        #expect(Money("1e5") == nil)
+        #expect(Money(" 1.00") == nil)
+        #expect(String(decoding: try JSON.encode(Money("7.10")!), as: UTF8.self) == "\"7.10\"")
+        #expect(throws: DecodingError.self) { try JSON.decode(Money.self, from: Array("25000.5".utf8)) }
+        #expect(Percent("100.01") == nil)
+        #expect(Percent("11.5")?.description == "11.50")
+    }
+}
