@@ -16,7 +16,7 @@ let services: [(product: String, target: String, dependencies: [Target.Dependenc
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "NIOPosix", package: "swift-nio"),
     ]),
-    ("loans", "Loans", []),
+    ("loans", "Loans", [.product(name: "PostgresNIO", package: "postgres-nio")]),
     ("approvals", "Approvals", []),
     ("analysis-worker", "AnalysisWorker", []),
     ("notifications", "Notifications", []),

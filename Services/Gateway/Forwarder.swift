@@ -23,6 +23,18 @@ struct Forwarder: Sendable {
         HTTPReply.response(try await call(operation, request, context: context))
     }
 
+    /// An editable resource: its `version` also goes into `ETag`, for `If-Match` on the next write.
+    func forwardResource<Operation: ServiceOperation>(
+        _ operation: Operation.Type, _ request: Operation.Request, context: GatewayContext
+    ) async throws -> Response {
+        let result = try await call(operation, request, context: context)
+        var response = HTTPReply.response(result)
+        if result.status < 300, let resource = try? JSON.decode(Versioned.self, from: result.body) {
+            response.headers[.eTag] = "\"\(resource.version)\""
+        }
+        return response
+    }
+
     /// A list: the page's numbers also go into `X-Total-Count`, `X-Page` and `X-Page-Size`.
     func forwardList<Operation: ServiceOperation>(
         _ operation: Operation.Type, _ request: Operation.Request, context: GatewayContext
@@ -43,4 +55,8 @@ private struct PageNumbers: Decodable {
     let page: Int
     let pageSize: Int
     let total: Int
+}
+
+private struct Versioned: Decodable {
+    let version: Int
 }

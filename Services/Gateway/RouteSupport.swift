@@ -23,6 +23,12 @@ struct RouteSupport: Sendable {
         return context
     }
 
+    /// The caller if a token was sent (a bad one is still refused), anonymous otherwise: for public
+    /// routes that show staff more.
+    func maybeSignedIn(_ request: Request, _ context: GatewayContext) async throws -> GatewayContext {
+        request.headers[.authorization] == nil ? context : try await signedIn(request, context)
+    }
+
     /// Sign-in and code attempts spend from two small budgets: the address's and the account's,
     /// so neither one address nor many addresses can hammer one account.
     func signInAttempt(email: String, _ context: GatewayContext) async throws {
@@ -31,6 +37,12 @@ struct RouteSupport: Sendable {
         let account = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         try await limiter.spend(
             "sign-in:account:\(account)", budget: limits.signInPerAccount, what: "sign-in attempts for this account")
+    }
+
+    /// The `:id` of the path; a malformed one names nothing, so it is not found.
+    static func pathID(_ context: GatewayContext, _ what: String) throws -> UUID {
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound("No such \(what).") }
+        return id
     }
 
     /// A creating POST: honours `Idempotency-Key`, scoped to the caller and the route.
@@ -69,6 +81,18 @@ struct Query {
     func value<Value: RawRepresentable>(_ name: String, as type: Value.Type) throws -> Value? where Value.RawValue == String {
         guard let text = string(name) else { return nil }
         guard let value = Value(rawValue: text) else { throw Problem.validation(field: name, "is not a known value") }
+        return value
+    }
+
+    func money(_ name: String) throws -> Money? {
+        guard let text = string(name) else { return nil }
+        guard let value = Money(text) else { throw Problem.validation(field: name, "must be an amount such as 25000.00") }
+        return value
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let text = string(name) else { return nil }
+        guard let value = Bool(text) else { throw Problem.validation(field: name, "must be true or false") }
         return value
     }
 

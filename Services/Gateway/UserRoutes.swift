@@ -26,9 +26,7 @@ struct UserRoutes {
         }
         api.patch("users/:id") { request, context in
             let context = try await support.signedIn(request, context)
-            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else {
-                throw Problem.notFound("No such user.")
-            }
+            let id = try RouteSupport.pathID(context, "user")
             let patch = try await support.body.json(Patch.self, from: request)
             let update = UsersRPC.Update.Request(
                 id: id, role: patch.role, status: patch.status, expectedVersion: try Query(request: request).expectedVersion())

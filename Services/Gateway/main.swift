@@ -28,6 +28,7 @@ try SystemRoutes(readiness: host.readiness(), keys: keys).add(to: router)
 let api = router.group("api/v1").add(middleware: AddressRateLimitMiddleware(limiter: limiter, budget: settings.limits.perAddress))
 AuthRoutes(support: support).add(to: api)
 UserRoutes(support: support).add(to: api)
+LendingRoutes(support: support).add(to: api)
 
 host.addWork(Application(
     router: router, configuration: .init(address: .hostname(host.configuration.bindAddress, port: settings.port), serverName: nil),

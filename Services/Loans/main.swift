@@ -1,5 +1,9 @@
+import Contracts
 import ServiceKit
 
 let host = try ServiceHost(.loans)
-_ = try host.useDatabase(migrations: [])
+let database = try host.useDatabase(migrations: LoansMigrations.all)
+let catalogue = ProductCatalogue(store: ProductStore(database: database), redis: try host.useRedis(), logger: host.logger)
+ProductOperations(catalogue: catalogue).register(on: &host.rpc)
+CalculatorOperations(products: catalogue).register(on: &host.rpc)
 try await host.run()

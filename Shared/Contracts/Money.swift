@@ -50,7 +50,7 @@ public struct Money: Codable, Sendable, Hashable, Comparable, CustomStringConver
         return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
     }
 
-    static func format(_ value: Decimal, places: Int) -> String {
+    public static func format(_ value: Decimal, places: Int) -> String {
         let rounded = value.rounded(scale: places)
         var text = NSDecimalNumber(decimal: rounded).stringValue
         if !text.contains(".") { text += "." }

@@ -41,6 +41,8 @@ import Testing
         ("post", "/api/v1/auth/logout"), ("post", "/api/v1/auth/logout-all"), ("post", "/api/v1/auth/change-password"),
         ("post", "/api/v1/auth/mfa/setup"), ("post", "/api/v1/auth/mfa/confirm"),
         ("get", "/api/v1/auth/me"), ("post", "/api/v1/users"), ("get", "/api/v1/users"), ("patch", "/api/v1/users/{id}"),
+        ("post", "/api/v1/calculators/emi"), ("post", "/api/v1/eligibility/check"), ("get", "/api/v1/products"),
+        ("post", "/api/v1/products"), ("get", "/api/v1/products/{id}"), ("patch", "/api/v1/products/{id}"),
         ("get", "/.well-known/jwks.json"),
         ("get", "/healthz"), ("get", "/readyz"), ("get", "/api/v1/openapi.json"),
     ]

@@ -1,0 +1,27 @@
+import Persistence
+
+enum LoansMigrations {
+    static let all: [Migration] = [
+        Migration(id: "loans-0001-products", statements: [
+            """
+            CREATE TABLE loans.products (
+                id uuid PRIMARY KEY,
+                name text NOT NULL,
+                type text NOT NULL,
+                min_amount numeric(18,2) NOT NULL CHECK (min_amount > 0),
+                max_amount numeric(18,2) NOT NULL CHECK (max_amount >= min_amount),
+                min_term_months integer NOT NULL CHECK (min_term_months > 0),
+                max_term_months integer NOT NULL CHECK (max_term_months >= min_term_months),
+                annual_rate numeric(5,2) NOT NULL CHECK (annual_rate BETWEEN 0 AND 100),
+                processing_fee_percent numeric(5,2) NOT NULL CHECK (processing_fee_percent BETWEEN 0 AND 100),
+                prepayment_fee_percent numeric(5,2) NOT NULL CHECK (prepayment_fee_percent BETWEEN 0 AND 100),
+                required_documents text[] NOT NULL DEFAULT '{}',
+                active boolean NOT NULL DEFAULT true,
+                version integer NOT NULL DEFAULT 1,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                updated_at timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX products_listing ON loans.products (active, type, created_at DESC)",
+        ])
+    ]
+}
