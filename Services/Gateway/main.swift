@@ -29,6 +29,7 @@ let api = router.group("api/v1").add(middleware: AddressRateLimitMiddleware(limi
 AuthRoutes(support: support).add(to: api)
 UserRoutes(support: support).add(to: api)
 LendingRoutes(support: support).add(to: api)
+CustomerRoutes(support: support).add(to: api)
 
 host.addWork(Application(
     router: router, configuration: .init(address: .hostname(host.configuration.bindAddress, port: settings.port), serverName: nil),

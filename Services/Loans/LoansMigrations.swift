@@ -22,6 +22,21 @@ enum LoansMigrations {
                 updated_at timestamptz NOT NULL DEFAULT now())
             """,
             "CREATE INDEX products_listing ON loans.products (active, type, created_at DESC)",
-        ])
+        ]),
+        // The three sections of a customer's file are replaced whole and read whole: JSON documents
+        // (validated by the service, money as exact decimal strings) beside one version.
+        Migration(id: "loans-0002-customers", statements: [
+            """
+            CREATE TABLE loans.customers (
+                user_id uuid PRIMARY KEY,
+                profile jsonb,
+                financial jsonb,
+                employment jsonb,
+                version integer NOT NULL DEFAULT 1,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                updated_at timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX customers_recent ON loans.customers (updated_at DESC)",
+        ]),
     ]
 }

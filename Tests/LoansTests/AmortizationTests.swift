@@ -142,3 +142,34 @@ func roundingDrift(monthlyRate r: Double, term n: Int) -> Double {
         #expect(Percent("11.5")?.description == "11.50")
     }
 }
+
+@Suite struct CustomerRulesTests {
+    let today = CalendarDate("2026-06-15")!
+
+    private func profile(born: String, phone: String = "+14155550123", address: String = "1 Main St") -> PersonalDetails {
+        PersonalDetails(fullName: "A B", phone: phone, dateOfBirth: CalendarDate(born)!, address: address)
+    }
+
+    @Test func applicantsAreAdultsOnTheirBirthday() {
+        #expect(CustomerRules.problems(profile(born: "2008-06-15"), today: today).isEmpty)
+        #expect(CustomerRules.problems(profile(born: "2008-06-16"), today: today).map(\.field) == ["date_of_birth"])
+        #expect(CustomerRules.problems(profile(born: "1890-01-01"), today: today).map(\.field) == ["date_of_birth"])
+    }
+
+    @Test func addressesAreOneLine() {
+        #expect(CustomerRules.problems(profile(born: "1990-01-01", address: "1 Main St\nSpringfield"), today: today).map(\.field) == ["address"])
+    }
+
+    @Test func onlyWorkersHaveYearsEmployedAndSalariedOnesAnEmployer() {
+        #expect(CustomerRules.problems(EmploymentDetails(employmentType: .student, yearsEmployed: 2)).map(\.field) == ["years_employed"])
+        #expect(CustomerRules.problems(EmploymentDetails(employmentType: .salaried, yearsEmployed: 2)).map(\.field) == ["employer"])
+        #expect(CustomerRules.problems(EmploymentDetails(employmentType: .selfEmployed, yearsEmployed: 4)).isEmpty)
+    }
+
+    @Test func calendarDatesAreRealDays() {
+        #expect(CalendarDate("2024-02-29") != nil)
+        #expect(CalendarDate("2023-02-29") == nil)
+        #expect(CalendarDate("2023-2-28") == nil)
+        #expect(CalendarDate("2024-01-31")!.adding(months: 1).description == "2024-02-29")
+    }
+}

@@ -43,6 +43,9 @@ import Testing
         ("get", "/api/v1/auth/me"), ("post", "/api/v1/users"), ("get", "/api/v1/users"), ("patch", "/api/v1/users/{id}"),
         ("post", "/api/v1/calculators/emi"), ("post", "/api/v1/eligibility/check"), ("get", "/api/v1/products"),
         ("post", "/api/v1/products"), ("get", "/api/v1/products/{id}"), ("patch", "/api/v1/products/{id}"),
+        ("get", "/api/v1/me/profile"), ("put", "/api/v1/me/profile"), ("get", "/api/v1/me/financial"),
+        ("put", "/api/v1/me/financial"), ("get", "/api/v1/me/employment"), ("put", "/api/v1/me/employment"),
+        ("get", "/api/v1/customers"), ("get", "/api/v1/customers/{id}"),
         ("get", "/.well-known/jwks.json"),
         ("get", "/healthz"), ("get", "/readyz"), ("get", "/api/v1/openapi.json"),
     ]

@@ -1,0 +1,92 @@
+import Contracts
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+
+/// The SQL of `loans.customers`.
+struct CustomerStore: Sendable {
+    let database: Database
+    private var logger: Logger { database.logger }
+
+    func section<Section: CustomerSection>(_ type: Section.Type, of userID: UUID) async throws -> VersionedSection<Section>? {
+        let rows = try await database.client.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Section.name)::text, version FROM loans.customers WHERE user_id = $1 AND \(Section.name) IS NOT NULL",
+                binds: Self.binds(userID)), logger: logger)
+        for try await (json, version) in rows.decode((String, Int).self) {
+            return VersionedSection(section: try JSON.decode(Section.self, from: Array(json.utf8)), version: version)
+        }
+        return nil
+    }
+
+    /// Replaces one section (creating the file on first use); nil if `expectedVersion` is stale.
+    func put<Section: CustomerSection>(
+        _ section: Section, of userID: UUID, expectedVersion: Int?
+    ) async throws -> VersionedSection<Section>? {
+        var binds = Self.binds(userID)
+        binds.append(String(decoding: try JSON.encode(section), as: UTF8.self))
+        binds.append(expectedVersion)
+        let column = Section.name
+        let rows = try await database.client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO loans.customers (user_id, \(column)) VALUES ($1, $2::jsonb)
+                    ON CONFLICT (user_id) DO UPDATE SET \(column) = EXCLUDED.\(column),
+                        version = loans.customers.version + 1, updated_at = now()
+                    WHERE $3::int IS NULL OR loans.customers.version = $3
+                    RETURNING version
+                    """, binds: binds), logger: logger)
+        for try await version in rows.decode(Int.self) { return VersionedSection(section: section, version: version) }
+        return nil
+    }
+
+    func customer(_ userID: UUID) async throws -> Customer? {
+        try await Self.customers(database.client.query(
+            PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM loans.customers WHERE user_id = $1", binds: Self.binds(userID)),
+            logger: logger)).first
+    }
+
+    func list(_ request: CustomersRPC.List.Request) async throws -> Page<Customer> {
+        var binds = PostgresBindings()
+        binds.append(request.q.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" })
+        let filter = """
+            FROM loans.customers WHERE $1::text IS NULL OR profile->>'full_name' ILIKE $1
+                OR profile->>'phone' ILIKE $1 OR profile->>'national_id' ILIKE $1
+            """
+        var total = 0
+        for try await count in try await database.client.query(
+            PostgresQuery(unsafeSQL: "SELECT count(*)::int " + filter, binds: binds), logger: logger
+        ).decode(Int.self) { total = count }
+        let rows = try await database.client.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Self.columns) " + filter
+                    + " ORDER BY created_at DESC, user_id LIMIT \(request.page.pageSize) OFFSET \(request.page.offset)",
+                binds: binds), logger: logger)
+        return Page(items: try await Self.customers(rows), request: request.page, total: total)
+    }
+
+    private static let columns = "user_id, profile::text, financial::text, employment::text, version, updated_at"
+
+    private static func customers(_ rows: PostgresRowSequence) async throws -> [Customer] {
+        func decode<Section: CustomerSection>(_ json: String?, as type: Section.Type) throws -> Section? {
+            try json.map { try JSON.decode(Section.self, from: Array($0.utf8)) }
+        }
+        var customers: [Customer] = []
+        for try await (id, profile, financial, employment, version, updatedAt) in rows.decode(
+            (UUID, String?, String?, String?, Int, Date).self)
+        {
+            customers.append(Customer(
+                id: id, profile: try decode(profile, as: PersonalDetails.self), financial: try decode(financial, as: FinancialDetails.self),
+                employment: try decode(employment, as: EmploymentDetails.self), version: version, updatedAt: updatedAt))
+        }
+        return customers
+    }
+
+    private static func binds(_ id: UUID) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(id)
+        return binds
+    }
+}
