@@ -90,6 +90,18 @@ struct Query {
         return value
     }
 
+    func date(_ name: String) throws -> CalendarDate? {
+        guard let text = string(name) else { return nil }
+        guard let value = CalendarDate(text) else { throw Problem.validation(field: name, "must be a date such as 2026-01-31") }
+        return value
+    }
+
+    func uuid(_ name: String) throws -> UUID? {
+        guard let text = string(name) else { return nil }
+        guard let value = UUID(uuidString: text) else { throw Problem.validation(field: name, "must be an id") }
+        return value
+    }
+
     func bool(_ name: String) throws -> Bool? {
         guard let text = string(name) else { return nil }
         guard let value = Bool(text) else { throw Problem.validation(field: name, "must be true or false") }

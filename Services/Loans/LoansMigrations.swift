@@ -38,5 +38,35 @@ enum LoansMigrations {
             """,
             "CREATE INDEX customers_recent ON loans.customers (updated_at DESC)",
         ]),
+        Migration(id: "loans-0003-applications", statements: [
+            """
+            CREATE TABLE loans.applications (
+                id uuid PRIMARY KEY,
+                customer_id uuid NOT NULL,
+                product_id uuid NOT NULL REFERENCES loans.products (id),
+                amount numeric(18,2) NOT NULL CHECK (amount > 0),
+                term_months integer NOT NULL CHECK (term_months > 0),
+                annual_rate numeric(5,2) NOT NULL,
+                purpose text NOT NULL,
+                status text NOT NULL,
+                snapshot jsonb NOT NULL,
+                required_documents text[] NOT NULL DEFAULT '{}',
+                requested_documents text[] NOT NULL DEFAULT '{}',
+                version integer NOT NULL DEFAULT 1,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                updated_at timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX applications_by_customer ON loans.applications (customer_id, created_at DESC)",
+            "CREATE INDEX applications_by_status ON loans.applications (status, created_at DESC)",
+            """
+            CREATE TABLE loans.application_timeline (
+                id bigserial PRIMARY KEY,
+                application_id uuid NOT NULL REFERENCES loans.applications (id),
+                status text NOT NULL,
+                actor_id uuid,
+                at timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX application_timeline_by_application ON loans.application_timeline (application_id, id)",
+        ]),
     ]
 }

@@ -173,3 +173,21 @@ func roundingDrift(monthlyRate r: Double, term n: Int) -> Double {
         #expect(CalendarDate("2024-01-31")!.adding(months: 1).description == "2024-02-29")
     }
 }
+
+@Suite struct ApplicationLifecycleTests {
+    @Test func theHappyPathIsAllowedStepByStep() {
+        let path: [ApplicationStatus] = [.submitted, .underAnalysis, .pendingApproval, .documentsRequested, .pendingApproval, .approved, .disbursed, .closed]
+        for (current, next) in zip(path, path.dropFirst()) {
+            #expect(ApplicationLifecycle.canMove(from: current, to: next), "\(current) → \(next)")
+        }
+    }
+
+    @Test func endsAreFinalAndWithdrawingStopsAtApproval() {
+        for end in [ApplicationStatus.rejected, .withdrawn, .closed] {
+            #expect(ApplicationStatus.allCases.allSatisfy { !ApplicationLifecycle.canMove(from: end, to: $0) })
+        }
+        #expect(!ApplicationLifecycle.canMove(from: .approved, to: .withdrawn))
+        #expect(!ApplicationLifecycle.canMove(from: .submitted, to: .approved))
+        #expect(ApplicationLifecycle.refusal(from: .approved, to: .withdrawn).status == 409)
+    }
+}

@@ -46,6 +46,8 @@ import Testing
         ("get", "/api/v1/me/profile"), ("put", "/api/v1/me/profile"), ("get", "/api/v1/me/financial"),
         ("put", "/api/v1/me/financial"), ("get", "/api/v1/me/employment"), ("put", "/api/v1/me/employment"),
         ("get", "/api/v1/customers"), ("get", "/api/v1/customers/{id}"),
+        ("post", "/api/v1/applications"), ("get", "/api/v1/applications"), ("get", "/api/v1/applications/{id}"),
+        ("post", "/api/v1/applications/{id}/withdraw"),
         ("get", "/.well-known/jwks.json"),
         ("get", "/healthz"), ("get", "/readyz"), ("get", "/api/v1/openapi.json"),
     ]

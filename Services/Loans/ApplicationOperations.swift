@@ -1,0 +1,107 @@
+import Contracts
+import Foundation
+import Persistence
+import ServiceKit
+
+/// Credit requests: clients submit, follow and withdraw their own; staff see them all.
+struct ApplicationOperations: Sendable {
+    let database: Database
+    let store: ApplicationStore
+    let customers: CustomerStore
+    let products: ProductCatalogue
+
+    func register(on handlers: inout RPCHandlers) {
+        handlers.on(ApplicationsRPC.Submit.self) { request, context in try await submit(request, context) }
+        handlers.on(ApplicationsRPC.List.self) { request, context in try await list(request, context) }
+        handlers.on(ApplicationsRPC.Get.self) { request, context in .ok(try await visible(request.id, context)) }
+        handlers.on(ApplicationsRPC.Withdraw.self) { request, context in try await withdraw(request.id, context) }
+    }
+
+    func submit(_ request: ApplicationsRPC.Submit.Request, _ context: RPCContext) async throws -> RPCReply<Application> {
+        let client = try context.requireRole([.client])
+        let purpose = request.purpose.trimmingCharacters(in: .whitespacesAndNewlines)
+        var problems = purpose.isEmpty || purpose.count > 500
+            ? [Problem.FieldError(field: "purpose", message: "must be 1 to 500 characters")] : []
+        let customer = try await customers.customer(client.userID)
+        if customer?.profile == nil { problems.append(.init(field: "profile", message: "must be completed first (PUT /me/profile)")) }
+        if customer?.financial == nil { problems.append(.init(field: "financial", message: "must be completed first (PUT /me/financial)")) }
+        let product = try await products.product(id: request.productID)
+        if let product, product.active {
+            if !(product.minAmount...product.maxAmount).contains(request.amount) {
+                problems.append(.init(field: "amount", message: "must be between \(product.minAmount) and \(product.maxAmount) for this product"))
+            }
+            if !(product.minTermMonths...product.maxTermMonths).contains(request.termMonths) {
+                problems.append(.init(
+                    field: "term_months", message: "must be between \(product.minTermMonths) and \(product.maxTermMonths) for this product"))
+            }
+        } else {
+            problems.append(.init(field: "product_id", message: "is not an active product"))
+        }
+        guard problems.isEmpty, let product, let profile = customer?.profile, let financial = customer?.financial else {
+            throw Problem.validation(problems)
+        }
+        let snapshot = ApplicantSnapshot(
+            dateOfBirth: profile.dateOfBirth, financial: financial, employment: customer?.employment,
+            repaymentHistory: try await store.repaymentHistory(of: client.userID))
+        let new = ApplicationStore.NewApplication(
+            id: UUID(), customerID: client.userID, product: product, amount: request.amount, termMonths: request.termMonths,
+            purpose: purpose, snapshot: snapshot)
+        let application = try await database.transaction { connection in
+            try await store.insert(new, on: connection)
+            try await database.outbox.publish(
+                LoansEvents.ApplicationSubmitted(
+                    applicationID: new.id, customerID: new.customerID, productID: product.id, amount: new.amount,
+                    termMonths: new.termMonths, annualRate: product.annualRate, purpose: purpose, snapshot: snapshot,
+                    occurredAt: Date()), on: connection)
+            try await database.outbox.publish(
+                LoansEvents.ApplicationStatusChanged(
+                    applicationID: new.id, customerID: new.customerID, from: nil, to: .submitted, actorID: client.userID,
+                    occurredAt: Date()), on: connection)
+            return try await store.application(new.id, on: connection)
+        }
+        guard let application else { throw Problem.internalError }
+        return .accepted(application)
+    }
+
+    func list(_ request: ApplicationsRPC.List.Request, _ context: RPCContext) async throws -> RPCReply<Page<Application>> {
+        let caller = try context.requireRole(Set(Role.allCases))
+        let problems = request.page.problems
+        guard problems.isEmpty else { throw Problem.validation(problems) }
+        var request = request
+        if caller.role == .client { request.customerID = caller.userID }  // clients see their own only
+        return .ok(try await store.list(request))
+    }
+
+    func withdraw(_ id: UUID, _ context: RPCContext) async throws -> RPCReply<Application> {
+        let client = try context.requireRole([.client])
+        let current = try await visible(id, context)
+        guard current.customerID == client.userID else { throw Problem.forbidden("Only the applicant withdraws an application.") }
+        guard ApplicationLifecycle.canMove(from: current.status, to: .withdrawn) else {
+            throw ApplicationLifecycle.refusal(from: current.status, to: .withdrawn)
+        }
+        let moved = try await database.transaction { connection in
+            guard try await store.move(id, to: .withdrawn, atVersion: current.version, actor: client.userID, on: connection) else {
+                return false
+            }
+            try await database.outbox.publish(
+                LoansEvents.ApplicationStatusChanged(
+                    applicationID: id, customerID: current.customerID, from: current.status, to: .withdrawn, actorID: client.userID,
+                    occurredAt: Date()), on: connection)
+            return true
+        }
+        guard moved, let application = try await store.application(id) else {
+            throw Problem.conflict("The application changed meanwhile; read it again.", slug: "concurrent-change")
+        }
+        return .ok(application)
+    }
+
+    /// The application if the caller may see it: its applicant, or staff. Anyone else gets 404,
+    /// which does not reveal that it exists.
+    private func visible(_ id: UUID, _ context: RPCContext) async throws -> Application {
+        let caller = try context.requireRole(Set(Role.allCases))
+        guard let application = try await store.application(id), caller.role.isStaff || application.customerID == caller.userID else {
+            throw Problem.notFound("No such application.")
+        }
+        return application
+    }
+}

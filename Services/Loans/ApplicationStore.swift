@@ -1,0 +1,156 @@
+import Contracts
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+
+/// The SQL of `loans.applications` and its timeline.
+struct ApplicationStore: Sendable {
+    let database: Database
+    private var logger: Logger { database.logger }
+
+    struct NewApplication: Sendable {
+        let id: UUID
+        let customerID: UUID
+        let product: Product
+        let amount: Money
+        let termMonths: Int
+        let purpose: String
+        let snapshot: ApplicantSnapshot
+    }
+
+    func insert(_ new: NewApplication, on connection: PostgresConnection) async throws {
+        var binds = PostgresBindings()
+        binds.append(new.id)
+        binds.append(new.customerID)
+        binds.append(new.product.id)
+        try binds.append(new.amount.decimal)
+        binds.append(new.termMonths)
+        try binds.append(new.product.annualRate.decimal)
+        binds.append(new.purpose)
+        binds.append(String(decoding: try JSON.encode(new.snapshot), as: UTF8.self))
+        binds.append(new.product.requiredDocuments.map(\.rawValue))
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO loans.applications (id, customer_id, product_id, amount, term_months, annual_rate, purpose,
+                        status, snapshot, required_documents)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, 'submitted', $8::jsonb, $9)
+                    """, binds: binds), logger: logger)
+        try await recordTimeline(new.id, status: .submitted, actor: new.customerID, on: connection)
+    }
+
+    /// Moves an application if it is still at `version`; false if someone moved it first.
+    func move(_ id: UUID, to status: ApplicationStatus, atVersion version: Int, actor: UUID?, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            UPDATE loans.applications SET status = \(status.rawValue), version = version + 1, updated_at = now()
+            WHERE id = \(id) AND version = \(version) RETURNING id
+            """, logger: logger)
+        var moved = false
+        for try await _ in rows { moved = true }
+        if moved { try await recordTimeline(id, status: status, actor: actor, on: connection) }
+        return moved
+    }
+
+    func application(_ id: UUID, on connection: PostgresConnection? = nil) async throws -> Application? {
+        let query = PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM loans.applications WHERE id = $1", binds: Self.binds(id))
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.client.query(query, logger: logger) }
+        guard var application = try await Self.applications(rows).first else { return nil }
+        application.timeline = try await timeline(id)
+        return application
+    }
+
+    /// Previous loans of a customer here, for the snapshot's repayment history.
+    func repaymentHistory(of customerID: UUID) async throws -> ApplicantSnapshot.RepaymentHistory {
+        let rows = try await database.client.query(
+            """
+            SELECT count(*) FILTER (WHERE status IN ('disbursed', 'closed'))::int, count(*) FILTER (WHERE status = 'closed')::int
+            FROM loans.applications WHERE customer_id = \(customerID)
+            """, logger: logger)
+        for try await (previous, closed) in rows.decode((Int, Int).self) {
+            return .init(previousLoans: previous, closedLoans: closed)
+        }
+        return .init(previousLoans: 0, closedLoans: 0)
+    }
+
+    func list(_ request: ApplicationsRPC.List.Request) async throws -> Page<Application> {
+        var binds = PostgresBindings()
+        binds.append(request.status?.rawValue)
+        try binds.append(request.minAmount?.decimal)
+        try binds.append(request.maxAmount?.decimal)
+        binds.append(request.from?.description)
+        binds.append(request.to?.description)
+        binds.append(request.customerID)
+        binds.append(request.productID)
+        let filter = """
+            FROM loans.applications
+            WHERE ($1::text IS NULL OR status = $1)
+              AND ($2::numeric IS NULL OR amount >= $2)
+              AND ($3::numeric IS NULL OR amount <= $3)
+              AND ($4::date IS NULL OR created_at >= ($4::date AT TIME ZONE 'UTC'))
+              AND ($5::date IS NULL OR created_at < (($5::date + 1) AT TIME ZONE 'UTC'))
+              AND ($6::uuid IS NULL OR customer_id = $6)
+              AND ($7::uuid IS NULL OR product_id = $7)
+            """
+        let order =
+            switch request.sort ?? .newestFirst {
+            case .createdAt: "created_at ASC, id"
+            case .newestFirst: "created_at DESC, id"
+            case .amount: "amount ASC, created_at DESC, id"
+            case .largestFirst: "amount DESC, created_at DESC, id"
+            }
+        var total = 0
+        for try await count in try await database.client.query(
+            PostgresQuery(unsafeSQL: "SELECT count(*)::int " + filter, binds: binds), logger: logger
+        ).decode(Int.self) { total = count }
+        let rows = try await database.client.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Self.columns) " + filter
+                    + " ORDER BY \(order) LIMIT \(request.page.pageSize) OFFSET \(request.page.offset)", binds: binds),
+            logger: logger)
+        return Page(items: try await Self.applications(rows), request: request.page, total: total)
+    }
+
+    private func recordTimeline(_ id: UUID, status: ApplicationStatus, actor: UUID?, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "INSERT INTO loans.application_timeline (application_id, status, actor_id) VALUES (\(id), \(status.rawValue), \(actor))",
+            logger: logger)
+    }
+
+    private func timeline(_ id: UUID) async throws -> [Application.TimelineEntry] {
+        var entries: [Application.TimelineEntry] = []
+        for try await (at, status, actor) in try await database.client.query(
+            "SELECT at, status, actor_id FROM loans.application_timeline WHERE application_id = \(id) ORDER BY id", logger: logger
+        ).decode((Date, String, UUID?).self) {
+            if let status = ApplicationStatus(rawValue: status) { entries.append(.init(at: at, status: status, actorID: actor)) }
+        }
+        return entries
+    }
+
+    private static let columns = """
+        id, customer_id, product_id, amount, term_months, purpose, status, version, created_at, updated_at,
+        required_documents, requested_documents
+        """
+
+    private static func applications(_ rows: PostgresRowSequence) async throws -> [Application] {
+        var applications: [Application] = []
+        for try await row in rows {
+            let (id, customer, product, amount, term, purpose, status, version, created, updated, required, requested) = try row.decode(
+                (UUID, UUID, UUID, Decimal, Int, String, String, Int, Date, Date, [String], [String]).self)
+            guard let status = ApplicationStatus(rawValue: status) else { throw StoreError.corruptRow("application \(id) is \(status)") }
+            applications.append(Application(
+                id: id, customerID: customer, productID: product, amount: Money(amount), termMonths: term, purpose: purpose,
+                status: status, version: version, createdAt: created, updatedAt: updated,
+                requestedDocuments: requested.compactMap(DocumentType.init(rawValue:)),
+                missingDocuments: required.compactMap(DocumentType.init(rawValue:)), timeline: []))
+        }
+        return applications
+    }
+
+    private static func binds(_ id: UUID) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(id)
+        return binds
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+
+public enum ApplicationStatus: String, Codable, Sendable, CaseIterable {
+    case submitted
+    case underAnalysis = "under_analysis"
+    case pendingApproval = "pending_approval"
+    case documentsRequested = "documents_requested"
+    case approved, rejected, withdrawn, disbursed, closed
+}
+
+/// What the applicant declared, frozen when they applied: the credit decision is made on this,
+/// not on whatever they edit later.
+public struct ApplicantSnapshot: Codable, Sendable, Equatable {
+    public struct RepaymentHistory: Codable, Sendable, Equatable {
+        /// Earlier loans here that were disbursed (and possibly closed since).
+        public var previousLoans: Int
+        public var closedLoans: Int
+
+        public init(previousLoans: Int, closedLoans: Int) {
+            self.previousLoans = previousLoans
+            self.closedLoans = closedLoans
+        }
+    }
+
+    public var dateOfBirth: CalendarDate
+    public var financial: FinancialDetails
+    public var employment: EmploymentDetails?
+    public var repaymentHistory: RepaymentHistory
+
+    public init(dateOfBirth: CalendarDate, financial: FinancialDetails, employment: EmploymentDetails?, repaymentHistory: RepaymentHistory) {
+        self.dateOfBirth = dateOfBirth
+        self.financial = financial
+        self.employment = employment
+        self.repaymentHistory = repaymentHistory
+    }
+}
+
+public struct Application: Codable, Sendable {
+    public struct TimelineEntry: Codable, Sendable, Equatable {
+        public var at: Date
+        public var status: ApplicationStatus
+        public var actorID: UUID?
+
+        public init(at: Date, status: ApplicationStatus, actorID: UUID?) {
+            self.at = at
+            self.status = status
+            self.actorID = actorID
+        }
+    }
+
+    public var id: UUID
+    public var customerID: UUID
+    public var productID: UUID
+    public var amount: Money
+    public var termMonths: Int
+    public var purpose: String
+    public var status: ApplicationStatus
+    public var version: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+    /// Filled in by the credit pipeline (approvals); null until the analysis completes.
+    public var analysis: [String: String]?
+    public var stages: [[String: String]]
+    public var documents: [[String: String]]
+    public var requestedDocuments: [DocumentType]
+    public var missingDocuments: [DocumentType]
+    public var timeline: [TimelineEntry]
+
+    public init(
+        id: UUID, customerID: UUID, productID: UUID, amount: Money, termMonths: Int, purpose: String, status: ApplicationStatus,
+        version: Int, createdAt: Date, updatedAt: Date, requestedDocuments: [DocumentType], missingDocuments: [DocumentType],
+        timeline: [TimelineEntry]
+    ) {
+        self.id = id
+        self.customerID = customerID
+        self.productID = productID
+        self.amount = amount
+        self.termMonths = termMonths
+        self.purpose = purpose
+        self.status = status
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.analysis = nil
+        self.stages = []
+        self.documents = []
+        self.requestedDocuments = requestedDocuments
+        self.missingDocuments = missingDocuments
+        self.timeline = timeline
+    }
+}
+
+/// Credit requests, answered by `loans`.
+public enum ApplicationsRPC {
+    public enum Submit: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var productID: UUID
+            public var amount: Money
+            public var termMonths: Int
+            public var purpose: String
+
+            public init(productID: UUID, amount: Money, termMonths: Int, purpose: String) {
+                self.productID = productID
+                self.amount = amount
+                self.termMonths = termMonths
+                self.purpose = purpose
+            }
+        }
+        public typealias Response = Application
+        public static let service = ServiceName.loans
+        public static let name = "applications.submit.v1"
+    }
+
+    public enum Sort: String, Codable, Sendable {
+        case createdAt = "created_at"
+        case newestFirst = "-created_at"
+        case amount
+        case largestFirst = "-amount"
+    }
+
+    public enum List: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var status: ApplicationStatus?
+            public var minAmount: Money?
+            public var maxAmount: Money?
+            /// Created on or after this day (UTC).
+            public var from: CalendarDate?
+            /// Created on or before this day (UTC).
+            public var to: CalendarDate?
+            public var customerID: UUID?
+            public var productID: UUID?
+            public var sort: Sort?
+            public var page: PageRequest
+
+            public init(
+                status: ApplicationStatus? = nil, minAmount: Money? = nil, maxAmount: Money? = nil, from: CalendarDate? = nil,
+                to: CalendarDate? = nil, customerID: UUID? = nil, productID: UUID? = nil, sort: Sort? = nil,
+                page: PageRequest = PageRequest()
+            ) {
+                self.status = status
+                self.minAmount = minAmount
+                self.maxAmount = maxAmount
+                self.from = from
+                self.to = to
+                self.customerID = customerID
+                self.productID = productID
+                self.sort = sort
+                self.page = page
+            }
+        }
+        public typealias Response = Page<Application>
+        public static let service = ServiceName.loans
+        public static let name = "applications.list.v1"
+    }
+
+    public struct ByID: Codable, Sendable {
+        public var id: UUID
+
+        public init(id: UUID) {
+            self.id = id
+        }
+    }
+
+    public enum Get: ServiceOperation {
+        public typealias Request = ByID
+        public typealias Response = Application
+        public static let service = ServiceName.loans
+        public static let name = "applications.get.v1"
+    }
+
+    public enum Withdraw: ServiceOperation {
+        public typealias Request = ByID
+        public typealias Response = Application
+        public static let service = ServiceName.loans
+        public static let name = "applications.withdraw.v1"
+    }
+}
+
+public enum LoansEvents {
+    /// A client applied; `approvals` opens a workflow from it.
+    public struct ApplicationSubmitted: DomainEvent, Equatable {
+        public static let type = "loans.application.submitted.v1"
+        public var applicationID: UUID
+        public var customerID: UUID
+        public var productID: UUID
+        public var amount: Money
+        public var termMonths: Int
+        public var annualRate: Percent
+        public var purpose: String
+        public var snapshot: ApplicantSnapshot
+        public var occurredAt: Date
+
+        public init(
+            applicationID: UUID, customerID: UUID, productID: UUID, amount: Money, termMonths: Int, annualRate: Percent,
+            purpose: String, snapshot: ApplicantSnapshot, occurredAt: Date
+        ) {
+            self.applicationID = applicationID
+            self.customerID = customerID
+            self.productID = productID
+            self.amount = amount
+            self.termMonths = termMonths
+            self.annualRate = annualRate
+            self.purpose = purpose
+            self.snapshot = snapshot
+            self.occurredAt = occurredAt
+        }
+    }
+
+    /// Every move of an application, for notifications, analytics and the audit log.
+    public struct ApplicationStatusChanged: DomainEvent, Equatable {
+        public static let type = "loans.application.status_changed.v1"
+        public var applicationID: UUID
+        public var customerID: UUID
+        public var from: ApplicationStatus?
+        public var to: ApplicationStatus
+        public var actorID: UUID?
+        public var occurredAt: Date
+
+        public init(applicationID: UUID, customerID: UUID, from: ApplicationStatus?, to: ApplicationStatus, actorID: UUID?, occurredAt: Date) {
+            self.applicationID = applicationID
+            self.customerID = customerID
+            self.from = from
+            self.to = to
+            self.actorID = actorID
+            self.occurredAt = occurredAt
+        }
+    }
+}
