@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Contracts"]),
         .testTarget(
             name: "SystemTests", dependencies: [
-                "Messaging", "TestSupport", "ServiceKit",
+                "Messaging", "TestSupport", "ServiceKit", "Contracts",
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

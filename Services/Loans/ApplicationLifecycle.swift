@@ -15,6 +15,18 @@ enum ApplicationLifecycle {
         .rejected: [], .withdrawn: [], .closed: [],
     ]
 
+    /// How far along the happy path a status is; ends (rejected, withdrawn, closed) have none.
+    private static let progress: [ApplicationStatus: Int] = [
+        .submitted: 0, .underAnalysis: 1, .pendingApproval: 2, .documentsRequested: 2, .approved: 3, .disbursed: 4,
+    ]
+
+    /// Whether `next` lies further along than a move from `current` can reach now: a decision that
+    /// overtook an earlier one on the bus, worth retrying once the earlier one has been applied.
+    static func isAhead(_ next: ApplicationStatus, of current: ApplicationStatus) -> Bool {
+        guard let here = progress[current], let there = progress[next] else { return false }
+        return there > here + 1
+    }
+
     static func canMove(from current: ApplicationStatus, to next: ApplicationStatus) -> Bool {
         moves[current]?.contains(next) == true
     }

@@ -53,6 +53,21 @@ struct ApplicationStore: Sendable {
         return moved
     }
 
+    /// The application's status and version, locked until the transaction ends.
+    func lock(_ id: UUID, on connection: PostgresConnection) async throws -> (status: ApplicationStatus, version: Int, customerID: UUID)? {
+        let rows = try await connection.query(
+            "SELECT status, version, customer_id FROM loans.applications WHERE id = \(id) FOR UPDATE", logger: logger)
+        for try await (status, version, customer) in rows.decode((String, Int, UUID).self) {
+            return ApplicationStatus(rawValue: status).map { ($0, version, customer) }
+        }
+        return nil
+    }
+
+    func setRequestedDocuments(_ id: UUID, _ documents: [DocumentType], on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE loans.applications SET requested_documents = \(documents.map(\.rawValue)) WHERE id = \(id)", logger: logger)
+    }
+
     func application(_ id: UUID, on connection: PostgresConnection? = nil) async throws -> Application? {
         let query = PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM loans.applications WHERE id = $1", binds: Self.binds(id))
         let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.client.query(query, logger: logger) }

@@ -1,14 +1,17 @@
 import Contracts
 import ServiceKit
 
-let host = try ServiceHost(.loans)
+let host = try ServiceHost(
+    .loans, topology: PlatformTopology.durableQueue(ServiceName.loans.eventsQueue, eventRoutingKeys: ApprovalReactions.routingKeys))
 let database = try host.useDatabase(migrations: LoansMigrations.all)
 let catalogue = ProductCatalogue(store: ProductStore(database: database), redis: try host.useRedis(), logger: host.logger)
 ProductOperations(catalogue: catalogue).register(on: &host.rpc)
 CalculatorOperations(products: catalogue).register(on: &host.rpc)
 let customers = CustomerStore(database: database)
 CustomerOperations(store: customers).register(on: &host.rpc)
-ApplicationOperations(
-    database: database, store: ApplicationStore(database: database), customers: customers, products: catalogue
-).register(on: &host.rpc)
+let applications = ApplicationStore(database: database)
+ApplicationOperations(database: database, store: applications, customers: customers, products: catalogue).register(on: &host.rpc)
+var events = MessageHandlers()
+ApprovalReactions(database: database, store: applications).register(on: &events)
+host.consume(ServiceName.loans.eventsQueue, handlers: events)
 try await host.run()

@@ -190,4 +190,11 @@ func roundingDrift(monthlyRate r: Double, term n: Int) -> Double {
         #expect(!ApplicationLifecycle.canMove(from: .submitted, to: .approved))
         #expect(ApplicationLifecycle.refusal(from: .approved, to: .withdrawn).status == 409)
     }
+
+    @Test func aDecisionCanBeAheadOfTheCurrentState() {
+        #expect(ApplicationLifecycle.isAhead(.pendingApproval, of: .submitted))
+        #expect(!ApplicationLifecycle.isAhead(.underAnalysis, of: .submitted))
+        #expect(!ApplicationLifecycle.isAhead(.approved, of: .rejected))
+        #expect(!ApplicationLifecycle.isAhead(.pendingApproval, of: .documentsRequested))
+    }
 }

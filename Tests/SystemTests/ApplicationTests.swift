@@ -13,7 +13,7 @@ import Testing
     }
 
     /// An active product lending 1,000–50,000 over 6–60 months.
-    private func product(minAmount: String = "1000.00", maxAmount: String = "50000.00") async throws -> String {
+    func product(minAmount: String = "1000.00", maxAmount: String = "50000.00") async throws -> String {
         let root = try await SuperAdmin.session.value.access
         let reply = try await api.post(
             "/api/v1/products",
@@ -25,7 +25,7 @@ import Testing
     }
 
     /// A client whose profile and finances are complete.
-    private func applicant() async throws -> String {
+    func applicant() async throws -> String {
         let token = try await accounts.login(try await accounts.activeClient()).access
         for (section, body) in [
             ("profile", CustomerTests.profile),
@@ -39,7 +39,7 @@ import Testing
         return token
     }
 
-    private func apply(_ token: String, product: String, amount: String = "12000.00", term: Int = 24, key: String? = nil) async throws -> API.Reply {
+    func apply(_ token: String, product: String, amount: String = "12000.00", term: Int = 24, key: String? = nil) async throws -> API.Reply {
         try await api.post(
             "/api/v1/applications", ["product_id": product, "amount": amount, "term_months": term, "purpose": "A used car"],
             token: token, headers: key.map { [("Idempotency-Key", $0)] } ?? [])

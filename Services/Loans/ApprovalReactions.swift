@@ -1,0 +1,72 @@
+import Contracts
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+import ServiceKit
+
+/// Moves applications as `approvals` decides, once per event (inbox), in the same transaction as
+/// the move, its timeline entry and the status-changed event for notifications and analytics.
+struct ApprovalReactions: Sendable {
+    /// The routing keys `loans.events` is bound to.
+    static let routingKeys = ["approvals.application.#"]
+
+    let database: Database
+    let store: ApplicationStore
+
+    func register(on handlers: inout MessageHandlers) {
+        handlers.on(ApprovalsEvents.AnalysisStarted.self) { event, context in
+            try await move(event.applicationID, to: .underAnalysis, actor: nil, context)
+        }
+        handlers.on(ApprovalsEvents.AwaitingDecision.self) { event, context in
+            try await move(event.applicationID, to: .pendingApproval, actor: nil, context)
+        }
+        handlers.on(ApprovalsEvents.DocumentsRequested.self) { event, context in
+            try await move(event.applicationID, to: .documentsRequested, actor: event.requestedBy, context) { connection in
+                try await store.setRequestedDocuments(event.applicationID, event.documents, on: connection)
+            }
+        }
+        handlers.on(ApprovalsEvents.Approved.self) { event, context in
+            try await move(event.applicationID, to: .approved, actor: event.decidedBy, context)
+        }
+        handlers.on(ApprovalsEvents.Rejected.self) { event, context in
+            try await move(event.applicationID, to: .rejected, actor: event.decidedBy, context)
+        }
+    }
+
+    /// Applies the move if the lifecycle allows it. A decision that overtook an earlier one (events
+    /// of one application can be handled concurrently) is retried until the earlier one is in; one
+    /// that no longer fits (the client withdrew meanwhile) is recorded as processed and logged.
+    private func move(
+        _ id: UUID, to next: ApplicationStatus, actor: UUID?, _ context: MessageContext,
+        alongside extra: @Sendable (PostgresConnection) async throws -> Void = { _ in }
+    ) async throws {
+        try await database.processOnce(messageID: context.messageID) { connection in
+            guard let current = try await store.lock(id, on: connection) else {
+                context.logger.warning("decision about an unknown application", metadata: ["application_id": "\(id)"])
+                return
+            }
+            if ApplicationLifecycle.isAhead(next, of: current.status) { throw DecisionArrivedEarly(status: current.status, wanted: next) }
+            guard ApplicationLifecycle.canMove(from: current.status, to: next) else {
+                context.logger.info(
+                    "decision does not apply any more",
+                    metadata: ["application_id": "\(id)", "status": "\(current.status.rawValue)", "wanted": "\(next.rawValue)"])
+                return
+            }
+            _ = try await store.move(id, to: next, atVersion: current.version, actor: actor, on: connection)
+            try await extra(connection)
+            try await database.outbox.publish(
+                LoansEvents.ApplicationStatusChanged(
+                    applicationID: id, customerID: current.customerID, from: current.status, to: next, actorID: actor,
+                    occurredAt: Date()), on: connection)
+        }
+    }
+}
+
+/// Thrown (so the message is retried later) when a decision arrives before the one it follows.
+struct DecisionArrivedEarly: Error, CustomStringConvertible {
+    let status: ApplicationStatus
+    let wanted: ApplicationStatus
+
+    var description: String { "the application is \(status.rawValue), not yet ready for \(wanted.rawValue)" }
+}
