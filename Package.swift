@@ -9,6 +9,8 @@ let services: [(product: String, target: String, dependencies: [Target.Dependenc
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "MultipartKit", package: "multipart-kit"),
+        .product(name: "Crypto", package: "swift-crypto"),
     ]),
     ("auth", "Auth", [
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -45,6 +47,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // C libraries from Debian packages.

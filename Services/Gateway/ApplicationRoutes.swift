@@ -1,9 +1,13 @@
 import Contracts
+import Foundation
+import HTTPTypes
 import Hummingbird
+import ServiceKit
 
 /// `/api/v1/applications`: credit requests.
 struct ApplicationRoutes {
     let support: RouteSupport
+    let blobs: any BlobStore
     private var forwarder: Forwarder { support.forwarder }
 
     func add(to api: RouterGroup<GatewayContext>) {
@@ -25,6 +29,38 @@ struct ApplicationRoutes {
             let context = try await support.signedIn(request, context)
             let id = ApplicationsRPC.ByID(id: try RouteSupport.pathID(context, "application"))
             return try await forwarder.forwardResource(ApplicationsRPC.Get.self, id, context: context)
+        }
+        api.post("applications/:id/documents") { request, context in
+            let context = try await support.signedIn(request, context)
+            let applicationID = try RouteSupport.pathID(context, "application")
+            let upload = try await DocumentUpload(blobs: blobs).receive(request)
+            let record = DocumentsRPC.Record.Request(
+                applicationID: applicationID, documentType: upload.documentType, filename: upload.filename,
+                contentType: upload.contentType, size: upload.size, sha256: upload.sha256, blobKey: upload.blobKey)
+            let result: ServiceKit.RPCResult
+            do {
+                result = try await forwarder.call(DocumentsRPC.Record.self, record, context: context)
+            } catch {
+                blobs.delete(upload.blobKey)
+                throw error
+            }
+            if result.status >= 300 { blobs.delete(upload.blobKey) }
+            return HTTPReply.response(result)
+        }
+        api.get("applications/:id/documents/:document") { request, context in
+            let context = try await support.signedIn(request, context)
+            guard let documentID = context.parameters.get("document").flatMap(UUID.init(uuidString:)) else {
+                throw Problem.notFound("No such document.")
+            }
+            let locate = DocumentsRPC.Locate.Request(applicationID: try RouteSupport.pathID(context, "application"), documentID: documentID)
+            let located = try await forwarder.call(DocumentsRPC.Locate.self, locate, context: context)
+                .decode(DocumentsRPC.Locate.Response.self)
+            guard let bytes = try? blobs.read(located.blobKey) else { throw Problem.notFound("The document's file is gone.") }
+            var headers = HTTPFields()
+            headers[.contentType] = located.document.contentType
+            headers[.contentDisposition] = "attachment; filename=\"\(located.document.filename)\""
+            headers[.cacheControl] = "private, no-store"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         api.post("applications/:id/withdraw") { request, context in
             let context = try await support.signedIn(request, context)

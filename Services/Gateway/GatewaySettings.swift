@@ -11,6 +11,8 @@ struct GatewaySettings: Sendable {
     /// Origins allowed to call the API from a browser (CORS); none by default.
     let allowedOrigins: Set<String>
     let limits: RateLimits
+    /// Where uploaded documents are kept (a folder; see `BlobStore`).
+    let blobDirectory: String
 
     struct RateLimits: Sendable {
         /// Requests per minute per client address, on every `/api/v1` route.
@@ -29,6 +31,7 @@ struct GatewaySettings: Sendable {
         serviceTimeout = .milliseconds(reader.int(forKey: "gateway.service.timeout.ms", default: 5000))
         trustedProxies = Self.list(reader.string(forKey: "gateway.trusted.proxies", default: ""))
         allowedOrigins = Self.list(reader.string(forKey: "gateway.cors.origins", default: ""))
+        blobDirectory = reader.string(forKey: "blob.dir", default: ".run/blobs")
         limits = RateLimits(
             perAddress: reader.int(forKey: "gateway.rate.limit.per.ip", default: 600),
             perUser: reader.int(forKey: "gateway.rate.limit.per.user", default: 1200),

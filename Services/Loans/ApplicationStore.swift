@@ -73,6 +73,9 @@ struct ApplicationStore: Sendable {
         let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.client.query(query, logger: logger) }
         guard var application = try await Self.applications(rows).first else { return nil }
         application.timeline = try await timeline(id)
+        application.documents = try await documents(of: id).map(\.document)
+        let uploaded = Set(application.documents.map(\.documentType))
+        application.missingDocuments.removeAll { uploaded.contains($0) }
         return application
     }
 
@@ -127,6 +130,31 @@ struct ApplicationStore: Sendable {
         return Page(items: try await Self.applications(rows), request: request.page, total: total)
     }
 
+    func insertDocument(
+        _ document: Document, applicationID: UUID, blobKey: String, uploadedBy: UUID, on connection: PostgresConnection
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO loans.documents (id, application_id, document_type, filename, content_type, size, sha256, blob_key, uploaded_by, uploaded_at)
+            VALUES (\(document.id), \(applicationID), \(document.documentType.rawValue), \(document.filename), \(document.contentType),
+                    \(document.size), \(document.sha256), \(blobKey), \(uploadedBy), \(document.uploadedAt))
+            """, logger: logger)
+    }
+
+    func documents(of applicationID: UUID) async throws -> [(document: Document, blobKey: String)] {
+        var documents: [(Document, String)] = []
+        for try await (id, type, filename, contentType, size, sha, key, at) in try await database.client.query(
+            """
+            SELECT id, document_type, filename, content_type, size, sha256, blob_key, uploaded_at
+            FROM loans.documents WHERE application_id = \(applicationID) ORDER BY uploaded_at, id
+            """, logger: logger
+        ).decode((UUID, String, String, String, Int, String, String, Date).self) {
+            guard let type = DocumentType(rawValue: type) else { continue }
+            documents.append((Document(id: id, documentType: type, filename: filename, contentType: contentType, size: size, sha256: sha, uploadedAt: at), key))
+        }
+        return documents
+    }
+
     private func recordTimeline(_ id: UUID, status: ApplicationStatus, actor: UUID?, on connection: PostgresConnection) async throws {
         try await connection.query(
             "INSERT INTO loans.application_timeline (application_id, status, actor_id) VALUES (\(id), \(status.rawValue), \(actor))",
@@ -158,7 +186,7 @@ struct ApplicationStore: Sendable {
                 id: id, customerID: customer, productID: product, amount: Money(amount), termMonths: term, purpose: purpose,
                 status: status, version: version, createdAt: created, updatedAt: updated,
                 requestedDocuments: requested.compactMap(DocumentType.init(rawValue:)),
-                missingDocuments: required.compactMap(DocumentType.init(rawValue:)), timeline: []))
+                missingDocuments: required.compactMap(DocumentType.init(rawValue:)), documents: [], timeline: []))
         }
         return applications
     }

@@ -68,5 +68,21 @@ enum LoansMigrations {
             """,
             "CREATE INDEX application_timeline_by_application ON loans.application_timeline (application_id, id)",
         ]),
+        Migration(id: "loans-0004-documents", statements: [
+            """
+            CREATE TABLE loans.documents (
+                id uuid PRIMARY KEY,
+                application_id uuid NOT NULL REFERENCES loans.applications (id),
+                document_type text NOT NULL,
+                filename text NOT NULL,
+                content_type text NOT NULL,
+                size integer NOT NULL,
+                sha256 text NOT NULL,
+                blob_key text NOT NULL,
+                uploaded_by uuid NOT NULL,
+                uploaded_at timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX documents_by_application ON loans.documents (application_id, uploaded_at)",
+        ]),
     ]
 }

@@ -61,7 +61,7 @@ public struct Application: Codable, Sendable {
     /// Filled in by the credit pipeline (approvals); null until the analysis completes.
     public var analysis: [String: String]?
     public var stages: [[String: String]]
-    public var documents: [[String: String]]
+    public var documents: [Document]
     public var requestedDocuments: [DocumentType]
     public var missingDocuments: [DocumentType]
     public var timeline: [TimelineEntry]
@@ -69,7 +69,7 @@ public struct Application: Codable, Sendable {
     public init(
         id: UUID, customerID: UUID, productID: UUID, amount: Money, termMonths: Int, purpose: String, status: ApplicationStatus,
         version: Int, createdAt: Date, updatedAt: Date, requestedDocuments: [DocumentType], missingDocuments: [DocumentType],
-        timeline: [TimelineEntry]
+        documents: [Document], timeline: [TimelineEntry]
     ) {
         self.id = id
         self.customerID = customerID
@@ -83,7 +83,7 @@ public struct Application: Codable, Sendable {
         self.updatedAt = updatedAt
         self.analysis = nil
         self.stages = []
-        self.documents = []
+        self.documents = documents
         self.requestedDocuments = requestedDocuments
         self.missingDocuments = missingDocuments
         self.timeline = timeline
@@ -202,6 +202,22 @@ public enum LoansEvents {
             self.annualRate = annualRate
             self.purpose = purpose
             self.snapshot = snapshot
+            self.occurredAt = occurredAt
+        }
+    }
+
+    /// The applicant uploaded a document; `approvals` reopens a stage that waited for documents.
+    public struct DocumentUploaded: DomainEvent, Equatable {
+        public static let type = "loans.application.document_uploaded.v1"
+        public var applicationID: UUID
+        public var documentID: UUID
+        public var documentType: DocumentType
+        public var occurredAt: Date
+
+        public init(applicationID: UUID, documentID: UUID, documentType: DocumentType, occurredAt: Date) {
+            self.applicationID = applicationID
+            self.documentID = documentID
+            self.documentType = documentType
             self.occurredAt = occurredAt
         }
     }

@@ -65,6 +65,18 @@ struct API {
         return Reply(status: Int(response.status.code), headers: response.headers, body: Array(buffer: body))
     }
 
+    func sendBytes(_ method: HTTPMethod, _ path: String, body: [UInt8], contentType: String, token: String?) async throws -> Reply {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        request.body = .bytes(ByteBuffer(bytes: body))
+        request.headers.add(name: "Content-Type", value: contentType)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.headers.add(name: "X-Forwarded-For", value: clientAddress)
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let collected = try await response.body.collect(upTo: 32 * 1024 * 1024)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: Array(buffer: collected))
+    }
+
     func post(_ path: String, _ json: [String: Any], token: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
         let data = try JSONSerialization.data(withJSONObject: json)
         return try await send(.POST, path, body: String(decoding: data, as: UTF8.self), token: token, headers: headers)

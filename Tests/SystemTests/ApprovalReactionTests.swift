@@ -60,7 +60,9 @@ import Testing
         #expect(waiting.json["requested_documents"] as? [String] == ["bank_statement"])
         // The same event delivered twice changes nothing the second time.
         try await publish(request, id: messageID, on: bus)
-        try await publish(ApprovalsEvents.AwaitingDecision(applicationID: id, occurredAt: Date()), on: bus)
+        // The applicant uploads what was asked for: the application goes back to its approver.
+        let uploaded = try await DocumentTests().upload(DocumentTests.pdf, type: "bank_statement", to: idText, token: client)
+        #expect(uploaded.status == 201)
         let resumed = try #require(try await status(of: idText, token: client, becomes: "pending_approval"))
         let timeline = try #require(resumed.json["timeline"] as? [[String: Any]]).compactMap { $0["status"] as? String }
         #expect(timeline == ["submitted", "under_analysis", "pending_approval", "documents_requested", "pending_approval"])

@@ -47,7 +47,8 @@ import Testing
         ("put", "/api/v1/me/financial"), ("get", "/api/v1/me/employment"), ("put", "/api/v1/me/employment"),
         ("get", "/api/v1/customers"), ("get", "/api/v1/customers/{id}"),
         ("post", "/api/v1/applications"), ("get", "/api/v1/applications"), ("get", "/api/v1/applications/{id}"),
-        ("post", "/api/v1/applications/{id}/withdraw"),
+        ("post", "/api/v1/applications/{id}/withdraw"), ("post", "/api/v1/applications/{id}/documents"),
+        ("get", "/api/v1/applications/{id}/documents/{doc_id}"),
         ("get", "/.well-known/jwks.json"),
         ("get", "/healthz"), ("get", "/readyz"), ("get", "/api/v1/openapi.json"),
     ]

@@ -548,7 +548,7 @@ start_instance() {
   case "$svc" in
     gateway)
       require_port_free "$STACK_GATEWAY_PORT" "gateway"
-      vars+=("GATEWAY_PORT=$STACK_GATEWAY_PORT" "${STACK_GATEWAY_SETTINGS[@]}") ;;
+      vars+=("GATEWAY_PORT=$STACK_GATEWAY_PORT" "BLOB_DIR=$STACK_STATE/blobs" "${STACK_GATEWAY_SETTINGS[@]}") ;;
     auth)
       bootstrap_defaults
       vars+=("AUTH_JWT_PRIVATE_KEY_FILE=$STACK_JWT_KEY"

@@ -1,0 +1,67 @@
+import Contracts
+import Foundation
+import Persistence
+import ServiceKit
+
+/// What the applicant uploaded, and who may read it. An upload while documents were requested
+/// puts the application back in front of its approver.
+struct DocumentOperations: Sendable {
+    /// Uploads are taken until the application is decided (and after approval, for disbursement).
+    static let openForUploads: Set<ApplicationStatus> = [.submitted, .underAnalysis, .pendingApproval, .documentsRequested, .approved]
+    static let largestFilename = 200
+
+    let database: Database
+    let store: ApplicationStore
+
+    func register(on handlers: inout RPCHandlers) {
+        handlers.on(DocumentsRPC.Record.self) { request, context in try await record(request, context) }
+        handlers.on(DocumentsRPC.Locate.self) { request, context in try await locate(request, context) }
+    }
+
+    func record(_ request: DocumentsRPC.Record.Request, _ context: RPCContext) async throws -> RPCReply<Document> {
+        let client = try context.requireRole([.client])
+        let document = Document(
+            id: UUID(), documentType: request.documentType, filename: Self.safeFilename(request.filename),
+            contentType: request.contentType, size: request.size, sha256: request.sha256, uploadedAt: Date())
+        try await database.transaction { connection in
+            guard let current = try await store.lock(request.applicationID, on: connection), current.customerID == client.userID else {
+                throw Problem.notFound("No such application.")
+            }
+            guard Self.openForUploads.contains(current.status) else {
+                throw Problem.conflict("An application that is \(current.status.rawValue) takes no more documents.", slug: "illegal-transition")
+            }
+            try await store.insertDocument(
+                document, applicationID: request.applicationID, blobKey: request.blobKey, uploadedBy: client.userID, on: connection)
+            try await database.outbox.publish(
+                LoansEvents.DocumentUploaded(
+                    applicationID: request.applicationID, documentID: document.id, documentType: document.documentType,
+                    occurredAt: document.uploadedAt), on: connection)
+            if current.status == .documentsRequested {
+                _ = try await store.move(request.applicationID, to: .pendingApproval, atVersion: current.version, actor: client.userID, on: connection)
+                try await database.outbox.publish(
+                    LoansEvents.ApplicationStatusChanged(
+                        applicationID: request.applicationID, customerID: client.userID, from: .documentsRequested, to: .pendingApproval,
+                        actorID: client.userID, occurredAt: Date()), on: connection)
+            }
+        }
+        return .created(document)
+    }
+
+    func locate(_ request: DocumentsRPC.Locate.Request, _ context: RPCContext) async throws -> RPCReply<DocumentsRPC.Locate.Response> {
+        let caller = try context.requireRole(Set(Role.allCases))
+        guard let application = try await store.application(request.applicationID),
+              caller.role.isStaff || application.customerID == caller.userID,
+              let found = try await store.documents(of: request.applicationID).first(where: { $0.document.id == request.documentID })
+        else { throw Problem.notFound("No such document.") }
+        return .ok(.init(document: found.document, blobKey: found.blobKey))
+    }
+
+    /// The client's file name is only ever shown, never used as a path: keep a short, printable
+    /// last component.
+    static func safeFilename(_ name: String) -> String {
+        let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let printable = String(last.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) && $0 != "\"" })
+        let trimmed = String(printable.trimmingCharacters(in: .whitespaces).prefix(largestFilename))
+        return trimmed.isEmpty || trimmed == "." || trimmed == ".." ? "document" : trimmed
+    }
+}

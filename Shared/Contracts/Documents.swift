@@ -1,0 +1,77 @@
+import Foundation
+
+public struct Document: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var documentType: DocumentType
+    public var filename: String
+    public var contentType: String
+    public var size: Int
+    public var sha256: String
+    public var uploadedAt: Date
+
+    public init(id: UUID, documentType: DocumentType, filename: String, contentType: String, size: Int, sha256: String, uploadedAt: Date) {
+        self.id = id
+        self.documentType = documentType
+        self.filename = filename
+        self.contentType = contentType
+        self.size = size
+        self.sha256 = sha256
+        self.uploadedAt = uploadedAt
+    }
+}
+
+/// Application documents. The gateway keeps the bytes in the blob store; `loans` keeps what they
+/// are and who may read them, so files never travel over the bus.
+public enum DocumentsRPC {
+    public enum Record: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var applicationID: UUID
+            public var documentType: DocumentType
+            public var filename: String
+            public var contentType: String
+            public var size: Int
+            public var sha256: String
+            /// Where the gateway stored the bytes.
+            public var blobKey: String
+
+            public init(
+                applicationID: UUID, documentType: DocumentType, filename: String, contentType: String, size: Int, sha256: String,
+                blobKey: String
+            ) {
+                self.applicationID = applicationID
+                self.documentType = documentType
+                self.filename = filename
+                self.contentType = contentType
+                self.size = size
+                self.sha256 = sha256
+                self.blobKey = blobKey
+            }
+        }
+        public typealias Response = Document
+        public static let service = ServiceName.loans
+        public static let name = "documents.record.v1"
+    }
+
+    public enum Locate: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var applicationID: UUID
+            public var documentID: UUID
+
+            public init(applicationID: UUID, documentID: UUID) {
+                self.applicationID = applicationID
+                self.documentID = documentID
+            }
+        }
+        public struct Response: Codable, Sendable {
+            public var document: Document
+            public var blobKey: String
+
+            public init(document: Document, blobKey: String) {
+                self.document = document
+                self.blobKey = blobKey
+            }
+        }
+        public static let service = ServiceName.loans
+        public static let name = "documents.locate.v1"
+    }
+}
