@@ -31,6 +31,7 @@ UserRoutes(support: support).add(to: api)
 LendingRoutes(support: support).add(to: api)
 CustomerRoutes(support: support).add(to: api)
 ApplicationRoutes(support: support, blobs: try FolderBlobStore(path: settings.blobDirectory)).add(to: api)
+LoanRoutes(support: support).add(to: api)
 
 host.addWork(Application(
     router: router, configuration: .init(address: .hostname(host.configuration.bindAddress, port: settings.port), serverName: nil),

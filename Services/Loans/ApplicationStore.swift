@@ -63,6 +63,19 @@ struct ApplicationStore: Sendable {
         return nil
     }
 
+    /// What a loan is made of: the approved amount, term and rate, and the product's processing fee.
+    func loanTerms(_ id: UUID, on connection: PostgresConnection) async throws -> (amount: Money, term: Int, rate: Percent, feePercent: Percent)? {
+        let rows = try await connection.query(
+            """
+            SELECT a.amount, a.term_months, a.annual_rate, p.processing_fee_percent
+            FROM loans.applications a JOIN loans.products p ON p.id = a.product_id WHERE a.id = \(id)
+            """, logger: logger)
+        for try await (amount, term, rate, fee) in rows.decode((Decimal, Int, Decimal, Decimal).self) {
+            return (Money(amount), term, Percent(rate), Percent(fee))
+        }
+        return nil
+    }
+
     func setRequestedDocuments(_ id: UUID, _ documents: [DocumentType], on connection: PostgresConnection) async throws {
         try await connection.query(
             "UPDATE loans.applications SET requested_documents = \(documents.map(\.rawValue)) WHERE id = \(id)", logger: logger)

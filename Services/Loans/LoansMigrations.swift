@@ -84,5 +84,36 @@ enum LoansMigrations {
             """,
             "CREATE INDEX documents_by_application ON loans.documents (application_id, uploaded_at)",
         ]),
+        Migration(id: "loans-0005-loans", statements: [
+            """
+            CREATE TABLE loans.loans (
+                id uuid PRIMARY KEY,
+                application_id uuid NOT NULL UNIQUE REFERENCES loans.applications (id),
+                customer_id uuid NOT NULL,
+                principal numeric(18,2) NOT NULL,
+                annual_rate numeric(5,2) NOT NULL,
+                term_months integer NOT NULL,
+                emi numeric(18,2) NOT NULL,
+                disbursed_on date NOT NULL,
+                status text NOT NULL DEFAULT 'active',
+                fees_outstanding numeric(18,2) NOT NULL DEFAULT 0,
+                version integer NOT NULL DEFAULT 1,
+                created_at timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX loans_by_customer ON loans.loans (customer_id, created_at DESC)",
+            """
+            CREATE TABLE loans.instalments (
+                loan_id uuid NOT NULL REFERENCES loans.loans (id),
+                number integer NOT NULL,
+                due_date date NOT NULL,
+                payment numeric(18,2) NOT NULL,
+                principal numeric(18,2) NOT NULL,
+                interest numeric(18,2) NOT NULL,
+                balance numeric(18,2) NOT NULL,
+                paid_principal numeric(18,2) NOT NULL DEFAULT 0,
+                paid_interest numeric(18,2) NOT NULL DEFAULT 0,
+                PRIMARY KEY (loan_id, number))
+            """,
+        ]),
     ]
 }

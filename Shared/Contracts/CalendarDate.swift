@@ -36,6 +36,11 @@ public struct CalendarDate: Codable, Sendable, Hashable, Comparable, CustomStrin
         return (other.month, other.day) < (month, day) ? age - 1 : age
     }
 
+    public func adding(days: Int) -> CalendarDate {
+        let date = Self.calendar.date(from: DateComponents(year: year, month: month, day: day))!
+        return CalendarDate(Self.calendar.date(byAdding: .day, value: days, to: date)!)
+    }
+
     public func adding(months: Int) -> CalendarDate {
         let date = Self.calendar.date(from: DateComponents(year: year, month: month, day: day))!
         return CalendarDate(Self.calendar.date(byAdding: .month, value: months, to: date)!)

@@ -16,7 +16,7 @@ import Testing
         applications = try ApplicationTests()
     }
 
-    private func publisher() async throws -> AMQPConnection {
+    func publisher() async throws -> AMQPConnection {
         let connection = AMQPConnection(
             name: "approvals-stand-in", configuration: try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL")),
             logger: Logger(label: "test"))
@@ -25,12 +25,12 @@ import Testing
         return connection
     }
 
-    private func publish<Event: DomainEvent>(_ event: Event, id: String = UUID().uuidString, on connection: AMQPConnection) async throws {
+    func publish<Event: DomainEvent>(_ event: Event, id: String = UUID().uuidString, on connection: AMQPConnection) async throws {
         let message = OutgoingMessage(body: try JSON.encode(event), properties: MessageProperties(messageID: id, type: Event.type))
         try await connection.publish(message, exchange: Exchanges.events, routingKey: Event.routingKey)
     }
 
-    private func status(of id: String, token: String, becomes expected: String) async throws -> API.Reply? {
+    func status(of id: String, token: String, becomes expected: String) async throws -> API.Reply? {
         var last: API.Reply?
         let reached = await eventually {
             last = try? await api.get("/api/v1/applications/\(id)", token: token)

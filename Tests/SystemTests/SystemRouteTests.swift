@@ -48,7 +48,8 @@ import Testing
         ("get", "/api/v1/customers"), ("get", "/api/v1/customers/{id}"),
         ("post", "/api/v1/applications"), ("get", "/api/v1/applications"), ("get", "/api/v1/applications/{id}"),
         ("post", "/api/v1/applications/{id}/withdraw"), ("post", "/api/v1/applications/{id}/documents"),
-        ("get", "/api/v1/applications/{id}/documents/{doc_id}"),
+        ("get", "/api/v1/applications/{id}/documents/{doc_id}"), ("post", "/api/v1/applications/{id}/disburse"),
+        ("get", "/api/v1/loans"), ("get", "/api/v1/loans/{id}"), ("get", "/api/v1/loans/{id}/schedule"),
         ("get", "/.well-known/jwks.json"),
         ("get", "/healthz"), ("get", "/readyz"), ("get", "/api/v1/openapi.json"),
     ]

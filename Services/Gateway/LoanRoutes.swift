@@ -1,0 +1,41 @@
+import Contracts
+import Foundation
+import Hummingbird
+
+/// `/api/v1/applications/{id}/disburse` and `/api/v1/loans`.
+struct LoanRoutes {
+    let support: RouteSupport
+    private var forwarder: Forwarder { support.forwarder }
+
+    private struct Disbursement: Decodable {
+        let disbursementDate: CalendarDate?
+    }
+
+    func add(to api: RouterGroup<GatewayContext>) {
+        api.post("applications/:id/disburse") { request, context in
+            let context = try await support.signedIn(request, context)
+            // The body is optional: without one the loan is disbursed today.
+            let date = request.headers[.contentType] == nil ? nil : try await support.body.json(Disbursement.self, from: request).disbursementDate
+            let disburse = LoanAccountsRPC.Disburse.Request(
+                applicationID: try RouteSupport.pathID(context, "application"), disbursementDate: date)
+            return try await forwarder.forward(LoanAccountsRPC.Disburse.self, disburse, context: context)
+        }
+        api.get("loans") { request, context in
+            let context = try await support.signedIn(request, context)
+            let query = Query(request: request)
+            let list = LoanAccountsRPC.List.Request(customerID: try query.uuid("customer_id"), page: try query.page())
+            return try await forwarder.forwardList(LoanAccountsRPC.List.self, list, context: context)
+        }
+        api.get("loans/:id") { request, context in
+            let context = try await support.signedIn(request, context)
+            return try await forwarder.forward(
+                LoanAccountsRPC.Get.self, .init(id: try RouteSupport.pathID(context, "loan")), context: context)
+        }
+        api.get("loans/:id/schedule") { request, context in
+            let context = try await support.signedIn(request, context)
+            let schedule = LoanAccountsRPC.Schedule.Request(
+                id: try RouteSupport.pathID(context, "loan"), page: try Query(request: request).page())
+            return try await forwarder.forwardList(LoanAccountsRPC.Schedule.self, schedule, context: context)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Contracts
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+
+/// The SQL of `loans.loans` and their instalments.
+struct LoanStore: Sendable {
+    let database: Database
+    private var logger: Logger { database.logger }
+
+    /// Creates the loan and its whole schedule; false when the application already has a loan.
+    func insert(
+        id: UUID, applicationID: UUID, customerID: UUID, schedule: Amortization, disbursedOn: CalendarDate, fees: Money,
+        on connection: PostgresConnection
+    ) async throws -> Bool {
+        var binds = PostgresBindings()
+        binds.append(id)
+        binds.append(applicationID)
+        binds.append(customerID)
+        try binds.append(schedule.principal.decimal)
+        try binds.append(schedule.annualRate.decimal)
+        binds.append(schedule.termMonths)
+        try binds.append(schedule.emi.decimal)
+        binds.append(disbursedOn.description)
+        try binds.append(fees.decimal)
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO loans.loans (id, application_id, customer_id, principal, annual_rate, term_months, emi, disbursed_on, fees_outstanding)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9) ON CONFLICT (application_id) DO NOTHING RETURNING id
+                    """, binds: binds), logger: logger)
+        var inserted = false
+        for try await _ in rows { inserted = true }
+        guard inserted else { return false }
+        for instalment in schedule.instalments {
+            var binds = PostgresBindings()
+            binds.append(id)
+            binds.append(instalment.number)
+            binds.append(disbursedOn.adding(months: instalment.number).description)
+            try binds.append(instalment.payment.decimal)
+            try binds.append(instalment.principal.decimal)
+            try binds.append(instalment.interest.decimal)
+            try binds.append(instalment.balance.decimal)
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        INSERT INTO loans.instalments (loan_id, number, due_date, payment, principal, interest, balance)
+                        VALUES ($1, $2, $3::date, $4, $5, $6, $7)
+                        """, binds: binds), logger: logger)
+        }
+        return true
+    }
+
+    func loan(_ id: UUID) async throws -> Loan? {
+        try await loans(where: "l.id = $1", binds: { var b = PostgresBindings(); b.append(id); return b }(), page: PageRequest(page: 1, pageSize: 1)).items.first
+    }
+
+    func list(customerID: UUID?, page: PageRequest) async throws -> Page<Loan> {
+        var binds = PostgresBindings()
+        binds.append(customerID)
+        return try await loans(where: "($1::uuid IS NULL OR l.customer_id = $1)", binds: binds, page: page)
+    }
+
+    /// The schedule in instalment order, each with its status as of `today`.
+    func schedule(of loanID: UUID, page: PageRequest, today: CalendarDate = .today) async throws -> Page<ScheduledInstalment> {
+        var total = 0
+        for try await count in try await database.client.query(
+            "SELECT count(*)::int FROM loans.instalments WHERE loan_id = \(loanID)", logger: logger
+        ).decode(Int.self) { total = count }
+        var items: [ScheduledInstalment] = []
+        let rows = try await database.client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT number, due_date::text, payment, principal, interest, balance, paid_principal + paid_interest
+                    FROM loans.instalments WHERE loan_id = $1 ORDER BY number LIMIT \(page.pageSize) OFFSET \(page.offset)
+                    """, binds: { var b = PostgresBindings(); b.append(loanID); return b }()), logger: logger)
+        for try await (number, due, payment, principal, interest, balance, paid) in rows.decode(
+            (Int, String, Decimal, Decimal, Decimal, Decimal, Decimal).self)
+        {
+            let dueDate = CalendarDate(due) ?? today
+            let status: ScheduledInstalment.Status =
+                paid >= payment ? .paid : paid > 0 ? .partiallyPaid : dueDate < today ? .overdue : .due
+            items.append(ScheduledInstalment(
+                number: number, dueDate: dueDate, payment: Money(payment), principal: Money(principal), interest: Money(interest),
+                balance: Money(balance), status: status))
+        }
+        return Page(items: items, request: page, total: total)
+    }
+
+    private func loans(where condition: String, binds: PostgresBindings, page: PageRequest) async throws -> Page<Loan> {
+        var total = 0
+        for try await count in try await database.client.query(
+            PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM loans.loans l WHERE \(condition)", binds: binds), logger: logger
+        ).decode(Int.self) { total = count }
+        let rows = try await database.client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT l.id, l.application_id, l.customer_id, l.principal, l.annual_rate, l.term_months, l.emi,
+                        l.disbursed_on::text, l.status, l.fees_outstanding,
+                        l.principal - coalesce((SELECT sum(paid_principal) FROM loans.instalments i WHERE i.loan_id = l.id), 0),
+                        n.number, n.due_date::text, n.payment - n.paid_principal - n.paid_interest
+                    FROM loans.loans l
+                    LEFT JOIN LATERAL (
+                        SELECT number, due_date, payment, paid_principal, paid_interest FROM loans.instalments i
+                        WHERE i.loan_id = l.id AND i.paid_principal + i.paid_interest < i.payment ORDER BY number LIMIT 1) n ON true
+                    WHERE \(condition)
+                    ORDER BY l.created_at DESC, l.id LIMIT \(page.pageSize) OFFSET \(page.offset)
+                    """, binds: binds), logger: logger)
+        var items: [Loan] = []
+        for try await row in rows {
+            let (id, application, customer, principal, rate, term, emi, disbursed, status, fees, outstanding, number, due, amount) = try row.decode(
+                (UUID, UUID, UUID, Decimal, Decimal, Int, Decimal, String, String, Decimal, Decimal, Int?, String?, Decimal?).self)
+            let nextDue: Loan.NextDue? =
+                if let number, let due = due.flatMap(CalendarDate.init), let amount { .init(number: number, dueDate: due, amount: Money(amount)) } else { nil }
+            items.append(Loan(
+                id: id, applicationID: application, customerID: customer, principal: Money(principal), annualRate: Percent(rate),
+                termMonths: term, emi: Money(emi), disbursedOn: CalendarDate(disbursed) ?? .today,
+                status: Loan.Status(rawValue: status) ?? .active, outstandingPrincipal: Money(outstanding), outstandingFees: Money(fees),
+                nextDue: nextDue))
+        }
+        return Page(items: items, request: page, total: total)
+    }
+}

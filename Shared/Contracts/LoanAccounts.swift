@@ -1,0 +1,155 @@
+import Foundation
+
+public struct Loan: Codable, Sendable, Equatable {
+    public struct NextDue: Codable, Sendable, Equatable {
+        public var number: Int
+        public var dueDate: CalendarDate
+        public var amount: Money
+
+        public init(number: Int, dueDate: CalendarDate, amount: Money) {
+            self.number = number
+            self.dueDate = dueDate
+            self.amount = amount
+        }
+    }
+
+    public enum Status: String, Codable, Sendable {
+        case active, closed
+    }
+
+    public var id: UUID
+    public var applicationID: UUID
+    public var customerID: UUID
+    public var principal: Money
+    public var annualRate: Percent
+    public var termMonths: Int
+    public var emi: Money
+    public var disbursedOn: CalendarDate
+    public var status: Status
+    public var outstandingPrincipal: Money
+    /// The processing fee charged at disbursement, until paid.
+    public var outstandingFees: Money
+    public var nextDue: NextDue?
+
+    public init(
+        id: UUID, applicationID: UUID, customerID: UUID, principal: Money, annualRate: Percent, termMonths: Int, emi: Money,
+        disbursedOn: CalendarDate, status: Status, outstandingPrincipal: Money, outstandingFees: Money, nextDue: NextDue?
+    ) {
+        self.id = id
+        self.applicationID = applicationID
+        self.customerID = customerID
+        self.principal = principal
+        self.annualRate = annualRate
+        self.termMonths = termMonths
+        self.emi = emi
+        self.disbursedOn = disbursedOn
+        self.status = status
+        self.outstandingPrincipal = outstandingPrincipal
+        self.outstandingFees = outstandingFees
+        self.nextDue = nextDue
+    }
+}
+
+public struct ScheduledInstalment: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        case due, paid, overdue
+        case partiallyPaid = "partially_paid"
+    }
+
+    public var number: Int
+    public var dueDate: CalendarDate
+    public var payment: Money
+    public var principal: Money
+    public var interest: Money
+    public var balance: Money
+    public var status: Status
+
+    public init(number: Int, dueDate: CalendarDate, payment: Money, principal: Money, interest: Money, balance: Money, status: Status) {
+        self.number = number
+        self.dueDate = dueDate
+        self.payment = payment
+        self.principal = principal
+        self.interest = interest
+        self.balance = balance
+        self.status = status
+    }
+}
+
+/// Disbursed loans, answered by `loans`.
+public enum LoanAccountsRPC {
+    public enum Disburse: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var applicationID: UUID
+            /// Today (UTC) when absent.
+            public var disbursementDate: CalendarDate?
+
+            public init(applicationID: UUID, disbursementDate: CalendarDate? = nil) {
+                self.applicationID = applicationID
+                self.disbursementDate = disbursementDate
+            }
+        }
+        public typealias Response = Loan
+        public static let service = ServiceName.loans
+        public static let name = "loans.disburse.v1"
+    }
+
+    public enum List: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var customerID: UUID?
+            public var page: PageRequest
+
+            public init(customerID: UUID? = nil, page: PageRequest = PageRequest()) {
+                self.customerID = customerID
+                self.page = page
+            }
+        }
+        public typealias Response = Page<Loan>
+        public static let service = ServiceName.loans
+        public static let name = "loans.list.v1"
+    }
+
+    public enum Get: ServiceOperation {
+        public typealias Request = ApplicationsRPC.ByID
+        public typealias Response = Loan
+        public static let service = ServiceName.loans
+        public static let name = "loans.get.v1"
+    }
+
+    public enum Schedule: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var id: UUID
+            public var page: PageRequest
+
+            public init(id: UUID, page: PageRequest) {
+                self.id = id
+                self.page = page
+            }
+        }
+        public typealias Response = Page<ScheduledInstalment>
+        public static let service = ServiceName.loans
+        public static let name = "loans.schedule.v1"
+    }
+}
+
+extension LoansEvents {
+    public struct LoanDisbursed: DomainEvent, Equatable {
+        public static let type = "loans.loan.disbursed.v1"
+        public var loanID: UUID
+        public var applicationID: UUID
+        public var customerID: UUID
+        public var principal: Money
+        public var disbursedOn: CalendarDate
+        public var actorID: UUID
+        public var occurredAt: Date
+
+        public init(loanID: UUID, applicationID: UUID, customerID: UUID, principal: Money, disbursedOn: CalendarDate, actorID: UUID, occurredAt: Date) {
+            self.loanID = loanID
+            self.applicationID = applicationID
+            self.customerID = customerID
+            self.principal = principal
+            self.disbursedOn = disbursedOn
+            self.actorID = actorID
+            self.occurredAt = occurredAt
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Contracts
+import Foundation
+import TestSupport
+import Testing
+
+/// Disbursement and the loan it creates, through the gateway.
+@Suite struct LoanTests {
+    let api: API
+    let decisions: ApprovalReactionTests
+
+    init() throws {
+        api = try API()
+        decisions = try ApprovalReactionTests()
+    }
+
+    /// A client's application of 12,000.00 over 24 months at 12 %, approved through the bus.
+    private func approvedApplication() async throws -> (id: String, client: String) {
+        let bus = try await decisions.publisher()
+        defer { Task { await bus.close() } }
+        let product = try await decisions.applications.product()
+        let client = try await decisions.applications.applicant()
+        let idText = try #require(try await decisions.applications.apply(client, product: product)["id"])
+        let id = try #require(UUID(uuidString: idText))
+        try await decisions.publish(ApprovalsEvents.AnalysisStarted(applicationID: id, occurredAt: Date()), on: bus)
+        try await decisions.publish(ApprovalsEvents.AwaitingDecision(applicationID: id, occurredAt: Date()), on: bus)
+        try await decisions.publish(ApprovalsEvents.Approved(applicationID: id, decidedBy: UUID(), occurredAt: Date()), on: bus)
+        try #require(try await decisions.status(of: idText, token: client, becomes: "approved") != nil)
+        return (idText, client)
+    }
+
+    @Test func anAdminDisbursesAnApprovedApplicationIntoALoan() async throws {
+        let (id, client) = try await approvedApplication()
+        #expect(try await api.post("/api/v1/applications/\(id)/disburse", [:], token: client).status == 403)
+        let root = try await SuperAdmin.session.value.access
+        let today = CalendarDateText.yearsAgo(0)
+        let disbursed = try await api.post("/api/v1/applications/\(id)/disburse", ["disbursement_date": today], token: root)
+        #expect(disbursed.status == 201, "\(disbursed.text)")
+        #expect(disbursed["principal"] == "12000.00")
+        #expect(disbursed["emi"] == "564.88")  // 12,000 at 12 % over 24 months
+        #expect(disbursed["outstanding_principal"] == "12000.00")
+        #expect(disbursed["outstanding_fees"] == "120.00")  // the product's 1 % processing fee
+        #expect(disbursed["status"] == "active")
+        #expect(disbursed["disbursed_on"] == today)
+        let nextDue = try #require(disbursed.json["next_due"] as? [String: Any])
+        #expect(nextDue["number"] as? Int == 1)
+        #expect(nextDue["amount"] as? String == "564.88")
+        let loanID = try #require(disbursed["id"])
+
+        #expect(try await api.get("/api/v1/applications/\(id)", token: client)["status"] == "disbursed")
+        #expect(try await api.post("/api/v1/applications/\(id)/disburse", [:], token: root).status == 409)
+        let mine = try await api.get("/api/v1/loans", token: client)
+        #expect(mine.json["total"] as? Int == 1)
+        #expect(try await api.get("/api/v1/loans/\(loanID)", token: client)["id"] == loanID)
+
+        let schedule = try await api.get("/api/v1/loans/\(loanID)/schedule?page_size=100", token: client)
+        #expect(schedule.status == 200)
+        let lines = try #require(schedule.json["items"] as? [[String: Any]])
+        #expect(lines.count == 24)
+        #expect(schedule.headers["X-Total-Count"].first == "24")
+        #expect(lines.map { $0["number"] as? Int } == (1...24).map { $0 })
+        #expect(lines.allSatisfy { $0["status"] as? String == "due" })
+        let repaid = lines.compactMap { ($0["principal"] as? String).flatMap { Decimal(string: $0) } }.reduce(0, +)
+        #expect(repaid == 12000)
+        #expect(lines.last?["balance"] as? String == "0.00")
+
+        let stranger = try await decisions.applications.applicant()
+        #expect(try await api.get("/api/v1/loans/\(loanID)", token: stranger).status == 404)
+        #expect(try await api.get("/api/v1/loans/\(loanID)/schedule", token: stranger).status == 404)
+    }
+
+    @Test func onlyApprovedApplicationsAreDisbursedAndOnlyNearToday() async throws {
+        let root = try await SuperAdmin.session.value.access
+        let product = try await decisions.applications.product()
+        let client = try await decisions.applications.applicant()
+        let pending = try #require(try await decisions.applications.apply(client, product: product)["id"])
+        #expect(try await api.post("/api/v1/applications/\(pending)/disburse", [:], token: root).status == 409)
+        let (approved, _) = try await approvedApplication()
+        let late = try await api.post("/api/v1/applications/\(approved)/disburse", ["disbursement_date": "2001-01-01"], token: root)
+        #expect(late.status == 422)
+        #expect(late.fieldErrors == ["disbursement_date"])
+        #expect(try await api.post("/api/v1/applications/\(UUID())/disburse", [:], token: root).status == 404)
+        // Without a body the loan is disbursed today.
+        let today = try await api.send(.POST, "/api/v1/applications/\(approved)/disburse", token: root)
+        #expect(today.status == 201)
+    }
+}
