@@ -11,6 +11,11 @@ struct LoanRoutes {
         let disbursementDate: CalendarDate?
     }
 
+    private struct PaymentBody: Codable, Sendable {
+        let amount: Money
+        let reference: String
+    }
+
     func add(to api: RouterGroup<GatewayContext>) {
         api.post("applications/:id/disburse") { request, context in
             let context = try await support.signedIn(request, context)
@@ -30,6 +35,19 @@ struct LoanRoutes {
             let context = try await support.signedIn(request, context)
             return try await forwarder.forward(
                 LoanAccountsRPC.Get.self, .init(id: try RouteSupport.pathID(context, "loan")), context: context)
+        }
+        api.post("loans/:id/payments") { request, context in
+            let context = try await support.signedIn(request, context)
+            let loanID = try RouteSupport.pathID(context, "loan")
+            return try await support.create(LoanAccountsRPC.Pay.self, request, context, body: PaymentBody.self) {
+                LoanAccountsRPC.Pay.Request(loanID: loanID, amount: $0.amount, reference: $0.reference)
+            }
+        }
+        api.get("loans/:id/payments") { request, context in
+            let context = try await support.signedIn(request, context)
+            let payments = LoanAccountsRPC.Payments.Request(
+                id: try RouteSupport.pathID(context, "loan"), page: try Query(request: request).page())
+            return try await forwarder.forwardList(LoanAccountsRPC.Payments.self, payments, context: context)
         }
         api.get("loans/:id/schedule") { request, context in
             let context = try await support.signedIn(request, context)

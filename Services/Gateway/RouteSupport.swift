@@ -45,21 +45,29 @@ struct RouteSupport: Sendable {
         return id
     }
 
-    /// A creating POST: honours `Idempotency-Key`, scoped to the caller and the route.
+    /// A creating POST whose body is the operation's request.
     func create<Operation: ServiceOperation>(
-        _ operation: Operation.Type, _ request: Request, _ context: GatewayContext,
-        adjust: (inout Operation.Request) -> Void = { _ in }
+        _ operation: Operation.Type, _ request: Request, _ context: GatewayContext
+    ) async throws -> Response where Operation.Request: Encodable {
+        try await create(operation, request, context, body: Operation.Request.self) { $0 }
+    }
+
+    /// A creating POST: honours `Idempotency-Key`, scoped to the caller and the route. `build`
+    /// completes the body into the operation's request (with ids from the path, say).
+    func create<Operation: ServiceOperation, Body: Codable & Sendable>(
+        _ operation: Operation.Type, _ request: Request, _ context: GatewayContext, body type: Body.Type,
+        build: @Sendable (Body) -> Operation.Request
     ) async throws -> Response {
-        var value = try await body.json(Operation.Request.self, from: request)
-        adjust(&value)
+        let value = try await body.json(type, from: request)
         let caller = context.principal.map { "user:\($0.userID)" } ?? "ip:\(context.clientIP)"
-        // The request as decoded, re-encoded with sorted keys: the same body in another key order
-        // or spacing is the same request.
+        // The body as decoded, re-encoded with sorted keys: the same body in another key order or
+        // spacing is the same request.
         let canonical = Data(try JSON.encode(value))
+        let operationRequest = build(value)
         return try await idempotency.run(
             key: request.headers[.idempotencyKey], scope: "\(caller):\(request.uri.path)", body: canonical
-        ) { [value] in
-            try await forwarder.call(operation, value, context: context)
+        ) {
+            try await forwarder.call(operation, operationRequest, context: context)
         }
     }
 }

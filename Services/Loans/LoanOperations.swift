@@ -22,6 +22,13 @@ struct LoanOperations: Sendable {
             return .ok(try await loans.list(customerID: caller.role == .client ? caller.userID : request.customerID, page: request.page))
         }
         handlers.on(LoanAccountsRPC.Get.self) { request, context in .ok(try await visible(request.id, context)) }
+        handlers.on(LoanAccountsRPC.Pay.self) { request, context in try await pay(request, context) }
+        handlers.on(LoanAccountsRPC.Payments.self) { request, context in
+            let problems = request.page.problems
+            guard problems.isEmpty else { throw Problem.validation(problems) }
+            let loan = try await visible(request.id, context)
+            return .ok(try await loans.payments(of: loan.id, page: request.page))
+        }
         handlers.on(LoanAccountsRPC.Schedule.self) { request, context in
             let problems = request.page.problems
             guard problems.isEmpty else { throw Problem.validation(problems) }
@@ -63,6 +70,46 @@ struct LoanOperations: Sendable {
         }
         guard let loan = try await loans.loan(loanID) else { throw Problem.internalError }
         return .created(loan)
+    }
+
+    /// A repayment by the borrower (or recorded by an admin), allocated to fees, interest, then
+    /// principal; the payment that clears everything closes the loan and its application.
+    func pay(_ request: LoanAccountsRPC.Pay.Request, _ context: RPCContext) async throws -> RPCReply<Payment> {
+        let caller = try context.requireRole([.client, .admin, .superAdmin])
+        let reference = request.reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reference.isEmpty, reference.count <= 100 else { throw Problem.validation(field: "reference", "must be 1 to 100 characters") }
+        guard request.amount > .zero else { throw Problem.validation(field: "amount", "must be more than 0.00") }
+        let payment = try await database.transaction { connection -> Payment in
+            guard let loan = try await loans.lock(request.loanID, on: connection), caller.role.isStaff || loan.customerID == caller.userID else {
+                throw Problem.notFound("No such loan.")
+            }
+            guard loan.status == Loan.Status.active.rawValue else {
+                throw Problem.conflict("This loan is closed.", slug: "loan-closed")
+            }
+            let owed = try await loans.owed(request.loanID, on: connection)
+            let total = PaymentAllocation.total(fees: loan.fees, owed: owed)
+            guard request.amount <= total else {
+                throw Problem.validation(field: "amount", "must be at most \(total), everything still owed (see the pre-closure quote to save interest)")
+            }
+            let allocation = PaymentAllocation.allocate(request.amount, fees: loan.fees, owed: owed)
+            var payment = Payment(
+                id: UUID(), loanID: request.loanID, amount: request.amount, reference: reference,
+                allocation: .init(fees: allocation.fees, interest: allocation.interest, principal: allocation.principal),
+                outstandingPrincipal: .zero, createdAt: Date())
+            payment.outstandingPrincipal = try await loans.apply(payment, allocation: allocation, receivedBy: caller.userID, on: connection)
+            if request.amount == total {
+                try await loans.close(request.loanID, on: connection)
+                if let application = try await applications.lock(loan.applicationID, on: connection) {
+                    _ = try await applications.move(loan.applicationID, to: .closed, atVersion: application.version, actor: caller.userID, on: connection)
+                    try await database.outbox.publish(
+                        LoansEvents.ApplicationStatusChanged(
+                            applicationID: loan.applicationID, customerID: loan.customerID, from: application.status, to: .closed,
+                            actorID: caller.userID, occurredAt: Date()), on: connection)
+                }
+            }
+            return payment
+        }
+        return .created(payment)
     }
 
     /// The loan if the caller may see it: its borrower, or staff; anyone else gets 404.

@@ -52,6 +52,102 @@ struct LoanStore: Sendable {
         return true
     }
 
+    /// The loan's status and unpaid fees, locked until the transaction ends.
+    func lock(_ id: UUID, on connection: PostgresConnection) async throws -> (customerID: UUID, status: String, fees: Money, applicationID: UUID)? {
+        for try await (customer, status, fees, application) in try await connection.query(
+            "SELECT customer_id, status, fees_outstanding, application_id FROM loans.loans WHERE id = \(id) FOR UPDATE", logger: logger
+        ).decode((UUID, String, Decimal, UUID).self) {
+            return (customer, status, Money(fees), application)
+        }
+        return nil
+    }
+
+    /// What is still owed, instalment by instalment.
+    func owed(_ id: UUID, on connection: PostgresConnection) async throws -> [PaymentAllocation.Owed] {
+        var owed: [PaymentAllocation.Owed] = []
+        for try await (number, interest, principal) in try await connection.query(
+            """
+            SELECT number, interest - paid_interest, principal - paid_principal FROM loans.instalments
+            WHERE loan_id = \(id) AND paid_interest + paid_principal < payment ORDER BY number
+            """, logger: logger
+        ).decode((Int, Decimal, Decimal).self) {
+            owed.append(.init(number: number, interest: Money(interest), principal: Money(principal)))
+        }
+        return owed
+    }
+
+    /// Records a payment and applies its allocation; closes the loan when nothing is owed any more.
+    /// Returns the principal still owed.
+    func apply(
+        _ payment: Payment, allocation: PaymentAllocation.Result, receivedBy: UUID, on connection: PostgresConnection
+    ) async throws -> Money {
+        var binds = PostgresBindings()
+        binds.append(payment.id)
+        binds.append(payment.loanID)
+        try binds.append(payment.amount.decimal)
+        binds.append(payment.reference)
+        try binds.append(allocation.fees.decimal)
+        try binds.append(allocation.interest.decimal)
+        try binds.append(allocation.principal.decimal)
+        binds.append(receivedBy)
+        binds.append(payment.createdAt)
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO loans.payments (id, loan_id, amount, reference, fees, interest, principal, received_by, created_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    """, binds: binds), logger: logger)
+        try await connection.query(
+            "UPDATE loans.loans SET fees_outstanding = fees_outstanding - \(allocation.fees.decimal), version = version + 1 WHERE id = \(payment.loanID)",
+            logger: logger)
+        for (number, parts) in allocation.settled {
+            try await connection.query(
+                """
+                UPDATE loans.instalments SET paid_interest = paid_interest + \(parts.interest.decimal),
+                    paid_principal = paid_principal + \(parts.principal.decimal)
+                WHERE loan_id = \(payment.loanID) AND number = \(number)
+                """, logger: logger)
+        }
+        for try await outstanding in try await connection.query(
+            """
+            SELECT l.principal - coalesce((SELECT sum(paid_principal) FROM loans.instalments WHERE loan_id = l.id), 0)
+            FROM loans.loans l WHERE l.id = \(payment.loanID)
+            """, logger: logger
+        ).decode(Decimal.self) {
+            return Money(outstanding)
+        }
+        return .zero
+    }
+
+    func close(_ id: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE loans.loans SET status = 'closed', version = version + 1 WHERE id = \(id)", logger: logger)
+    }
+
+    func payments(of loanID: UUID, page: PageRequest) async throws -> Page<Payment> {
+        var total = 0
+        for try await count in try await database.client.query(
+            "SELECT count(*)::int FROM loans.payments WHERE loan_id = \(loanID)", logger: logger
+        ).decode(Int.self) { total = count }
+        var items: [Payment] = []
+        let rows = try await database.client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT p.id, p.amount, p.reference, p.fees, p.interest, p.principal, p.created_at,
+                        l.principal - (SELECT coalesce(sum(q.principal), 0) FROM loans.payments q WHERE q.loan_id = p.loan_id AND (q.created_at, q.id) <= (p.created_at, p.id))
+                    FROM loans.payments p JOIN loans.loans l ON l.id = p.loan_id
+                    WHERE p.loan_id = $1 ORDER BY p.created_at DESC, p.id DESC LIMIT \(page.pageSize) OFFSET \(page.offset)
+                    """, binds: { var b = PostgresBindings(); b.append(loanID); return b }()), logger: logger)
+        for try await (id, amount, reference, fees, interest, principal, created, outstanding) in rows.decode(
+            (UUID, Decimal, String, Decimal, Decimal, Decimal, Date, Decimal).self)
+        {
+            items.append(Payment(
+                id: id, loanID: loanID, amount: Money(amount), reference: reference,
+                allocation: .init(fees: Money(fees), interest: Money(interest), principal: Money(principal)),
+                outstandingPrincipal: Money(outstanding), createdAt: created))
+        }
+        return Page(items: items, request: page, total: total)
+    }
+
     func loan(_ id: UUID) async throws -> Loan? {
         try await loans(where: "l.id = $1", binds: { var b = PostgresBindings(); b.append(id); return b }(), page: PageRequest(page: 1, pageSize: 1)).items.first
     }

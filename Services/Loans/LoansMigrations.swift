@@ -115,5 +115,20 @@ enum LoansMigrations {
                 PRIMARY KEY (loan_id, number))
             """,
         ]),
+        Migration(id: "loans-0006-payments", statements: [
+            """
+            CREATE TABLE loans.payments (
+                id uuid PRIMARY KEY,
+                loan_id uuid NOT NULL REFERENCES loans.loans (id),
+                amount numeric(18,2) NOT NULL CHECK (amount > 0),
+                reference text NOT NULL,
+                fees numeric(18,2) NOT NULL,
+                interest numeric(18,2) NOT NULL,
+                principal numeric(18,2) NOT NULL,
+                received_by uuid NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX payments_by_loan ON loans.payments (loan_id, created_at DESC)",
+        ]),
     ]
 }

@@ -75,8 +75,73 @@ public struct ScheduledInstalment: Codable, Sendable, Equatable {
     }
 }
 
+public struct Payment: Codable, Sendable, Equatable {
+    public struct Allocation: Codable, Sendable, Equatable {
+        public var fees: Money
+        public var interest: Money
+        public var principal: Money
+
+        public init(fees: Money, interest: Money, principal: Money) {
+            self.fees = fees
+            self.interest = interest
+            self.principal = principal
+        }
+    }
+
+    public var id: UUID
+    public var loanID: UUID
+    public var amount: Money
+    public var reference: String
+    public var allocation: Allocation
+    /// The loan's principal still owed after this payment.
+    public var outstandingPrincipal: Money
+    public var createdAt: Date
+
+    public init(id: UUID, loanID: UUID, amount: Money, reference: String, allocation: Allocation, outstandingPrincipal: Money, createdAt: Date) {
+        self.id = id
+        self.loanID = loanID
+        self.amount = amount
+        self.reference = reference
+        self.allocation = allocation
+        self.outstandingPrincipal = outstandingPrincipal
+        self.createdAt = createdAt
+    }
+}
+
 /// Disbursed loans, answered by `loans`.
 public enum LoanAccountsRPC {
+    public enum Pay: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var loanID: UUID
+            public var amount: Money
+            public var reference: String
+
+            public init(loanID: UUID, amount: Money, reference: String) {
+                self.loanID = loanID
+                self.amount = amount
+                self.reference = reference
+            }
+        }
+        public typealias Response = Payment
+        public static let service = ServiceName.loans
+        public static let name = "loans.pay.v1"
+    }
+
+    public enum Payments: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var id: UUID
+            public var page: PageRequest
+
+            public init(id: UUID, page: PageRequest) {
+                self.id = id
+                self.page = page
+            }
+        }
+        public typealias Response = Page<Payment>
+        public static let service = ServiceName.loans
+        public static let name = "loans.payments.v1"
+    }
+
     public enum Disburse: ServiceOperation {
         public struct Request: Codable, Sendable {
             public var applicationID: UUID

@@ -198,3 +198,34 @@ func roundingDrift(monthlyRate r: Double, term n: Int) -> Double {
         #expect(!ApplicationLifecycle.isAhead(.pendingApproval, of: .documentsRequested))
     }
 }
+
+@Suite struct PaymentAllocationTests {
+    private func m(_ text: String) -> Money { Money(text)! }
+    private var owed: [PaymentAllocation.Owed] {
+        [.init(number: 1, interest: m("100.00"), principal: m("400.00")), .init(number: 2, interest: m("96.00"), principal: m("404.00"))]
+    }
+
+    @Test func feesComeFirstThenInterestThenPrincipal() {
+        let result = PaymentAllocation.allocate(m("150.00"), fees: m("20.00"), owed: owed)
+        #expect(result.fees == m("20.00"))
+        #expect(result.interest == m("100.00"))
+        #expect(result.principal == m("30.00"))
+        #expect(result.settled[1]?.principal == m("30.00"))
+        #expect(result.settled[2] == nil)
+    }
+
+    @Test func anOverpaymentSettlesTheNextInstalment() {
+        let result = PaymentAllocation.allocate(m("600.00"), fees: .zero, owed: owed)
+        #expect(result.settled[1]?.interest == m("100.00"))
+        #expect(result.settled[1]?.principal == m("400.00"))
+        #expect(result.settled[2]?.interest == m("96.00"))
+        #expect(result.settled[2]?.principal == m("4.00"))
+        #expect(result.interest + result.principal + result.fees == m("600.00"))
+    }
+
+    @Test func theTotalIsEverythingOwed() {
+        #expect(PaymentAllocation.total(fees: m("20.00"), owed: owed) == m("1020.00"))
+        let all = PaymentAllocation.allocate(m("1020.00"), fees: m("20.00"), owed: owed)
+        #expect(all.principal == m("804.00"))
+    }
+}

@@ -83,4 +83,49 @@ import Testing
         let today = try await api.send(.POST, "/api/v1/applications/\(approved)/disburse", token: root)
         #expect(today.status == 201)
     }
+
+    @Test func paymentsSettleFeesThenInterestThenPrincipalAndTheLastOneClosesTheLoan() async throws {
+        let (id, client) = try await approvedApplication()
+        let root = try await SuperAdmin.session.value.access
+        let loanID = try #require(try await api.post("/api/v1/applications/\(id)/disburse", [:], token: root)["id"])
+
+        let feesOnly = try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": "100.00", "reference": "bank-1"], token: client)
+        #expect(feesOnly.status == 201, "\(feesOnly.text)")
+        #expect(feesOnly.json["allocation"] as? [String: String] == ["fees": "100.00", "interest": "0.00", "principal": "0.00"])
+        #expect(feesOnly["outstanding_principal"] == "12000.00")
+
+        let key = UUID().uuidString
+        let first = try await api.post(
+            "/api/v1/loans/\(loanID)/payments", ["amount": "584.88", "reference": "bank-2"], token: client, headers: [("Idempotency-Key", key)])
+        // 20.00 of fees left, then instalment 1: 120.00 interest (1 % of 12,000) and 444.88 principal.
+        #expect(first.json["allocation"] as? [String: String] == ["fees": "20.00", "interest": "120.00", "principal": "444.88"])
+        #expect(first["outstanding_principal"] == "11555.12")
+        let retried = try await api.post(
+            "/api/v1/loans/\(loanID)/payments", ["amount": "584.88", "reference": "bank-2"], token: client, headers: [("Idempotency-Key", key)])
+        #expect(retried["id"] == first["id"])
+
+        let schedule = try #require(try await api.get("/api/v1/loans/\(loanID)/schedule?page_size=100", token: client).json["items"] as? [[String: Any]])
+        #expect(schedule.first?["status"] as? String == "paid")
+        #expect(schedule.dropFirst().first?["status"] as? String == "due")
+        let rest = schedule.dropFirst().compactMap { ($0["payment"] as? String).flatMap { Decimal(string: $0) } }.reduce(0, +)
+
+        let tooMuch = try await api.post(
+            "/api/v1/loans/\(loanID)/payments", ["amount": "\(rest + 1)", "reference": "bank-x"], token: client)
+        #expect(tooMuch.status == 422)
+        #expect(try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": 10, "reference": "x"], token: client).status == 422)
+        let stranger = try await decisions.applications.applicant()
+        #expect(try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": "1.00", "reference": "x"], token: stranger).status == 404)
+        let listed = try await api.get("/api/v1/loans/\(loanID)/payments", token: root)
+        #expect(listed.json["total"] as? Int == 2)
+
+        let restText = Money(rest).description
+        let last = try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": restText, "reference": "bank-final"], token: client)
+        #expect(last.status == 201)
+        #expect(last["outstanding_principal"] == "0.00")
+        let closed = try await api.get("/api/v1/loans/\(loanID)", token: client)
+        #expect(closed["status"] == "closed")
+        #expect(closed.json["next_due"] == nil || closed.json["next_due"] is NSNull)
+        #expect(try await api.get("/api/v1/applications/\(id)", token: client)["status"] == "closed")
+        #expect(try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": "1.00", "reference": "late"], token: client).status == 409)
+    }
 }
