@@ -43,6 +43,17 @@ struct LoanRoutes {
                 LoanAccountsRPC.Pay.Request(loanID: loanID, amount: $0.amount, reference: $0.reference)
             }
         }
+        api.get("loans/:id/pre-closure-quote") { request, context in
+            let context = try await support.signedIn(request, context)
+            return try await forwarder.forward(LoanAccountsRPC.Quote.self, .init(id: try RouteSupport.pathID(context, "loan")), context: context)
+        }
+        api.post("loans/:id/pre-close") { request, context in
+            let context = try await support.signedIn(request, context)
+            let body = try await support.body.json(PaymentBody.self, from: request)
+            let preClose = LoanAccountsRPC.PreClose.Request(
+                loanID: try RouteSupport.pathID(context, "loan"), amount: body.amount, reference: body.reference)
+            return try await forwarder.forward(LoanAccountsRPC.PreClose.self, preClose, context: context)
+        }
         api.get("loans/:id/payments") { request, context in
             let context = try await support.signedIn(request, context)
             let payments = LoanAccountsRPC.Payments.Request(

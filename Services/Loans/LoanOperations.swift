@@ -23,6 +23,15 @@ struct LoanOperations: Sendable {
         }
         handlers.on(LoanAccountsRPC.Get.self) { request, context in .ok(try await visible(request.id, context)) }
         handlers.on(LoanAccountsRPC.Pay.self) { request, context in try await pay(request, context) }
+        handlers.on(LoanAccountsRPC.Quote.self) { request, context in
+            let loan = try await visible(request.id, context)
+            guard loan.status == .active else { throw Problem.conflict("This loan is closed.", slug: "loan-closed") }
+            guard let terms = try await loans.preClosureTerms(loan.id) else { throw Problem.notFound("No such loan.") }
+            return .ok(PreClosure.quote(
+                instalments: terms.instalments, disbursedOn: terms.disbursedOn, annualRate: terms.rate,
+                prepaymentFeePercent: terms.prepaymentFee, unpaidFees: terms.unpaidFees, today: .today))
+        }
+        handlers.on(LoanAccountsRPC.PreClose.self) { request, context in try await preClose(request, context) }
         handlers.on(LoanAccountsRPC.Payments.self) { request, context in
             let problems = request.page.problems
             guard problems.isEmpty else { throw Problem.validation(problems) }
@@ -110,6 +119,39 @@ struct LoanOperations: Sendable {
             return payment
         }
         return .created(payment)
+    }
+
+    /// Closes a loan early for exactly today's quote.
+    func preClose(_ request: LoanAccountsRPC.PreClose.Request, _ context: RPCContext) async throws -> RPCReply<Loan> {
+        let caller = try context.requireRole([.client, .admin, .superAdmin])
+        let reference = request.reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reference.isEmpty, reference.count <= 100 else { throw Problem.validation(field: "reference", "must be 1 to 100 characters") }
+        try await database.transaction { connection in
+            guard let loan = try await loans.lock(request.loanID, on: connection), caller.role.isStaff || loan.customerID == caller.userID,
+                  let terms = try await loans.preClosureTerms(request.loanID, on: connection)
+            else { throw Problem.notFound("No such loan.") }
+            guard loan.status == Loan.Status.active.rawValue else { throw Problem.conflict("This loan is closed.", slug: "loan-closed") }
+            let quote = PreClosure.quote(
+                instalments: terms.instalments, disbursedOn: terms.disbursedOn, annualRate: terms.rate,
+                prepaymentFeePercent: terms.prepaymentFee, unpaidFees: terms.unpaidFees, today: .today)
+            guard request.amount == quote.total else {
+                throw Problem.validation(field: "amount", "must equal today's pre-closure quote, \(quote.total)")
+            }
+            let payment = Payment(
+                id: UUID(), loanID: request.loanID, amount: quote.total, reference: reference,
+                allocation: .init(fees: quote.fee, interest: quote.accruedInterest, principal: quote.outstandingPrincipal),
+                outstandingPrincipal: .zero, createdAt: Date())
+            try await loans.preClose(payment, receivedBy: caller.userID, on: connection)
+            if let application = try await applications.lock(loan.applicationID, on: connection) {
+                _ = try await applications.move(loan.applicationID, to: .closed, atVersion: application.version, actor: caller.userID, on: connection)
+                try await database.outbox.publish(
+                    LoansEvents.ApplicationStatusChanged(
+                        applicationID: loan.applicationID, customerID: loan.customerID, from: application.status, to: .closed,
+                        actorID: caller.userID, occurredAt: Date()), on: connection)
+            }
+        }
+        guard let closed = try await loans.loan(request.loanID) else { throw Problem.internalError }
+        return .ok(closed)
     }
 
     /// The loan if the caller may see it: its borrower, or staff; anyone else gets 404.

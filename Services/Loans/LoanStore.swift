@@ -119,6 +119,57 @@ struct LoanStore: Sendable {
         return .zero
     }
 
+    /// What pre-closure needs: unpaid parts of every instalment, the loan's dates, rate and fees.
+    func preClosureTerms(_ id: UUID, on connection: PostgresConnection? = nil) async throws
+        -> (instalments: [PreClosure.Instalment], disbursedOn: CalendarDate, rate: Percent, prepaymentFee: Percent, unpaidFees: Money)?
+    {
+        let query: PostgresQuery = """
+            SELECT l.disbursed_on::text, l.annual_rate, p.prepayment_fee_percent, l.fees_outstanding
+            FROM loans.loans l JOIN loans.applications a ON a.id = l.application_id JOIN loans.products p ON p.id = a.product_id
+            WHERE l.id = \(id)
+            """
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.client.query(query, logger: logger) }
+        var terms: (CalendarDate, Percent, Percent, Money)?
+        for try await (disbursed, rate, fee, fees) in rows.decode((String, Decimal, Decimal, Decimal).self) {
+            terms = (CalendarDate(disbursed) ?? .today, Percent(rate), Percent(fee), Money(fees))
+        }
+        guard let terms else { return nil }
+        let instalmentQuery: PostgresQuery = """
+            SELECT due_date::text, interest - paid_interest, principal - paid_principal FROM loans.instalments
+            WHERE loan_id = \(id) ORDER BY number
+            """
+        let instalmentRows = if let connection { try await connection.query(instalmentQuery, logger: logger) } else { try await database.client.query(instalmentQuery, logger: logger) }
+        var instalments: [PreClosure.Instalment] = []
+        for try await (due, interest, principal) in instalmentRows.decode((String, Decimal, Decimal).self) {
+            instalments.append(.init(dueDate: CalendarDate(due) ?? .today, unpaidInterest: Money(interest), unpaidPrincipal: Money(principal)))
+        }
+        return (instalments, terms.0, terms.1, terms.2, terms.3)
+    }
+
+    /// Settles a loan early: the payment is recorded and every instalment's principal is paid.
+    func preClose(_ payment: Payment, receivedBy: UUID, on connection: PostgresConnection) async throws {
+        var binds = PostgresBindings()
+        binds.append(payment.id)
+        binds.append(payment.loanID)
+        try binds.append(payment.amount.decimal)
+        binds.append(payment.reference)
+        try binds.append(payment.allocation.fees.decimal)
+        try binds.append(payment.allocation.interest.decimal)
+        try binds.append(payment.allocation.principal.decimal)
+        binds.append(receivedBy)
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO loans.payments (id, loan_id, amount, reference, fees, interest, principal, received_by)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    """, binds: binds), logger: logger)
+        try await connection.query(
+            "UPDATE loans.instalments SET paid_principal = principal WHERE loan_id = \(payment.loanID)", logger: logger)
+        try await connection.query(
+            "UPDATE loans.loans SET fees_outstanding = 0, status = 'closed', version = version + 1 WHERE id = \(payment.loanID)",
+            logger: logger)
+    }
+
     func close(_ id: UUID, on connection: PostgresConnection) async throws {
         try await connection.query("UPDATE loans.loans SET status = 'closed', version = version + 1 WHERE id = \(id)", logger: logger)
     }
@@ -160,6 +211,8 @@ struct LoanStore: Sendable {
 
     /// The schedule in instalment order, each with its status as of `today`.
     func schedule(of loanID: UUID, page: PageRequest, today: CalendarDate = .today) async throws -> Page<ScheduledInstalment> {
+        // A loan closed early owes nothing more: its remaining instalments are settled.
+        let closed = try await loan(loanID)?.status == .closed
         var total = 0
         for try await count in try await database.client.query(
             "SELECT count(*)::int FROM loans.instalments WHERE loan_id = \(loanID)", logger: logger
@@ -176,7 +229,7 @@ struct LoanStore: Sendable {
         {
             let dueDate = CalendarDate(due) ?? today
             let status: ScheduledInstalment.Status =
-                paid >= payment ? .paid : paid > 0 ? .partiallyPaid : dueDate < today ? .overdue : .due
+                paid >= payment || closed ? .paid : paid > 0 ? .partiallyPaid : dueDate < today ? .overdue : .due
             items.append(ScheduledInstalment(
                 number: number, dueDate: dueDate, payment: Money(payment), principal: Money(principal), interest: Money(interest),
                 balance: Money(balance), status: status))

@@ -108,8 +108,42 @@ public struct Payment: Codable, Sendable, Equatable {
     }
 }
 
+public struct PreClosureQuote: Codable, Sendable, Equatable {
+    public var outstandingPrincipal: Money
+    /// Unpaid interest of instalments already due, plus interest on the outstanding principal from
+    /// the last due date (or disbursement) to today, actual/365.
+    public var accruedInterest: Money
+    /// The product's prepayment fee on the outstanding principal, plus any unpaid processing fee.
+    public var fee: Money
+    public var total: Money
+    /// The quote holds for this day (UTC).
+    public var validUntil: CalendarDate
+
+    public init(outstandingPrincipal: Money, accruedInterest: Money, fee: Money, total: Money, validUntil: CalendarDate) {
+        self.outstandingPrincipal = outstandingPrincipal
+        self.accruedInterest = accruedInterest
+        self.fee = fee
+        self.total = total
+        self.validUntil = validUntil
+    }
+}
+
 /// Disbursed loans, answered by `loans`.
 public enum LoanAccountsRPC {
+    public enum Quote: ServiceOperation {
+        public typealias Request = ApplicationsRPC.ByID
+        public typealias Response = PreClosureQuote
+        public static let service = ServiceName.loans
+        public static let name = "loans.pre-closure-quote.v1"
+    }
+
+    public enum PreClose: ServiceOperation {
+        public typealias Request = Pay.Request
+        public typealias Response = Loan
+        public static let service = ServiceName.loans
+        public static let name = "loans.pre-close.v1"
+    }
+
     public enum Pay: ServiceOperation {
         public struct Request: Codable, Sendable {
             public var loanID: UUID

@@ -229,3 +229,23 @@ func roundingDrift(monthlyRate r: Double, term n: Int) -> Double {
         #expect(all.principal == m("804.00"))
     }
 }
+
+@Suite struct PreClosureTests {
+    private func m(_ text: String) -> Money { Money(text)! }
+
+    @Test func interestAccruesByTheDaySinceTheLastDueDate() {
+        let instalments = [
+            PreClosure.Instalment(dueDate: CalendarDate("2026-02-01")!, unpaidInterest: .zero, unpaidPrincipal: .zero),
+            PreClosure.Instalment(dueDate: CalendarDate("2026-03-01")!, unpaidInterest: m("50.00"), unpaidPrincipal: m("450.00")),
+            PreClosure.Instalment(dueDate: CalendarDate("2026-04-01")!, unpaidInterest: m("45.00"), unpaidPrincipal: m("9550.00")),
+        ]
+        let quote = PreClosure.quote(
+            instalments: instalments, disbursedOn: CalendarDate("2026-01-01")!, annualRate: Percent("12.00")!,
+            prepaymentFeePercent: Percent("2.00")!, unpaidFees: m("10.00"), today: CalendarDate("2026-03-11")!)
+        #expect(quote.outstandingPrincipal == m("10000.00"))
+        // 50.00 overdue interest, plus 10 days on 10,000 at 12 %: 32.88.
+        #expect(quote.accruedInterest == m("82.88"))
+        #expect(quote.fee == m("210.00"))
+        #expect(quote.total == m("10292.88"))
+    }
+}

@@ -128,4 +128,29 @@ import Testing
         #expect(try await api.get("/api/v1/applications/\(id)", token: client)["status"] == "closed")
         #expect(try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": "1.00", "reference": "late"], token: client).status == 409)
     }
+
+    @Test func aLoanClosesEarlyForExactlyTodaysQuote() async throws {
+        let (id, client) = try await approvedApplication()
+        let root = try await SuperAdmin.session.value.access
+        let loanID = try #require(try await api.post("/api/v1/applications/\(id)/disburse", [:], token: root)["id"])
+        let quote = try await api.get("/api/v1/loans/\(loanID)/pre-closure-quote", token: client)
+        #expect(quote.status == 200)
+        #expect(quote["outstanding_principal"] == "12000.00")
+        #expect(quote["accrued_interest"] == "0.00")  // disbursed today: no day has passed
+        #expect(quote["fee"] == "360.00")  // 2 % prepayment fee on 12,000 plus the unpaid 1 % processing fee
+        #expect(quote["total"] == "12360.00")
+        #expect(quote["valid_until"] == CalendarDateText.yearsAgo(0))
+
+        let short = try await api.post("/api/v1/loans/\(loanID)/pre-close", ["amount": "12359.99", "reference": "early"], token: client)
+        #expect(short.status == 422)
+        #expect(short.fieldErrors == ["amount"])
+        let closed = try await api.post("/api/v1/loans/\(loanID)/pre-close", ["amount": "12360.00", "reference": "early"], token: client)
+        #expect(closed.status == 200)
+        #expect(closed["status"] == "closed")
+        #expect(closed["outstanding_principal"] == "0.00")
+        let schedule = try #require(try await api.get("/api/v1/loans/\(loanID)/schedule?page_size=100", token: client).json["items"] as? [[String: Any]])
+        #expect(schedule.allSatisfy { $0["status"] as? String == "paid" })
+        #expect(try await api.get("/api/v1/applications/\(id)", token: client)["status"] == "closed")
+        #expect(try await api.get("/api/v1/loans/\(loanID)/pre-closure-quote", token: client).status == 409)
+    }
 }

@@ -51,6 +51,7 @@ import Testing
         ("get", "/api/v1/applications/{id}/documents/{doc_id}"), ("post", "/api/v1/applications/{id}/disburse"),
         ("get", "/api/v1/loans"), ("get", "/api/v1/loans/{id}"), ("get", "/api/v1/loans/{id}/schedule"),
         ("post", "/api/v1/loans/{id}/payments"), ("get", "/api/v1/loans/{id}/payments"),
+        ("get", "/api/v1/loans/{id}/pre-closure-quote"), ("post", "/api/v1/loans/{id}/pre-close"),
         ("get", "/.well-known/jwks.json"),
         ("get", "/healthz"), ("get", "/readyz"), ("get", "/api/v1/openapi.json"),
     ]
