@@ -6,8 +6,10 @@ import ServiceKit
 /// Disbursement and the loans it creates: the borrower and staff read them, admins disburse.
 struct LoanOperations: Sendable {
     static let disbursers: Set<Role> = [.admin, .superAdmin]
-    /// How far from today a disbursement may be dated.
-    static let disbursementWindowDays = 30
+    /// How far from today a disbursement may be dated: recording one made weeks ago is common,
+    /// one planned further ahead than a month is not a disbursement yet.
+    static let disbursementDaysBack = 90
+    static let disbursementDaysAhead = 30
 
     let database: Database
     let applications: ApplicationStore
@@ -50,8 +52,9 @@ struct LoanOperations: Sendable {
         let admin = try context.requireRole(Self.disbursers)
         let today = CalendarDate.today
         let date = request.disbursementDate ?? today
-        guard date >= today.adding(days: -Self.disbursementWindowDays), date <= today.adding(days: Self.disbursementWindowDays) else {
-            throw Problem.validation(field: "disbursement_date", "must be within \(Self.disbursementWindowDays) days of today")
+        guard date >= today.adding(days: -Self.disbursementDaysBack), date <= today.adding(days: Self.disbursementDaysAhead) else {
+            throw Problem.validation(
+                field: "disbursement_date", "must be at most \(Self.disbursementDaysBack) days ago and \(Self.disbursementDaysAhead) ahead")
         }
         let loanID = UUID()
         try await database.transaction { connection in

@@ -130,5 +130,9 @@ enum LoansMigrations {
             """,
             "CREATE INDEX payments_by_loan ON loans.payments (loan_id, created_at DESC)",
         ]),
+        Migration(id: "loans-0007-overdue", statements: [
+            "ALTER TABLE loans.instalments ADD COLUMN overdue_since date",
+            "CREATE INDEX instalments_unpaid_due ON loans.instalments (due_date) WHERE overdue_since IS NULL AND paid_principal + paid_interest < payment",
+        ]),
     ]
 }

@@ -16,4 +16,7 @@ LoanOperations(database: database, applications: applications, loans: LoanStore(
 var events = MessageHandlers()
 ApprovalReactions(database: database, store: applications).register(on: &events)
 host.consume(ServiceName.loans.eventsQueue, handlers: events)
+host.addWork(OverdueSweeper(
+    database: database, interval: .seconds(host.configuration.reader.int(forKey: "loans.overdue.sweep.seconds", default: 3600)),
+    logger: host.logger))
 try await host.run()

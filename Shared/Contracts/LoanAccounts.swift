@@ -231,6 +231,26 @@ public enum LoanAccountsRPC {
 }
 
 extension LoansEvents {
+    /// An instalment passed its due date unpaid (once per instalment).
+    public struct InstalmentOverdue: DomainEvent, Equatable {
+        public static let type = "loans.instalment.overdue.v1"
+        public var loanID: UUID
+        public var customerID: UUID
+        public var number: Int
+        public var dueDate: CalendarDate
+        public var amountDue: Money
+        public var occurredAt: Date
+
+        public init(loanID: UUID, customerID: UUID, number: Int, dueDate: CalendarDate, amountDue: Money, occurredAt: Date) {
+            self.loanID = loanID
+            self.customerID = customerID
+            self.number = number
+            self.dueDate = dueDate
+            self.amountDue = amountDue
+            self.occurredAt = occurredAt
+        }
+    }
+
     public struct LoanDisbursed: DomainEvent, Equatable {
         public static let type = "loans.loan.disbursed.v1"
         public var loanID: UUID

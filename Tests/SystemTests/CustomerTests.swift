@@ -93,8 +93,15 @@ import Testing
 }
 
 enum CalendarDateText {
+    static func daysAgo(_ days: Int) -> String {
+        format(Calendar(identifier: .gregorian).date(byAdding: .day, value: -days, to: Date())!)
+    }
+
     static func yearsAgo(_ years: Int) -> String {
-        let date = Calendar(identifier: .gregorian).date(byAdding: .year, value: -years, to: Date())!
+        format(Calendar(identifier: .gregorian).date(byAdding: .year, value: -years, to: Date())!)
+    }
+
+    private static func format(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd"
         formatter.timeZone = TimeZone(identifier: "UTC")

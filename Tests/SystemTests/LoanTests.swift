@@ -153,4 +153,20 @@ import Testing
         #expect(try await api.get("/api/v1/applications/\(id)", token: client)["status"] == "closed")
         #expect(try await api.get("/api/v1/loans/\(loanID)/pre-closure-quote", token: client).status == 409)
     }
+
+    @Test func instalmentsPastTheirDueDateAreMarkedOverdueOnce() async throws {
+        let (id, client) = try await approvedApplication()
+        let root = try await SuperAdmin.session.value.access
+        let ninetyDaysAgo = CalendarDateText.daysAgo(90)
+        let loan = try await api.post("/api/v1/applications/\(id)/disburse", ["disbursement_date": ninetyDaysAgo], token: root)
+        let loanID = try #require(loan["id"])
+        let schedule = try #require(try await api.get("/api/v1/loans/\(loanID)/schedule", token: client).json["items"] as? [[String: Any]])
+        #expect(schedule.prefix(2).allSatisfy { $0["status"] as? String == "overdue" })
+        // The sweeper (every second on the test stack) says so once per instalment.
+        for number in ["1", "2"] {
+            #expect(try await EventStoreProbe.count("loans.instalment.overdue.v1", where: "loan_id", is: loanID, and: ["number": number]) == 1)
+        }
+        try await Task.sleep(for: .seconds(2))  // more sweeps come and go
+        #expect(try await EventStoreProbe.count("loans.instalment.overdue.v1", where: "loan_id", is: loanID, and: ["number": "1"]) == 1)
+    }
 }

@@ -1,0 +1,35 @@
+import Foundation
+import Logging
+import PostgresNIO
+import TestSupport
+import Testing
+
+/// Reads the analytics event store directly, to check what services published.
+enum EventStoreProbe {
+    /// How many events of `type` have `payload[field] == value` (case-insensitive) and match every
+    /// extra condition, once that number stops being zero (or after the wait).
+    static func count(_ type: String, where field: String, is value: String, and extra: [String: String] = [:]) async throws -> Int {
+        let logger = Logger(label: "test.event-store")
+        let client = PostgresClient(configuration: try .init(url: TestEnvironment.require("DATABASE_URL")), backgroundLogger: logger)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        var found = 0
+        _ = try await eventually(timeout: .seconds(15), every: .milliseconds(200)) {
+            var binds = PostgresBindings()
+            binds.append(type)
+            binds.append(field)
+            binds.append(value)
+            var sql = "SELECT count(*)::int FROM analytics.events WHERE type = $1 AND lower(payload->>$2) = lower($3)"
+            for (key, expected) in extra.sorted(by: { $0.key < $1.key }) {
+                binds.append(key)
+                binds.append(expected)
+                sql += " AND payload->>$\(binds.count - 1) = $\(binds.count)"
+            }
+            for try await count in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(Int.self) {
+                found = count
+            }
+            return found > 0
+        }
+        return found
+    }
+}
