@@ -9,6 +9,7 @@ struct ApplicationOperations: Sendable {
     let store: ApplicationStore
     let customers: CustomerStore
     let products: ProductCatalogue
+    let lists: ClientLists
 
     func register(on handlers: inout RPCHandlers) {
         handlers.on(ApplicationsRPC.Submit.self) { request, context in try await submit(request, context) }
@@ -60,6 +61,7 @@ struct ApplicationOperations: Sendable {
             return try await store.application(new.id, on: connection)
         }
         guard let application else { throw Problem.internalError }
+        await lists.invalidate(client.userID)
         return .accepted(application)
     }
 
@@ -68,8 +70,9 @@ struct ApplicationOperations: Sendable {
         let problems = request.page.problems
         guard problems.isEmpty else { throw Problem.validation(problems) }
         var request = request
-        if caller.role == .client { request.customerID = caller.userID }  // clients see their own only
-        return .ok(try await store.list(request))
+        guard caller.role == .client else { return .ok(try await store.list(request)) }
+        request.customerID = caller.userID  // clients see their own only, from their cached lists
+        return .ok(try await lists.read(caller.userID, ListKey(kind: "applications", request: request)) { try await store.list(request) })
     }
 
     func withdraw(_ id: UUID, _ context: RPCContext) async throws -> RPCReply<Application> {
@@ -89,6 +92,7 @@ struct ApplicationOperations: Sendable {
                     occurredAt: Date()), on: connection)
             return true
         }
+        await lists.invalidate(client.userID)
         guard moved, let application = try await store.application(id) else {
             throw Problem.conflict("The application changed meanwhile; read it again.", slug: "concurrent-change")
         }
@@ -104,4 +108,10 @@ struct ApplicationOperations: Sendable {
         }
         return application
     }
+}
+
+/// What a cached list is keyed by: which list, and the whole query.
+struct ListKey<Request: Encodable & Sendable>: Encodable, Sendable {
+    let kind: String
+    let request: Request
 }

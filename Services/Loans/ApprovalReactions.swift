@@ -4,6 +4,7 @@ import Logging
 import Persistence
 import PostgresNIO
 import ServiceKit
+import Synchronization
 
 /// Moves applications as `approvals` decides, once per event (inbox), in the same transaction as
 /// the move, its timeline entry and the status-changed event for notifications and analytics.
@@ -13,6 +14,7 @@ struct ApprovalReactions: Sendable {
 
     let database: Database
     let store: ApplicationStore
+    let lists: ClientLists
 
     func register(on handlers: inout MessageHandlers) {
         handlers.on(ApprovalsEvents.AnalysisStarted.self) { event, context in
@@ -41,6 +43,7 @@ struct ApprovalReactions: Sendable {
         _ id: UUID, to next: ApplicationStatus, actor: UUID?, _ context: MessageContext,
         alongside extra: @Sendable (PostgresConnection) async throws -> Void = { _ in }
     ) async throws {
+        let customer = Mutex<UUID?>(nil)
         try await database.processOnce(messageID: context.messageID) { connection in
             guard let current = try await store.lock(id, on: connection) else {
                 context.logger.warning("decision about an unknown application", metadata: ["application_id": "\(id)"])
@@ -54,12 +57,14 @@ struct ApprovalReactions: Sendable {
                 return
             }
             _ = try await store.move(id, to: next, atVersion: current.version, actor: actor, on: connection)
+            customer.withLock { $0 = current.customerID }
             try await extra(connection)
             try await database.outbox.publish(
                 LoansEvents.ApplicationStatusChanged(
                     applicationID: id, customerID: current.customerID, from: current.status, to: next, actorID: actor,
                     occurredAt: Date()), on: connection)
         }
+        if let moved = customer.withLock({ $0 }) { await lists.invalidate(moved) }
     }
 }
 

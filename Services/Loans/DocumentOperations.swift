@@ -12,6 +12,7 @@ struct DocumentOperations: Sendable {
 
     let database: Database
     let store: ApplicationStore
+    let lists: ClientLists
 
     func register(on handlers: inout RPCHandlers) {
         handlers.on(DocumentsRPC.Record.self) { request, context in try await record(request, context) }
@@ -44,6 +45,7 @@ struct DocumentOperations: Sendable {
                         actorID: client.userID, occurredAt: Date()), on: connection)
             }
         }
+        await lists.invalidate(client.userID)
         return .created(document)
     }
 

@@ -14,6 +14,7 @@ struct LoanOperations: Sendable {
     let database: Database
     let applications: ApplicationStore
     let loans: LoanStore
+    let lists: ClientLists
 
     func register(on handlers: inout RPCHandlers) {
         handlers.on(LoanAccountsRPC.Disburse.self) { request, context in try await disburse(request, context) }
@@ -21,7 +22,10 @@ struct LoanOperations: Sendable {
             let caller = try context.requireRole(Set(Role.allCases))
             let problems = request.page.problems
             guard problems.isEmpty else { throw Problem.validation(problems) }
-            return .ok(try await loans.list(customerID: caller.role == .client ? caller.userID : request.customerID, page: request.page))
+            guard caller.role == .client else { return .ok(try await loans.list(customerID: request.customerID, page: request.page)) }
+            return .ok(try await lists.read(caller.userID, ListKey(kind: "loans", request: request.page)) {
+                try await loans.list(customerID: caller.userID, page: request.page)
+            })
         }
         handlers.on(LoanAccountsRPC.Get.self) { request, context in .ok(try await visible(request.id, context)) }
         handlers.on(LoanAccountsRPC.Pay.self) { request, context in try await pay(request, context) }
@@ -81,6 +85,7 @@ struct LoanOperations: Sendable {
                     disbursedOn: date, actorID: admin.userID, occurredAt: Date()), on: connection)
         }
         guard let loan = try await loans.loan(loanID) else { throw Problem.internalError }
+        await lists.invalidate(loan.customerID)
         return .created(loan)
     }
 
@@ -121,6 +126,7 @@ struct LoanOperations: Sendable {
             }
             return payment
         }
+        if let loan = try await loans.loan(request.loanID) { await lists.invalidate(loan.customerID) }
         return .created(payment)
     }
 
@@ -154,6 +160,7 @@ struct LoanOperations: Sendable {
             }
         }
         guard let closed = try await loans.loan(request.loanID) else { throw Problem.internalError }
+        await lists.invalidate(closed.customerID)
         return .ok(closed)
     }
 

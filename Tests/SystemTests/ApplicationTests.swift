@@ -71,6 +71,9 @@ import Testing
         let withdrawn = try await api.send(.POST, "/api/v1/applications/\(id)/withdraw", token: client)
         #expect(withdrawn.status == 200)
         #expect(withdrawn["status"] == "withdrawn")
+        // The client's list is cached, and their own withdrawal shows in it at once.
+        let after = try await api.get("/api/v1/applications", token: client)
+        #expect((after.json["items"] as? [[String: Any]])?.first?["status"] as? String == "withdrawn")
         #expect((withdrawn.json["timeline"] as? [[String: Any]])?.count == 2)
         let again = try await api.send(.POST, "/api/v1/applications/\(id)/withdraw", token: client)
         #expect(again.status == 409)

@@ -48,8 +48,14 @@ import Testing
         let id = try #require(UUID(uuidString: idText))
         let staff = UUID()
 
+        #expect((try await api.get("/api/v1/applications", token: client).json["items"] as? [[String: Any]])?.first?["status"] as? String == "submitted")
         try await publish(ApprovalsEvents.AnalysisStarted(applicationID: id, occurredAt: Date()), on: bus)
         #expect(try await status(of: idText, token: client, becomes: "under_analysis") != nil)
+        // A decision invalidates the client's cached list too (just after it commits).
+        #expect(await eventually {
+            (try? await api.get("/api/v1/applications", token: client).json["items"] as? [[String: Any]])??.first?["status"] as? String
+                == "under_analysis"
+        })
         try await publish(ApprovalsEvents.AwaitingDecision(applicationID: id, occurredAt: Date()), on: bus)
         #expect(try await status(of: idText, token: client, becomes: "pending_approval") != nil)
 

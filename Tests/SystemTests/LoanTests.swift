@@ -89,6 +89,8 @@ import Testing
         let root = try await SuperAdmin.session.value.access
         let loanID = try #require(try await api.post("/api/v1/applications/\(id)/disburse", [:], token: root)["id"])
 
+        // The client's list is cached; their own payments must show in it at once.
+        #expect((try await api.get("/api/v1/loans", token: client).json["items"] as? [[String: Any]])?.first?["outstanding_fees"] as? String == "120.00")
         let feesOnly = try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": "100.00", "reference": "bank-1"], token: client)
         #expect(feesOnly.status == 201, "\(feesOnly.text)")
         #expect(feesOnly.json["allocation"] as? [String: String] == ["fees": "100.00", "interest": "0.00", "principal": "0.00"])
@@ -100,6 +102,9 @@ import Testing
         // 20.00 of fees left, then instalment 1: 120.00 interest (1 % of 12,000) and 444.88 principal.
         #expect(first.json["allocation"] as? [String: String] == ["fees": "20.00", "interest": "120.00", "principal": "444.88"])
         #expect(first["outstanding_principal"] == "11555.12")
+        let listed = try #require((try await api.get("/api/v1/loans", token: client).json["items"] as? [[String: Any]])?.first)
+        #expect(listed["outstanding_principal"] as? String == "11555.12")
+        #expect(listed["outstanding_fees"] as? String == "0.00")
         let retried = try await api.post(
             "/api/v1/loans/\(loanID)/payments", ["amount": "584.88", "reference": "bank-2"], token: client, headers: [("Idempotency-Key", key)])
         #expect(retried["id"] == first["id"])
@@ -115,8 +120,8 @@ import Testing
         #expect(try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": 10, "reference": "x"], token: client).status == 422)
         let stranger = try await decisions.applications.applicant()
         #expect(try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": "1.00", "reference": "x"], token: stranger).status == 404)
-        let listed = try await api.get("/api/v1/loans/\(loanID)/payments", token: root)
-        #expect(listed.json["total"] as? Int == 2)
+        let history = try await api.get("/api/v1/loans/\(loanID)/payments", token: root)
+        #expect(history.json["total"] as? Int == 2)
 
         let restText = Money(rest).description
         let last = try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": restText, "reference": "bank-final"], token: client)

@@ -1,0 +1,60 @@
+import Contracts
+import Foundation
+import Logging
+import Redis
+
+/// Read-through caching in Redis, shared by every `loans` replica. Each namespace has a
+/// generation number that is part of every key in it; a write bumps the generation, so the next
+/// read anywhere misses and goes to the database: a caller never reads stale data after a write.
+/// When Redis is away, reads go to the database.
+struct GenerationCache: Sendable {
+    let redis: RedisClient
+    let logger: Logger
+    var lifetime: Duration = .seconds(300)
+
+    func read<Value: Codable & Sendable>(_ namespace: String, _ key: String, load: () async throws -> Value) async throws -> Value {
+        let generation: String
+        do {
+            generation = try await redis.get("\(namespace):generation") ?? "0"
+            if let hit = try await redis.get("\(namespace):\(generation):\(key)") {
+                return try JSON.decode(Value.self, from: Array(hit.utf8))
+            }
+        } catch {
+            logger.warning("cache unavailable, reading the database", metadata: ["namespace": "\(namespace)", "error": "\(error)"])
+            return try await load()
+        }
+        let value = try await load()
+        let encoded = String(decoding: try JSON.encode(value), as: UTF8.self)
+        _ = try? await redis.set("\(namespace):\(generation):\(key)", encoded, expiresIn: lifetime)
+        return value
+    }
+
+    /// Call after every committed write that changes what the namespace holds.
+    func invalidate(_ namespace: String) async throws {
+        try await redis.increment("\(namespace):generation")
+    }
+}
+
+/// A client's own lists (applications, loans): read often, changed only by that client's own
+/// actions and by decisions about them, so worth caching per client.
+struct ClientLists: Sendable {
+    let cache: GenerationCache
+
+    static func namespace(_ customerID: UUID) -> String { "loans:lists:\(customerID.uuidString.lowercased())" }
+
+    func read<Value: Codable & Sendable>(
+        _ customerID: UUID, _ request: some Encodable, load: () async throws -> Value
+    ) async throws -> Value {
+        try await cache.read(Self.namespace(customerID), String(decoding: try JSON.encode(request), as: UTF8.self), load: load)
+    }
+
+    /// Something about this client changed: their cached lists are void. A failure here must not
+    /// fail the write that already committed, but it is logged.
+    func invalidate(_ customerID: UUID) async {
+        do {
+            try await cache.invalidate(Self.namespace(customerID))
+        } catch {
+            cache.logger.error("could not invalidate a client's cached lists", metadata: ["customer_id": "\(customerID)", "error": "\(error)"])
+        }
+    }
+}
