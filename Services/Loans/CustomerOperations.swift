@@ -19,7 +19,8 @@ struct CustomerOperations: Sendable {
         }
         handlers.on(CustomersRPC.Get.self) { request, context in
             _ = try context.requireRole(Self.staff)
-            guard let customer = try await store.customer(request.id) else { throw Problem.notFound("No such customer.") }
+            guard var customer = try await store.customer(request.id) else { throw Problem.notFound("No such customer.") }
+            customer.loanSummary = try await store.loanSummary(customer.id)
             return .ok(customer)
         }
     }

@@ -47,6 +47,21 @@ struct CustomerStore: Sendable {
             logger: logger)).first
     }
 
+    func loanSummary(_ customerID: UUID) async throws -> Customer.LoanSummary {
+        let rows = try await database.client.query(
+            """
+            SELECT (SELECT count(*)::int FROM loans.applications WHERE customer_id = \(customerID)),
+                   (SELECT count(*)::int FROM loans.loans WHERE customer_id = \(customerID) AND status = 'active'),
+                   (SELECT count(*)::int FROM loans.loans WHERE customer_id = \(customerID) AND status = 'closed'),
+                   (SELECT coalesce(sum(l.principal - (SELECT coalesce(sum(paid_principal), 0) FROM loans.instalments i WHERE i.loan_id = l.id)), 0)
+                    FROM loans.loans l WHERE l.customer_id = \(customerID) AND l.status = 'active')
+            """, logger: logger)
+        for try await (applications, active, closed, outstanding) in rows.decode((Int, Int, Int, Decimal).self) {
+            return .init(applications: applications, activeLoans: active, closedLoans: closed, outstandingPrincipal: Money(outstanding))
+        }
+        return .init(applications: 0, activeLoans: 0, closedLoans: 0, outstandingPrincipal: .zero)
+    }
+
     func list(_ request: CustomersRPC.List.Request) async throws -> Page<Customer> {
         var binds = PostgresBindings()
         binds.append(request.q.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")

@@ -84,12 +84,29 @@ public struct VersionedSection<Section: CustomerSection>: Codable, Sendable {
 }
 
 public struct Customer: Codable, Sendable {
+    /// The customer's business with us, in the staff view of one customer.
+    public struct LoanSummary: Codable, Sendable, Equatable {
+        public var applications: Int
+        public var activeLoans: Int
+        public var closedLoans: Int
+        public var outstandingPrincipal: Money
+
+        public init(applications: Int, activeLoans: Int, closedLoans: Int, outstandingPrincipal: Money) {
+            self.applications = applications
+            self.activeLoans = activeLoans
+            self.closedLoans = closedLoans
+            self.outstandingPrincipal = outstandingPrincipal
+        }
+    }
+
     public var id: UUID
     public var profile: PersonalDetails?
     public var financial: FinancialDetails?
     public var employment: EmploymentDetails?
     public var version: Int
     public var updatedAt: Date
+    /// Present on `GET /customers/{id}`.
+    public var loanSummary: LoanSummary?
 
     public init(id: UUID, profile: PersonalDetails?, financial: FinancialDetails?, employment: EmploymentDetails?, version: Int, updatedAt: Date) {
         self.id = id

@@ -45,6 +45,31 @@ import Testing
         Route(method: .POST, path: "/api/v1/auth/logout-all", body: nil),
         Route(method: .POST, path: "/api/v1/auth/change-password", body: ["current_password": "x", "new_password": "y"]),
         Route(method: .POST, path: "/api/v1/auth/mfa/confirm", body: ["code": "123456"]),
+        ] + lendingRoutes(UUID().uuidString)
+    }
+
+    /// The lending routes that need a caller, with bodies valid in shape.
+    static func lendingRoutes(_ id: String) -> [Route] {
+        [
+            Route(method: .POST, path: "/api/v1/products", body: ["name": "x"]),
+            Route(method: .PATCH, path: "/api/v1/products/\(id)", body: ["name": "x"]),
+            Route(method: .GET, path: "/api/v1/me/profile", body: nil),
+            Route(method: .PUT, path: "/api/v1/me/financial", body: ["monthly_income": "1.00", "monthly_expenses": "0", "existing_monthly_debt": "0"]),
+            Route(method: .GET, path: "/api/v1/customers", body: nil),
+            Route(method: .GET, path: "/api/v1/customers/\(id)", body: nil),
+            Route(method: .POST, path: "/api/v1/applications", body: ["product_id": id, "amount": "1.00", "term_months": 1, "purpose": "x"]),
+            Route(method: .GET, path: "/api/v1/applications", body: nil),
+            Route(method: .GET, path: "/api/v1/applications/\(id)", body: nil),
+            Route(method: .POST, path: "/api/v1/applications/\(id)/withdraw", body: nil),
+            Route(method: .POST, path: "/api/v1/applications/\(id)/disburse", body: [:]),
+            Route(method: .GET, path: "/api/v1/applications/\(id)/documents/\(id)", body: nil),
+            Route(method: .GET, path: "/api/v1/loans", body: nil),
+            Route(method: .GET, path: "/api/v1/loans/\(id)", body: nil),
+            Route(method: .GET, path: "/api/v1/loans/\(id)/schedule", body: nil),
+            Route(method: .POST, path: "/api/v1/loans/\(id)/payments", body: ["amount": "1.00", "reference": "x"]),
+            Route(method: .GET, path: "/api/v1/loans/\(id)/payments", body: nil),
+            Route(method: .GET, path: "/api/v1/loans/\(id)/pre-closure-quote", body: nil),
+            Route(method: .POST, path: "/api/v1/loans/\(id)/pre-close", body: ["amount": "1.00", "reference": "x"]),
         ]
     }
 
@@ -82,6 +107,39 @@ import Testing
                 let reply = try await call(route, token: token)
                 #expect(expected.contains(reply.status), "\(role) → \(route): \(reply.status) \(reply.text)")
             }
+        }
+    }
+
+    /// Who may use each lending route, judged by the status a caller of each role gets on ids
+    /// that exist nowhere: a refused role gets 403; an allowed one gets past the role check
+    /// (404 for the unknown id, 422 for the deliberately incomplete body).
+    @Test func lendingRoutesCheckTheRole() async throws {
+        let root = try await SuperAdmin.session.value.access
+        let client = try await accounts.login(try await accounts.activeClient()).access
+        let email = "analyst-\(UUID().uuidString.prefix(8).lowercased())@staff.example"
+        try #require(try await api.post(
+            "/api/v1/users", ["email": email, "password": accounts.password, "full_name": "A", "role": "analyst"], token: root).status == 201)
+        let analyst = try await accounts.login(email).access
+        let id = UUID().uuidString
+        let expectations: [(String, Route, Set<Int>)] = [
+            ("client", Route(method: .POST, path: "/api/v1/products", body: ["name": "x"]), [403]),
+            ("analyst", Route(method: .POST, path: "/api/v1/products", body: ["name": "x"]), [403]),
+            ("super_admin", Route(method: .POST, path: "/api/v1/products", body: ["name": "x"]), [422]),
+            ("client", Route(method: .GET, path: "/api/v1/customers", body: nil), [403]),
+            ("analyst", Route(method: .GET, path: "/api/v1/customers", body: nil), [200]),
+            ("analyst", Route(method: .GET, path: "/api/v1/me/profile", body: nil), [403]),
+            ("analyst", Route(method: .POST, path: "/api/v1/applications", body: ["product_id": id, "amount": "1.00", "term_months": 1, "purpose": "x"]), [403]),
+            ("client", Route(method: .POST, path: "/api/v1/applications/\(id)/disburse", body: [:]), [403]),
+            ("analyst", Route(method: .POST, path: "/api/v1/applications/\(id)/disburse", body: [:]), [403]),
+            ("super_admin", Route(method: .POST, path: "/api/v1/applications/\(id)/disburse", body: [:]), [404]),
+            ("analyst", Route(method: .POST, path: "/api/v1/loans/\(id)/payments", body: ["amount": "1.00", "reference": "x"]), [403]),
+            ("client", Route(method: .POST, path: "/api/v1/loans/\(id)/payments", body: ["amount": "1.00", "reference": "x"]), [404]),
+            ("analyst", Route(method: .GET, path: "/api/v1/loans/\(id)", body: nil), [404]),
+        ]
+        let tokens = ["client": client, "analyst": analyst, "super_admin": root]
+        for (role, route, expected) in expectations {
+            let reply = try await call(route, token: tokens[role])
+            #expect(expected.contains(reply.status), "\(role) → \(route): \(reply.status) \(reply.text)")
         }
     }
 

@@ -50,6 +50,11 @@ import Testing
         #expect(try await api.post("/api/v1/applications/\(id)/disburse", [:], token: root).status == 409)
         let mine = try await api.get("/api/v1/loans", token: client)
         #expect(mine.json["total"] as? Int == 1)
+        let clientID = try #require(try await api.get("/api/v1/auth/me", token: client)["id"])
+        let summary = try #require(try await api.get("/api/v1/customers/\(clientID)", token: root).json["loan_summary"] as? [String: Any])
+        #expect(summary["applications"] as? Int == 1)
+        #expect(summary["active_loans"] as? Int == 1)
+        #expect(summary["outstanding_principal"] as? String == "12000.00")
         #expect(try await api.get("/api/v1/loans/\(loanID)", token: client)["id"] == loanID)
 
         let schedule = try await api.get("/api/v1/loans/\(loanID)/schedule?page_size=100", token: client)
