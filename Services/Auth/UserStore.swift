@@ -226,7 +226,3 @@ struct UserStore: Sendable {
         return binds
     }
 }
-
-enum StoreError: Error {
-    case corruptRow(String)
-}

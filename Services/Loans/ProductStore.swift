@@ -108,7 +108,3 @@ struct ProductStore: Sendable {
         return binds
     }
 }
-
-enum StoreError: Error {
-    case corruptRow(String)
-}
