@@ -100,7 +100,7 @@ let package = Package(
     }
     + [
         .executableTarget(name: "RPCBench", dependencies: [serviceKit], path: "Benchmarks/RPCBench"),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Messaging"], path: "Tests/TestSupport"),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "ServiceKit", "Messaging", "Contracts", "TestSupport"]),
@@ -111,6 +111,7 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "LoansTests", dependencies: ["Loans", "Contracts"]),
+        .testTarget(name: "AnalysisWorkerTests", dependencies: ["AnalysisWorker", "Contracts"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Contracts"]),
         .testTarget(
             name: "SystemTests", dependencies: [

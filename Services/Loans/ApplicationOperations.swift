@@ -52,7 +52,9 @@ struct ApplicationOperations: Sendable {
             try await database.outbox.publish(
                 LoansEvents.ApplicationSubmitted(
                     applicationID: new.id, customerID: new.customerID, productID: product.id, amount: new.amount,
-                    termMonths: new.termMonths, annualRate: product.annualRate, purpose: purpose, snapshot: snapshot,
+                    termMonths: new.termMonths, annualRate: product.annualRate,
+                    instalment: Amortization.emi(principal: new.amount, annualRate: product.annualRate, termMonths: new.termMonths),
+                    purpose: purpose, snapshot: snapshot,
                     occurredAt: Date()), on: connection)
             try await database.outbox.publish(
                 LoansEvents.ApplicationStatusChanged(

@@ -96,13 +96,16 @@ struct ApplicationStore: Sendable {
     func repaymentHistory(of customerID: UUID) async throws -> ApplicantSnapshot.RepaymentHistory {
         let rows = try await database.client.query(
             """
-            SELECT count(*) FILTER (WHERE status IN ('disbursed', 'closed'))::int, count(*) FILTER (WHERE status = 'closed')::int
+            SELECT count(*) FILTER (WHERE status IN ('disbursed', 'closed'))::int, count(*) FILTER (WHERE status = 'closed')::int,
+                (SELECT count(*)::int FROM loans.instalments i JOIN loans.loans l ON l.id = i.loan_id
+                 WHERE l.customer_id = \(customerID) AND l.status = 'active' AND i.due_date < current_date
+                   AND i.paid_principal + i.paid_interest < i.payment)
             FROM loans.applications WHERE customer_id = \(customerID)
             """, logger: logger)
-        for try await (previous, closed) in rows.decode((Int, Int).self) {
-            return .init(previousLoans: previous, closedLoans: closed)
+        for try await (previous, closed, overdue) in rows.decode((Int, Int, Int).self) {
+            return .init(previousLoans: previous, closedLoans: closed, overdueInstalments: overdue)
         }
-        return .init(previousLoans: 0, closedLoans: 0)
+        return .init(previousLoans: 0, closedLoans: 0, overdueInstalments: 0)
     }
 
     func list(_ request: ApplicationsRPC.List.Request) async throws -> Page<Application> {

@@ -15,10 +15,13 @@ public struct ApplicantSnapshot: Codable, Sendable, Equatable {
         /// Earlier loans here that were disbursed (and possibly closed since).
         public var previousLoans: Int
         public var closedLoans: Int
+        /// Instalments of loans here that are past due and unpaid now (absent in older snapshots).
+        public var overdueInstalments: Int?
 
-        public init(previousLoans: Int, closedLoans: Int) {
+        public init(previousLoans: Int, closedLoans: Int, overdueInstalments: Int? = nil) {
             self.previousLoans = previousLoans
             self.closedLoans = closedLoans
+            self.overdueInstalments = overdueInstalments
         }
     }
 
@@ -186,13 +189,15 @@ public enum LoansEvents {
         public var amount: Money
         public var termMonths: Int
         public var annualRate: Percent
+        /// The monthly instalment (EMI) the loan would have.
+        public var instalment: Money
         public var purpose: String
         public var snapshot: ApplicantSnapshot
         public var occurredAt: Date
 
         public init(
             applicationID: UUID, customerID: UUID, productID: UUID, amount: Money, termMonths: Int, annualRate: Percent,
-            purpose: String, snapshot: ApplicantSnapshot, occurredAt: Date
+            instalment: Money, purpose: String, snapshot: ApplicantSnapshot, occurredAt: Date
         ) {
             self.applicationID = applicationID
             self.customerID = customerID
@@ -200,6 +205,7 @@ public enum LoansEvents {
             self.amount = amount
             self.termMonths = termMonths
             self.annualRate = annualRate
+            self.instalment = instalment
             self.purpose = purpose
             self.snapshot = snapshot
             self.occurredAt = occurredAt

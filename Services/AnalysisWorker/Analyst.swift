@@ -1,0 +1,62 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import Metrics
+import ServiceKit
+
+/// One analysis: score the request and publish the result with a publisher confirm. The request
+/// is acknowledged only after the broker confirmed the result, so a worker that dies mid-way
+/// leaves the request for another.
+struct Analyst: Sendable {
+    let scorecard: Scorecard
+    let publisher: AMQPConnection
+    let instance: String
+    private let inFlight = Meter(label: "analyses_in_flight")
+    private let duration = Timer(label: "analysis_duration_seconds")
+
+    init(scorecard: Scorecard, publisher: AMQPConnection, instance: String) {
+        self.scorecard = scorecard
+        self.publisher = publisher
+        self.instance = instance
+    }
+
+    func register(on handlers: inout MessageHandlers) {
+        handlers.on(AnalysisEvents.Requested.self) { request, context in
+            try await analyse(request, context)
+        }
+    }
+
+    static func completed(_ request: AnalysisEvents.Requested, by scorecard: Scorecard) -> AnalysisEvents.Completed {
+        let result = scorecard.assess(.init(
+            finances: request.snapshot.financial, employment: request.snapshot.employment, history: request.snapshot.repaymentHistory,
+            amount: request.amount, instalment: request.instalment, bureauScore: nil,
+            noArrears: (request.snapshot.repaymentHistory.overdueInstalments ?? 0) == 0))
+        return AnalysisEvents.Completed(
+            applicationID: request.applicationID, score: result.score, riskScore: String(format: "%.4f", result.probabilityOfDefault),
+            dti: result.debtToIncome.map { String(format: "%.4f", $0) }, reasonCodes: result.reasons, recommendation: result.recommendation,
+            scorecardVersion: scorecard.version, bureauUsed: false, completedAt: Date())
+    }
+
+    private func analyse(_ request: AnalysisEvents.Requested, _ context: MessageContext) async throws {
+        let started = ContinuousClock.now
+        inFlight.increment(by: 1)
+        defer {
+            inFlight.decrement(by: 1)
+            let elapsed = ContinuousClock.now - started
+            duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        }
+        let result = Self.completed(request, by: scorecard)
+        Counter(label: "analyses_total", dimensions: [("recommendation", result.recommendation.rawValue)]).increment()
+        let message = OutgoingMessage(
+            body: try JSON.encode(result),
+            properties: MessageProperties(
+                // Derived from the request, so a redelivered request publishes the same message id
+                // and consumers' inboxes drop the copy.
+                messageID: "analysis-\(context.messageID)", type: AnalysisEvents.Completed.type, timestamp: Date(), appID: instance))
+        try await publisher.publish(message, exchange: Exchanges.events, routingKey: AnalysisEvents.Completed.routingKey)
+        context.logger.info(
+            "analysis completed",
+            metadata: ["application_id": "\(request.applicationID)", "risk_score": "\(result.riskScore)", "recommendation": "\(result.recommendation.rawValue)"])
+    }
+}
