@@ -48,7 +48,13 @@ import Testing
         let risky = request(income: "3000.00", debt: "1500.00", instalment: "470.00")
         try await publish(good, on: connection)
         try await publish(risky, on: connection)
-        let results = try #require(await received.wait(for: 2)).compactMap { try? JSON.decode(AnalysisEvents.Completed.self, from: $0.body) }
+        // Other tests' results arrive on the same routing key: wait for these two.
+        var results: [AnalysisEvents.Completed] = []
+        let both = await eventually(timeout: .seconds(15)) {
+            results = received.all.compactMap { try? JSON.decode(AnalysisEvents.Completed.self, from: $0.body) }
+            return Set(results.map(\.applicationID)).isSuperset(of: [good.applicationID, risky.applicationID])
+        }
+        try #require(both)
         let goodResult = try #require(results.first { $0.applicationID == good.applicationID })
         #expect(goodResult.recommendation == AnalysisEvents.Recommendation.approve)
         #expect(Double(goodResult.riskScore)! < 0.4)
@@ -66,9 +72,17 @@ import Testing
         try await connection.publish(
             OutgoingMessage(body: Array("{\"application_id\": 42}".utf8), properties: MessageProperties(messageID: UUID().uuidString, type: AnalysisEvents.Requested.type)),
             exchange: Exchanges.events, routingKey: AnalysisEvents.Requested.routingKey)
-        for _ in 0..<40 { try await publish(request(), on: connection) }
-        let results = try #require(await received.wait(for: 40, timeout: .seconds(30)))
-        #expect(Set(results.compactMap { $0.properties.appID }) == ["analysis-worker-1", "analysis-worker-2"])
+        let mine = (0..<40).map { _ in request() }
+        for request in mine { try await publish(request, on: connection) }
+        let ids = Set(mine.map(\.applicationID))
+        var workers: Set<String> = []
+        let all = await eventually(timeout: .seconds(30)) {
+            let results = received.all.filter { (try? JSON.decode(AnalysisEvents.Completed.self, from: $0.body)).map { ids.contains($0.applicationID) } == true }
+            workers = Set(results.compactMap { $0.properties.appID })
+            return results.count >= 40
+        }
+        #expect(all)
+        #expect(workers == ["analysis-worker-1", "analysis-worker-2"])
         #expect(await eventually {
             (try? await connection.withSession { try $0.inspect(queue: "\(WorkQueues.analysisRequests).dlq") }.messageCount) == parkedBefore + 1
         })
