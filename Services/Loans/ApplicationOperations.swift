@@ -56,10 +56,6 @@ struct ApplicationOperations: Sendable {
                     instalment: Amortization.emi(principal: new.amount, annualRate: product.annualRate, termMonths: new.termMonths),
                     purpose: purpose, snapshot: snapshot,
                     occurredAt: Date()), on: connection)
-            try await database.outbox.publish(
-                LoansEvents.ApplicationStatusChanged(
-                    applicationID: new.id, customerID: new.customerID, from: nil, to: .submitted, actorID: client.userID,
-                    occurredAt: Date()), on: connection)
             return try await store.application(new.id, on: connection)
         }
         guard let application else { throw Problem.internalError }
@@ -85,14 +81,9 @@ struct ApplicationOperations: Sendable {
             throw ApplicationLifecycle.refusal(from: current.status, to: .withdrawn)
         }
         let moved = try await database.transaction { connection in
-            guard try await store.move(id, to: .withdrawn, atVersion: current.version, actor: client.userID, on: connection) else {
-                return false
-            }
-            try await database.outbox.publish(
-                LoansEvents.ApplicationStatusChanged(
-                    applicationID: id, customerID: current.customerID, from: current.status, to: .withdrawn, actorID: client.userID,
-                    occurredAt: Date()), on: connection)
-            return true
+            try await store.move(
+                id, from: .init(status: current.status, version: current.version, customerID: current.customerID), to: .withdrawn,
+                actor: client.userID, on: connection)
         }
         await lists.invalidate(client.userID)
         guard moved, let application = try await store.application(id) else {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Persistence
 import PostgresNIO
+import ServiceKit
 
 /// The SQL of `loans.applications` and its timeline.
 struct ApplicationStore: Sendable {
@@ -19,6 +20,7 @@ struct ApplicationStore: Sendable {
         let snapshot: ApplicantSnapshot
     }
 
+    /// Stores a submitted application with its first timeline entry and status-changed event.
     func insert(_ new: NewApplication, on connection: PostgresConnection) async throws {
         var binds = PostgresBindings()
         binds.append(new.id)
@@ -38,27 +40,46 @@ struct ApplicationStore: Sendable {
                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'submitted', $8::jsonb, $9)
                     """, binds: binds), logger: logger)
         try await recordTimeline(new.id, status: .submitted, actor: new.customerID, on: connection)
+        try await database.outbox.publish(
+            LoansEvents.ApplicationStatusChanged(
+                applicationID: new.id, customerID: new.customerID, from: nil, to: .submitted, actorID: new.customerID, occurredAt: Date()),
+            on: connection)
     }
 
-    /// Moves an application if it is still at `version`; false if someone moved it first.
-    func move(_ id: UUID, to status: ApplicationStatus, atVersion version: Int, actor: UUID?, on connection: PostgresConnection) async throws -> Bool {
+    /// An application's state as read (and, from `lock`, locked) in the current transaction.
+    struct Current: Sendable {
+        let status: ApplicationStatus
+        let version: Int
+        let customerID: UUID
+    }
+
+    /// Moves an application if it is still at the version read, with its timeline entry and the
+    /// status-changed event, all in the caller's transaction; false if someone moved it first.
+    func move(
+        _ id: UUID, from current: Current, to status: ApplicationStatus, actor: UUID?, on connection: PostgresConnection
+    ) async throws -> Bool {
         let rows = try await connection.query(
             """
             UPDATE loans.applications SET status = \(status.rawValue), version = version + 1, updated_at = now()
-            WHERE id = \(id) AND version = \(version) RETURNING id
+            WHERE id = \(id) AND version = \(current.version) RETURNING id
             """, logger: logger)
         var moved = false
         for try await _ in rows { moved = true }
-        if moved { try await recordTimeline(id, status: status, actor: actor, on: connection) }
-        return moved
+        guard moved else { return false }
+        try await recordTimeline(id, status: status, actor: actor, on: connection)
+        try await database.outbox.publish(
+            LoansEvents.ApplicationStatusChanged(
+                applicationID: id, customerID: current.customerID, from: current.status, to: status, actorID: actor, occurredAt: Date()),
+            on: connection)
+        return true
     }
 
     /// The application's status and version, locked until the transaction ends.
-    func lock(_ id: UUID, on connection: PostgresConnection) async throws -> (status: ApplicationStatus, version: Int, customerID: UUID)? {
+    func lock(_ id: UUID, on connection: PostgresConnection) async throws -> Current? {
         let rows = try await connection.query(
             "SELECT status, version, customer_id FROM loans.applications WHERE id = \(id) FOR UPDATE", logger: logger)
         for try await (status, version, customer) in rows.decode((String, Int, UUID).self) {
-            return ApplicationStatus(rawValue: status).map { ($0, version, customer) }
+            return ApplicationStatus(rawValue: status).map { Current(status: $0, version: version, customerID: customer) }
         }
         return nil
     }

@@ -56,13 +56,9 @@ struct ApprovalReactions: Sendable {
                     metadata: ["application_id": "\(id)", "status": "\(current.status.rawValue)", "wanted": "\(next.rawValue)"])
                 return
             }
-            _ = try await store.move(id, to: next, atVersion: current.version, actor: actor, on: connection)
+            _ = try await store.move(id, from: current, to: next, actor: actor, on: connection)
             customer.withLock { $0 = current.customerID }
             try await extra(connection)
-            try await database.outbox.publish(
-                LoansEvents.ApplicationStatusChanged(
-                    applicationID: id, customerID: current.customerID, from: current.status, to: next, actorID: actor,
-                    occurredAt: Date()), on: connection)
         }
         if let moved = customer.withLock({ $0 }) { await lists.invalidate(moved) }
     }

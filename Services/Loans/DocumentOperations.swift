@@ -38,11 +38,7 @@ struct DocumentOperations: Sendable {
                     applicationID: request.applicationID, documentID: document.id, documentType: document.documentType,
                     occurredAt: document.uploadedAt), on: connection)
             if current.status == .documentsRequested {
-                _ = try await store.move(request.applicationID, to: .pendingApproval, atVersion: current.version, actor: client.userID, on: connection)
-                try await database.outbox.publish(
-                    LoansEvents.ApplicationStatusChanged(
-                        applicationID: request.applicationID, customerID: client.userID, from: .documentsRequested, to: .pendingApproval,
-                        actorID: client.userID, occurredAt: Date()), on: connection)
+                _ = try await store.move(request.applicationID, from: current, to: .pendingApproval, actor: client.userID, on: connection)
             }
         }
         await lists.invalidate(client.userID)

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Persistence
+import PostgresNIO
 import ServiceKit
 
 /// Disbursement and the loans it creates: the borrower and staff read them, admins disburse.
@@ -74,11 +75,7 @@ struct LoanOperations: Sendable {
                 id: loanID, applicationID: request.applicationID, customerID: current.customerID, schedule: schedule,
                 disbursedOn: date, fees: fee, on: connection)
             else { throw Problem.conflict("This application already has a loan.", slug: "already-disbursed") }
-            _ = try await applications.move(request.applicationID, to: .disbursed, atVersion: current.version, actor: admin.userID, on: connection)
-            try await database.outbox.publish(
-                LoansEvents.ApplicationStatusChanged(
-                    applicationID: request.applicationID, customerID: current.customerID, from: current.status, to: .disbursed,
-                    actorID: admin.userID, occurredAt: Date()), on: connection)
+            _ = try await applications.move(request.applicationID, from: current, to: .disbursed, actor: admin.userID, on: connection)
             try await database.outbox.publish(
                 LoansEvents.LoanDisbursed(
                     loanID: loanID, applicationID: request.applicationID, customerID: current.customerID, principal: terms.amount,
@@ -116,13 +113,7 @@ struct LoanOperations: Sendable {
             payment.outstandingPrincipal = try await loans.apply(payment, allocation: allocation, receivedBy: caller.userID, on: connection)
             if request.amount == total {
                 try await loans.close(request.loanID, on: connection)
-                if let application = try await applications.lock(loan.applicationID, on: connection) {
-                    _ = try await applications.move(loan.applicationID, to: .closed, atVersion: application.version, actor: caller.userID, on: connection)
-                    try await database.outbox.publish(
-                        LoansEvents.ApplicationStatusChanged(
-                            applicationID: loan.applicationID, customerID: loan.customerID, from: application.status, to: .closed,
-                            actorID: caller.userID, occurredAt: Date()), on: connection)
-                }
+                try await closeApplication(of: loan.applicationID, actor: caller.userID, on: connection)
             }
             return payment
         }
@@ -151,17 +142,17 @@ struct LoanOperations: Sendable {
                 allocation: .init(fees: quote.fee, interest: quote.accruedInterest, principal: quote.outstandingPrincipal),
                 outstandingPrincipal: .zero, createdAt: Date())
             try await loans.preClose(payment, receivedBy: caller.userID, on: connection)
-            if let application = try await applications.lock(loan.applicationID, on: connection) {
-                _ = try await applications.move(loan.applicationID, to: .closed, atVersion: application.version, actor: caller.userID, on: connection)
-                try await database.outbox.publish(
-                    LoansEvents.ApplicationStatusChanged(
-                        applicationID: loan.applicationID, customerID: loan.customerID, from: application.status, to: .closed,
-                        actorID: caller.userID, occurredAt: Date()), on: connection)
-            }
+            try await closeApplication(of: loan.applicationID, actor: caller.userID, on: connection)
         }
         guard let closed = try await loans.loan(request.loanID) else { throw Problem.internalError }
         await lists.invalidate(closed.customerID)
         return .ok(closed)
+    }
+
+    /// A repaid loan's application ends `closed`.
+    private func closeApplication(of applicationID: UUID, actor: UUID, on connection: PostgresConnection) async throws {
+        guard let application = try await applications.lock(applicationID, on: connection) else { return }
+        _ = try await applications.move(applicationID, from: application, to: .closed, actor: actor, on: connection)
     }
 
     /// The loan if the caller may see it: its borrower, or staff; anyone else gets 404.
