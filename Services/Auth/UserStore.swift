@@ -160,21 +160,18 @@ struct UserStore: Sendable {
 
     /// A page of accounts, newest first, with the total matching the filters.
     func list(_ request: UsersRPC.List.Request) async throws -> (records: [UserRecord], total: Int) {
-        let pattern = request.q.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
-        let filter: PostgresQuery = """
-            FROM auth.users
-            WHERE (\(request.role?.rawValue)::text IS NULL OR role = \(request.role?.rawValue))
-              AND (\(request.status?.rawValue)::text IS NULL OR status = \(request.status?.rawValue))
-              AND (\(pattern)::text IS NULL OR email ILIKE \(pattern) OR full_name ILIKE \(pattern))
+        var binds = PostgresBindings()
+        binds.append(request.role?.rawValue)
+        binds.append(request.status?.rawValue)
+        binds.append(request.q.map(Database.containsPattern))
+        let (total, rows) = try await database.listing(
+            select: Self.userColumns,
             """
-        var total = 0
-        for try await count in try await database.client.query(
-            PostgresQuery(unsafeSQL: "SELECT count(*)::int " + filter.sql, binds: filter.binds), logger: logger
-        ).decode(Int.self) { total = count }
-        var page = filter
-        page.sql = "SELECT \(Self.userColumns) " + filter.sql + " ORDER BY created_at DESC, id LIMIT \(request.page.pageSize) OFFSET \(request.page.offset)"
-        return (try await Self.records(try await database.client.query(page, logger: logger)), total)
+            FROM auth.users
+            WHERE ($1::text IS NULL OR role = $1) AND ($2::text IS NULL OR status = $2)
+              AND ($3::text IS NULL OR email ILIKE $3 OR full_name ILIKE $3)
+            """, binds: binds, orderBy: "created_at DESC, id", limit: request.page.pageSize, offset: request.page.offset)
+        return (try await Self.records(rows), total)
     }
 
     /// Applies a role or status change if the row is still at `expectedVersion` (when given);

@@ -155,15 +155,8 @@ struct ApplicationStore: Sendable {
             case .amount: "amount ASC, created_at DESC, id"
             case .largestFirst: "amount DESC, created_at DESC, id"
             }
-        var total = 0
-        for try await count in try await database.client.query(
-            PostgresQuery(unsafeSQL: "SELECT count(*)::int " + filter, binds: binds), logger: logger
-        ).decode(Int.self) { total = count }
-        let rows = try await database.client.query(
-            PostgresQuery(
-                unsafeSQL: "SELECT \(Self.columns) " + filter
-                    + " ORDER BY \(order) LIMIT \(request.page.pageSize) OFFSET \(request.page.offset)", binds: binds),
-            logger: logger)
+        let (total, rows) = try await database.listing(
+            select: Self.columns, filter, binds: binds, orderBy: order, limit: request.page.pageSize, offset: request.page.offset)
         return Page(items: try await Self.applications(rows), request: request.page, total: total)
     }
 

@@ -64,21 +64,13 @@ struct CustomerStore: Sendable {
 
     func list(_ request: CustomersRPC.List.Request) async throws -> Page<Customer> {
         var binds = PostgresBindings()
-        binds.append(request.q.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" })
-        let filter = """
+        binds.append(request.q.map(Database.containsPattern))
+        let (total, rows) = try await database.listing(
+            select: Self.columns,
+            """
             FROM loans.customers WHERE $1::text IS NULL OR profile->>'full_name' ILIKE $1
                 OR profile->>'phone' ILIKE $1 OR profile->>'national_id' ILIKE $1
-            """
-        var total = 0
-        for try await count in try await database.client.query(
-            PostgresQuery(unsafeSQL: "SELECT count(*)::int " + filter, binds: binds), logger: logger
-        ).decode(Int.self) { total = count }
-        let rows = try await database.client.query(
-            PostgresQuery(
-                unsafeSQL: "SELECT \(Self.columns) " + filter
-                    + " ORDER BY created_at DESC, user_id LIMIT \(request.page.pageSize) OFFSET \(request.page.offset)",
-                binds: binds), logger: logger)
+            """, binds: binds, orderBy: "created_at DESC, user_id", limit: request.page.pageSize, offset: request.page.offset)
         return Page(items: try await Self.customers(rows), request: request.page, total: total)
     }
 

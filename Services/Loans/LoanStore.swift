@@ -175,19 +175,15 @@ struct LoanStore: Sendable {
     }
 
     func payments(of loanID: UUID, page: PageRequest) async throws -> Page<Payment> {
-        var total = 0
-        for try await count in try await database.client.query(
-            "SELECT count(*)::int FROM loans.payments WHERE loan_id = \(loanID)", logger: logger
-        ).decode(Int.self) { total = count }
         var items: [Payment] = []
-        let rows = try await database.client.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT p.id, p.amount, p.reference, p.fees, p.interest, p.principal, p.created_at,
-                        l.principal - (SELECT coalesce(sum(q.principal), 0) FROM loans.payments q WHERE q.loan_id = p.loan_id AND (q.created_at, q.id) <= (p.created_at, p.id))
-                    FROM loans.payments p JOIN loans.loans l ON l.id = p.loan_id
-                    WHERE p.loan_id = $1 ORDER BY p.created_at DESC, p.id DESC LIMIT \(page.pageSize) OFFSET \(page.offset)
-                    """, binds: { var b = PostgresBindings(); b.append(loanID); return b }()), logger: logger)
+        let (total, rows) = try await database.listing(
+            select: """
+                p.id, p.amount, p.reference, p.fees, p.interest, p.principal, p.created_at,
+                l.principal - (SELECT coalesce(sum(q.principal), 0) FROM loans.payments q
+                               WHERE q.loan_id = p.loan_id AND (q.created_at, q.id) <= (p.created_at, p.id))
+                """,
+            "FROM loans.payments p JOIN loans.loans l ON l.id = p.loan_id WHERE p.loan_id = $1", binds: Self.binds(loanID),
+            orderBy: "p.created_at DESC, p.id DESC", limit: page.pageSize, offset: page.offset)
         for try await (id, amount, reference, fees, interest, principal, created, outstanding) in rows.decode(
             (UUID, Decimal, String, Decimal, Decimal, Decimal, Date, Decimal).self)
         {
@@ -200,7 +196,7 @@ struct LoanStore: Sendable {
     }
 
     func loan(_ id: UUID) async throws -> Loan? {
-        try await loans(where: "l.id = $1", binds: { var b = PostgresBindings(); b.append(id); return b }(), page: PageRequest(page: 1, pageSize: 1)).items.first
+        try await loans(where: "l.id = $1", binds: Self.binds(id), page: PageRequest(page: 1, pageSize: 1)).items.first
     }
 
     func list(customerID: UUID?, page: PageRequest) async throws -> Page<Loan> {
@@ -213,17 +209,11 @@ struct LoanStore: Sendable {
     func schedule(of loanID: UUID, page: PageRequest, today: CalendarDate = .today) async throws -> Page<ScheduledInstalment> {
         // A loan closed early owes nothing more: its remaining instalments are settled.
         let closed = try await loan(loanID)?.status == .closed
-        var total = 0
-        for try await count in try await database.client.query(
-            "SELECT count(*)::int FROM loans.instalments WHERE loan_id = \(loanID)", logger: logger
-        ).decode(Int.self) { total = count }
         var items: [ScheduledInstalment] = []
-        let rows = try await database.client.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT number, due_date::text, payment, principal, interest, balance, paid_principal + paid_interest
-                    FROM loans.instalments WHERE loan_id = $1 ORDER BY number LIMIT \(page.pageSize) OFFSET \(page.offset)
-                    """, binds: { var b = PostgresBindings(); b.append(loanID); return b }()), logger: logger)
+        let (total, rows) = try await database.listing(
+            select: "number, due_date::text, payment, principal, interest, balance, paid_principal + paid_interest",
+            "FROM loans.instalments WHERE loan_id = $1", binds: Self.binds(loanID), orderBy: "number",
+            limit: page.pageSize, offset: page.offset)
         for try await (number, due, payment, principal, interest, balance, paid) in rows.decode(
             (Int, String, Decimal, Decimal, Decimal, Decimal, Decimal).self)
         {
@@ -238,24 +228,20 @@ struct LoanStore: Sendable {
     }
 
     private func loans(where condition: String, binds: PostgresBindings, page: PageRequest) async throws -> Page<Loan> {
-        var total = 0
-        for try await count in try await database.client.query(
-            PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM loans.loans l WHERE \(condition)", binds: binds), logger: logger
-        ).decode(Int.self) { total = count }
-        let rows = try await database.client.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT l.id, l.application_id, l.customer_id, l.principal, l.annual_rate, l.term_months, l.emi,
-                        l.disbursed_on::text, l.status, l.fees_outstanding,
-                        l.principal - coalesce((SELECT sum(paid_principal) FROM loans.instalments i WHERE i.loan_id = l.id), 0),
-                        n.number, n.due_date::text, n.payment - n.paid_principal - n.paid_interest
-                    FROM loans.loans l
-                    LEFT JOIN LATERAL (
-                        SELECT number, due_date, payment, paid_principal, paid_interest FROM loans.instalments i
-                        WHERE i.loan_id = l.id AND i.paid_principal + i.paid_interest < i.payment ORDER BY number LIMIT 1) n ON true
-                    WHERE \(condition)
-                    ORDER BY l.created_at DESC, l.id LIMIT \(page.pageSize) OFFSET \(page.offset)
-                    """, binds: binds), logger: logger)
+        let (total, rows) = try await database.listing(
+            select: """
+                l.id, l.application_id, l.customer_id, l.principal, l.annual_rate, l.term_months, l.emi,
+                l.disbursed_on::text, l.status, l.fees_outstanding,
+                l.principal - coalesce((SELECT sum(paid_principal) FROM loans.instalments i WHERE i.loan_id = l.id), 0),
+                n.number, n.due_date::text, n.payment - n.paid_principal - n.paid_interest
+                """,
+            """
+            FROM loans.loans l
+            LEFT JOIN LATERAL (
+                SELECT number, due_date, payment, paid_principal, paid_interest FROM loans.instalments i
+                WHERE i.loan_id = l.id AND i.paid_principal + i.paid_interest < i.payment ORDER BY number LIMIT 1) n ON true
+            WHERE \(condition)
+            """, binds: binds, orderBy: "l.created_at DESC, l.id", limit: page.pageSize, offset: page.offset)
         var items: [Loan] = []
         for try await row in rows {
             let (id, application, customer, principal, rate, term, emi, disbursed, status, fees, outstanding, number, due, amount) = try row.decode(
@@ -269,5 +255,11 @@ struct LoanStore: Sendable {
                 nextDue: nextDue))
         }
         return Page(items: items, request: page, total: total)
+    }
+
+    private static func binds(_ id: UUID) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(id)
+        return binds
     }
 }

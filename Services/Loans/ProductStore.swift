@@ -52,22 +52,15 @@ struct ProductStore: Sendable {
         try binds.append(request.minAmount?.decimal)
         try binds.append(request.maxAmount?.decimal)
         binds.append(request.active)
-        let filter = PostgresQuery(
-            unsafeSQL: """
-                FROM loans.products
-                WHERE ($1::text IS NULL OR type = $1)
-                  AND ($2::numeric IS NULL OR max_amount >= $2)
-                  AND ($3::numeric IS NULL OR min_amount <= $3)
-                  AND ($4::boolean IS NULL OR active = $4)
-                """, binds: binds)
-        var total = 0
-        for try await count in try await database.client.query(
-            PostgresQuery(unsafeSQL: "SELECT count(*)::int " + filter.sql, binds: filter.binds), logger: logger
-        ).decode(Int.self) { total = count }
-        var page = filter
-        page.sql = "SELECT \(Self.columns) " + filter.sql
-            + " ORDER BY created_at DESC, id LIMIT \(request.page.pageSize) OFFSET \(request.page.offset)"
-        let rows = try await database.client.query(page, logger: logger)
+        let (total, rows) = try await database.listing(
+            select: Self.columns,
+            """
+            FROM loans.products
+            WHERE ($1::text IS NULL OR type = $1)
+              AND ($2::numeric IS NULL OR max_amount >= $2)
+              AND ($3::numeric IS NULL OR min_amount <= $3)
+              AND ($4::boolean IS NULL OR active = $4)
+            """, binds: binds, orderBy: "created_at DESC, id", limit: request.page.pageSize, offset: request.page.offset)
         return Page(items: try await Self.products(rows), request: request.page, total: total)
     }
 
