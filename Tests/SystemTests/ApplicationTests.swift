@@ -39,6 +39,14 @@ import Testing
         return token
     }
 
+    /// A new applicant's freshly submitted application on a new product.
+    func submitted() async throws -> (id: UUID, client: String) {
+        let product = try await product()
+        let client = try await applicant()
+        let id = try #require(try await apply(client, product: product)["id"].flatMap(UUID.init(uuidString:)))
+        return (id, client)
+    }
+
     func apply(_ token: String, product: String, amount: String = "12000.00", term: Int = 24, key: String? = nil) async throws -> API.Reply {
         try await api.post(
             "/api/v1/applications", ["product_id": product, "amount": amount, "term_months": term, "purpose": "A used car"],

@@ -42,10 +42,8 @@ import Testing
     @Test func anApplicationFollowsTheDecisions() async throws {
         let bus = try await publisher()
         defer { Task { await bus.close() } }
-        let product = try await applications.product()
-        let client = try await applications.applicant()
-        let idText = try #require(try await applications.apply(client, product: product)["id"])
-        let id = try #require(UUID(uuidString: idText))
+        let (id, client) = try await applications.submitted()
+        let idText = id.uuidString
         let staff = UUID()
 
         #expect((try await api.get("/api/v1/applications", token: client).json["items"] as? [[String: Any]])?.first?["status"] as? String == "submitted")
@@ -82,10 +80,8 @@ import Testing
     @Test func aDecisionThatOvertookTheOneBeforeItWaitsForIt() async throws {
         let bus = try await publisher()
         defer { Task { await bus.close() } }
-        let product = try await applications.product()
-        let client = try await applications.applicant()
-        let idText = try #require(try await applications.apply(client, product: product)["id"])
-        let id = try #require(UUID(uuidString: idText))
+        let (id, client) = try await applications.submitted()
+        let idText = id.uuidString
         // Out of order on purpose: awaiting a decision before the analysis even started.
         try await publish(ApprovalsEvents.AwaitingDecision(applicationID: id, occurredAt: Date()), on: bus)
         try await publish(ApprovalsEvents.AnalysisStarted(applicationID: id, occurredAt: Date()), on: bus)
@@ -95,17 +91,15 @@ import Testing
     @Test func aDecisionThatCameTooLateChangesNothing() async throws {
         let bus = try await publisher()
         defer { Task { await bus.close() } }
-        let product = try await applications.product()
-        let client = try await applications.applicant()
-        let idText = try #require(try await applications.apply(client, product: product)["id"])
-        let id = try #require(UUID(uuidString: idText))
+        let (id, client) = try await applications.submitted()
+        let idText = id.uuidString
         try await publish(ApprovalsEvents.Rejected(applicationID: id, decidedBy: nil, reason: "RISK_TOO_HIGH", occurredAt: Date()), on: bus)
         #expect(try await status(of: idText, token: client, becomes: "rejected") != nil)
         try await publish(ApprovalsEvents.Approved(applicationID: id, decidedBy: UUID(), occurredAt: Date()), on: bus)
         // Give the late approval its turn: wait for a message sent after it to be handled.
-        let other = try #require(try await applications.apply(client, product: product)["id"])
-        try await publish(ApprovalsEvents.AnalysisStarted(applicationID: try #require(UUID(uuidString: other)), occurredAt: Date()), on: bus)
-        #expect(try await status(of: other, token: client, becomes: "under_analysis") != nil)
+        let (other, otherClient) = try await applications.submitted()
+        try await publish(ApprovalsEvents.AnalysisStarted(applicationID: other, occurredAt: Date()), on: bus)
+        #expect(try await status(of: other.uuidString, token: otherClient, becomes: "under_analysis") != nil)
         #expect(try await api.get("/api/v1/applications/\(idText)", token: client)["status"] == "rejected")
     }
 }

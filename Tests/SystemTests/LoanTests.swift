@@ -17,10 +17,8 @@ import Testing
     private func approvedApplication() async throws -> (id: String, client: String) {
         let bus = try await decisions.publisher()
         defer { Task { await bus.close() } }
-        let product = try await decisions.applications.product()
-        let client = try await decisions.applications.applicant()
-        let idText = try #require(try await decisions.applications.apply(client, product: product)["id"])
-        let id = try #require(UUID(uuidString: idText))
+        let (id, client) = try await decisions.applications.submitted()
+        let idText = id.uuidString
         try await decisions.publish(ApprovalsEvents.AnalysisStarted(applicationID: id, occurredAt: Date()), on: bus)
         try await decisions.publish(ApprovalsEvents.AwaitingDecision(applicationID: id, occurredAt: Date()), on: bus)
         try await decisions.publish(ApprovalsEvents.Approved(applicationID: id, decidedBy: UUID(), occurredAt: Date()), on: bus)
