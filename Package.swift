@@ -20,7 +20,10 @@ let services: [(product: String, target: String, dependencies: [Target.Dependenc
     ]),
     ("loans", "Loans", [.product(name: "PostgresNIO", package: "postgres-nio")]),
     ("approvals", "Approvals", []),
-    ("analysis-worker", "AnalysisWorker", []),
+    ("analysis-worker", "AnalysisWorker", [
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+    ]),
     ("notifications", "Notifications", []),
     ("analytics", "Analytics", []),
 ]
@@ -111,7 +114,10 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "LoansTests", dependencies: ["Loans", "Contracts"]),
-        .testTarget(name: "AnalysisWorkerTests", dependencies: ["AnalysisWorker", "Contracts"]),
+        .testTarget(
+            name: "AnalysisWorkerTests", dependencies: [
+                "AnalysisWorker", "Contracts", .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Contracts"]),
         .testTarget(
             name: "SystemTests", dependencies: [

@@ -10,13 +10,16 @@ import ServiceKit
 /// leaves the request for another.
 struct Analyst: Sendable {
     let scorecard: Scorecard
+    /// Nil when no bureau is configured: the scorecard then works without a bureau score.
+    let bureau: BureauClient?
     let publisher: AMQPConnection
     let instance: String
     private let inFlight = Meter(label: "analyses_in_flight")
     private let duration = Timer(label: "analysis_duration_seconds")
 
-    init(scorecard: Scorecard, publisher: AMQPConnection, instance: String) {
+    init(scorecard: Scorecard, bureau: BureauClient?, publisher: AMQPConnection, instance: String) {
         self.scorecard = scorecard
+        self.bureau = bureau
         self.publisher = publisher
         self.instance = instance
     }
@@ -27,15 +30,15 @@ struct Analyst: Sendable {
         }
     }
 
-    static func completed(_ request: AnalysisEvents.Requested, by scorecard: Scorecard) -> AnalysisEvents.Completed {
+    static func completed(_ request: AnalysisEvents.Requested, by scorecard: Scorecard, bureauScore: Int?) -> AnalysisEvents.Completed {
         let result = scorecard.assess(.init(
             finances: request.snapshot.financial, employment: request.snapshot.employment, history: request.snapshot.repaymentHistory,
-            amount: request.amount, instalment: request.instalment, bureauScore: nil,
+            amount: request.amount, instalment: request.instalment, bureauScore: bureauScore,
             noArrears: (request.snapshot.repaymentHistory.overdueInstalments ?? 0) == 0))
         return AnalysisEvents.Completed(
             applicationID: request.applicationID, score: result.score, riskScore: String(format: "%.4f", result.probabilityOfDefault),
             dti: result.debtToIncome.map { String(format: "%.4f", $0) }, reasonCodes: result.reasons, recommendation: result.recommendation,
-            scorecardVersion: scorecard.version, bureauUsed: false, completedAt: Date())
+            scorecardVersion: scorecard.version, bureauUsed: bureauScore != nil, completedAt: Date())
     }
 
     private func analyse(_ request: AnalysisEvents.Requested, _ context: MessageContext) async throws {
@@ -46,7 +49,8 @@ struct Analyst: Sendable {
             let elapsed = ContinuousClock.now - started
             duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         }
-        let result = Self.completed(request, by: scorecard)
+        let bureauScore = await bureau?.lookup(request.customerID).score
+        let result = Self.completed(request, by: scorecard, bureauScore: bureauScore)
         Counter(label: "analyses_total", dimensions: [("recommendation", result.recommendation.rawValue)]).increment()
         let message = OutgoingMessage(
             body: try JSON.encode(result),
@@ -57,6 +61,9 @@ struct Analyst: Sendable {
         try await publisher.publish(message, exchange: Exchanges.events, routingKey: AnalysisEvents.Completed.routingKey)
         context.logger.info(
             "analysis completed",
-            metadata: ["application_id": "\(request.applicationID)", "risk_score": "\(result.riskScore)", "recommendation": "\(result.recommendation.rawValue)"])
+            metadata: [
+                "application_id": "\(request.applicationID)", "risk_score": "\(result.riskScore)",
+                "recommendation": "\(result.recommendation.rawValue)", "bureau_used": "\(result.bureauUsed)",
+            ])
     }
 }

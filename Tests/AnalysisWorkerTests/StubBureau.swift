@@ -1,0 +1,72 @@
+import Hummingbird
+import Logging
+import Synchronization
+import Testing
+
+/// A real HTTP bureau on 127.0.0.1 (ephemeral port) whose answers the test scripts, counting
+/// the requests that reach it.
+final class StubBureau: Sendable {
+    enum Answer: Sendable {
+        case score(Int)
+        case status(HTTPResponse.Status)
+        /// Answers a score, but only after this long.
+        case slow(Duration)
+    }
+
+    /// Decides the answer to request number `n` (1 for the first).
+    private let script: @Sendable (_ n: Int) -> Answer
+    private let count = Atomic(0)
+
+    var requests: Int { count.load(ordering: .relaxed) }
+
+    private init(script: @escaping @Sendable (Int) -> Answer) {
+        self.script = script
+    }
+
+    /// Runs `body` with the bureau's base URL while the bureau serves.
+    static func serving<T: Sendable>(
+        _ script: @escaping @Sendable (_ n: Int) -> Answer, _ body: (_ url: String, _ bureau: StubBureau) async throws -> T
+    ) async throws -> T {
+        let bureau = StubBureau(script: script)
+        let (ports, portFound) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "stub-bureau")
+        // Cancelling the server at the end of a test logs an error that is no error here.
+        logger.logLevel = .critical
+        let server = Application(
+            router: bureau.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portFound.yield(channel.localAddress?.port ?? 0)
+                portFound.finish()
+            },
+            logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            defer { group.cancelAll() }
+            var running = ports.makeAsyncIterator()
+            let port = try #require(await running.next())
+            return try await body("http://127.0.0.1:\(port)", bureau)
+        }
+    }
+
+    private func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/scores/:customer") { _, _ -> Response in
+            switch self.script(self.count.add(1, ordering: .relaxed).newValue) {
+            case .score(let score):
+                return Self.json(score)
+            case .status(let status):
+                return Response(status: status)
+            case .slow(let delay):
+                try await Task.sleep(for: delay)
+                return Self.json(700)
+            }
+        }
+        return router
+    }
+
+    private static func json(_ score: Int) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: #"{"score": \#(score)}"#)))
+    }
+}
