@@ -19,7 +19,7 @@ let services: [(product: String, target: String, dependencies: [Target.Dependenc
         .product(name: "NIOPosix", package: "swift-nio"),
     ]),
     ("loans", "Loans", [.product(name: "PostgresNIO", package: "postgres-nio")]),
-    ("approvals", "Approvals", []),
+    ("approvals", "Approvals", [.product(name: "PostgresNIO", package: "postgres-nio")]),
     ("analysis-worker", "AnalysisWorker", [
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -114,6 +114,7 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "LoansTests", dependencies: ["Loans", "Contracts"]),
+        .testTarget(name: "ApprovalsTests", dependencies: ["Approvals", "Contracts"]),
         .testTarget(
             name: "AnalysisWorkerTests", dependencies: [
                 "AnalysisWorker", "Contracts", .product(name: "Hummingbird", package: "hummingbird"),

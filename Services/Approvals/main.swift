@@ -1,5 +1,26 @@
+import Contracts
 import ServiceKit
 
-let host = try ServiceHost(.approvals)
-_ = try host.useDatabase(migrations: [])
+// The staff-work service: the approval workflow of every credit request (analysis, the chain of
+// approvers, SLAs) and support tickets, with a read model of staff fed by `auth`'s events.
+let host = try ServiceHost(
+    .approvals,
+    topology: PlatformTopology.durableQueue(
+        ServiceName.approvals.eventsQueue, eventRoutingKeys: CreditPipeline.routingKeys + StaffDirectory.routingKeys))
+let database = try host.useDatabase(migrations: ApprovalsMigrations.all)
+let workflows = WorkflowStore(database: database)
+let policies = PolicyStore(database: database)
+let staff = StaffDirectory(database: database)
+let assignment = StageAssignment(database: database, workflows: workflows, staff: staff)
+DecisionOperations(
+    database: database, workflows: workflows, policies: policies, assignment: assignment, services: host.useServiceCaller()
+).register(on: &host.rpc)
+TaskOperations(database: database, workflows: workflows, policies: policies, staff: staff, assignment: assignment).register(on: &host.rpc)
+PolicyOperations(policies: policies).register(on: &host.rpc)
+var events = MessageHandlers()
+CreditPipeline(database: database, workflows: workflows, policies: policies, assignment: assignment).register(on: &events)
+staff.register(on: &events)
+host.consume(ServiceName.approvals.eventsQueue, handlers: events)
+host.addWork(SLASweeper(database: database, workflows: workflows, policies: policies, assignment: assignment, logger: host.logger).periodically(
+    every: .seconds(host.configuration.reader.int(forKey: "approvals.sla.sweep.seconds", default: 60))))
 try await host.run()

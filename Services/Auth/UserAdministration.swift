@@ -26,15 +26,16 @@ struct UserAdministration: Sendable {
         let email = AccountRules.normalizedEmail(request.email)
         let hash = try await hasher.hash(request.password)
         let id = UUID()
+        let fullName = request.fullName.trimmingCharacters(in: .whitespacesAndNewlines)
         let created = try await database.transaction { connection -> UserRecord? in
             guard try await store.insert(
                 id: id, email: email, passwordHash: hash,
-                fullName: request.fullName.trimmingCharacters(in: .whitespacesAndNewlines), phone: nil, role: request.role,
+                fullName: fullName, phone: nil, role: request.role,
                 status: .active, on: connection) != nil
             else { return nil }
             try await database.outbox.publish(
                 AuthEvents.UserCreated(
-                    userID: id, email: email, role: request.role, actorID: actor.userID, actorRole: actor.role,
+                    userID: id, email: email, fullName: fullName, role: request.role, actorID: actor.userID, actorRole: actor.role,
                     occurredAt: Date()), on: connection)
             return try await store.user(id: id, on: connection)
         }
@@ -69,9 +70,7 @@ struct UserAdministration: Sendable {
             if let updated = try await apply(request, to: current, by: actor) { return .ok(updated.user) }
             if request.expectedVersion != nil { break }
         }
-        throw Problem(
-            status: 412, slug: "stale-version", title: "Precondition failed",
-            detail: "The user changed since you read it; read it again.")
+        throw Problem.staleVersion("user")
     }
 
     private func apply(_ request: UsersRPC.Update.Request, to current: UserRecord, by actor: Principal) async throws -> UserRecord? {

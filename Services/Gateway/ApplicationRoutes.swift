@@ -9,6 +9,7 @@ struct ApplicationRoutes {
     let support: RouteSupport
     let blobs: any BlobStore
     private var forwarder: Forwarder { support.forwarder }
+    private var view: ApplicationView { ApplicationView(forwarder: support.forwarder) }
 
     func add(to api: RouterGroup<GatewayContext>) {
         api.post("applications") { request, context in
@@ -27,8 +28,7 @@ struct ApplicationRoutes {
         }
         api.get("applications/:id") { request, context in
             let context = try await support.signedIn(request, context)
-            let id = ApplicationsRPC.ByID(id: try RouteSupport.pathID(context, "application"))
-            return try await forwarder.forwardResource(ApplicationsRPC.Get.self, id, context: context)
+            return try await view.current(try RouteSupport.pathID(context, "application"), context: context)
         }
         api.post("applications/:id/documents") { request, context in
             let context = try await support.signedIn(request, context)
@@ -64,8 +64,9 @@ struct ApplicationRoutes {
         }
         api.post("applications/:id/withdraw") { request, context in
             let context = try await support.signedIn(request, context)
-            let id = ApplicationsRPC.ByID(id: try RouteSupport.pathID(context, "application"))
-            return try await forwarder.forwardResource(ApplicationsRPC.Withdraw.self, id, context: context)
+            let id = try RouteSupport.pathID(context, "application")
+            let withdrawn = try await forwarder.call(ApplicationsRPC.Withdraw.self, .init(id: id), context: context)
+            return try await view.respond(to: withdrawn, id: id, context: context)
         }
     }
 }

@@ -36,6 +36,30 @@ struct ApprovalReactions: Sendable {
         }
     }
 
+    /// The same moves asked for synchronously by `approvals` right after a decision, under the
+    /// decision event's message id (see `ApplicationsRPC.RecordDecision`).
+    func register(on rpc: inout RPCHandlers) {
+        rpc.on(ApplicationsRPC.RecordDecision.self) { request, context in
+            _ = try context.requireRole(Set(Role.allCases.filter(\.isStaff)))
+            guard Self.decided.contains(request.status) else {
+                throw Problem.validation(field: "status", "must be approved, rejected or documents_requested")
+            }
+            let decision = MessageContext(messageID: request.messageID, logger: context.logger)
+            do {
+                try await move(request.applicationID, to: request.status, actor: request.actorID, decision) { connection in
+                    if request.status == .documentsRequested {
+                        try await store.setRequestedDocuments(request.applicationID, request.requestedDocuments, on: connection)
+                    }
+                }
+            } catch is DecisionArrivedEarly {
+                // The decision's event will apply it once the earlier move is in.
+            }
+            return .ok(Empty())
+        }
+    }
+
+    private static let decided: Set<ApplicationStatus> = [.approved, .rejected, .documentsRequested]
+
     /// Applies the move if the lifecycle allows it. A decision that overtook an earlier one (events
     /// of one application can be handled concurrently) is retried until the earlier one is in; one
     /// that no longer fits (the client withdrew meanwhile) is recorded as processed and logged.

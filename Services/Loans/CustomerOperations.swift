@@ -40,9 +40,7 @@ struct CustomerOperations: Sendable {
             let found = problems(request.section)
             guard found.isEmpty else { throw Problem.validation(found) }
             guard let saved = try await store.put(request.section, of: client.userID, expectedVersion: request.expectedVersion) else {
-                throw Problem(
-                    status: 412, slug: "stale-version", title: "Precondition failed",
-                    detail: "Your details changed since you read them; read them again.")
+                throw Problem.staleVersion("customer file")
             }
             return .ok(saved)
         }

@@ -3,37 +3,25 @@ import Foundation
 import Logging
 import Persistence
 import PostgresNIO
-import ServiceLifecycle
+import ServiceKit
 
 /// Marks instalments that passed their due date unpaid, and says so once per instalment (for
-/// notifications and the portfolio). Safe with several replicas: each sweep runs in a transaction
-/// holding a transaction-level advisory lock that only one replica gets; the others skip that tick.
-struct OverdueSweeper: Service {
+/// notifications and the portfolio). Safe with several replicas: one sweeps at a time (`transactionAlone`).
+struct OverdueSweeper: Sendable {
     let database: Database
-    let interval: Duration
     let logger: Logger
-    private static let lockKey = "loans:overdue-sweep"
 
-    func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do {
-                let marked = try await sweep()
-                if marked > 0 { logger.info("instalments marked overdue", metadata: ["count": "\(marked)"]) }
-            } catch {
-                logger.warning("overdue sweep failed, will retry", metadata: ["error": "\(String(reflecting: error))"])
-            }
-            try? await Task.sleep(for: interval)
+    /// Sweeps every `interval`, for the life of the service.
+    func periodically(every interval: Duration) -> PeriodicTask {
+        PeriodicTask("overdue sweep", every: interval, logger: logger) {
+            let marked = try await sweep()
+            if marked > 0 { logger.info("instalments marked overdue", metadata: ["count": "\(marked)"]) }
         }
     }
 
     /// One sweep; returns how many instalments it marked (0 when another replica holds the lock).
     func sweep(today: CalendarDate = .today) async throws -> Int {
-        try await database.transaction { connection in
-            var locked = false
-            for try await got in try await connection.query(
-                "SELECT pg_try_advisory_xact_lock(hashtext(\(Self.lockKey)))", logger: logger
-            ).decode(Bool.self) { locked = got }
-            guard locked else { return 0 }
+        try await database.transactionAlone(lock: "loans:overdue-sweep") { connection in
             let rows = try await connection.query(
                 """
                 UPDATE loans.instalments i SET overdue_since = i.due_date
@@ -51,6 +39,6 @@ struct OverdueSweeper: Service {
                 marked += 1
             }
             return marked
-        }
+        } ?? 0
     }
 }

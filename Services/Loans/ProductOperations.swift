@@ -53,6 +53,5 @@ struct ProductOperations: Sendable {
         context.principal.map { Self.managers.contains($0.role) && !$0.mfaSetupRequired } ?? false
     }
 
-    private static let stale = Problem(
-        status: 412, slug: "stale-version", title: "Precondition failed", detail: "The product changed since you read it; read it again.")
+    private static let stale = Problem.staleVersion("product")
 }

@@ -15,10 +15,11 @@ let applications = ApplicationStore(database: database)
 ApplicationOperations(database: database, store: applications, customers: customers, products: catalogue, lists: lists).register(on: &host.rpc)
 DocumentOperations(database: database, store: applications, lists: lists).register(on: &host.rpc)
 LoanOperations(database: database, applications: applications, loans: LoanStore(database: database), lists: lists).register(on: &host.rpc)
+let reactions = ApprovalReactions(database: database, store: applications, lists: lists)
+reactions.register(on: &host.rpc)
 var events = MessageHandlers()
-ApprovalReactions(database: database, store: applications, lists: lists).register(on: &events)
+reactions.register(on: &events)
 host.consume(ServiceName.loans.eventsQueue, handlers: events)
-host.addWork(OverdueSweeper(
-    database: database, interval: .seconds(host.configuration.reader.int(forKey: "loans.overdue.sweep.seconds", default: 3600)),
-    logger: host.logger))
+host.addWork(OverdueSweeper(database: database, logger: host.logger).periodically(
+    every: .seconds(host.configuration.reader.int(forKey: "loans.overdue.sweep.seconds", default: 3600))))
 try await host.run()

@@ -61,9 +61,9 @@ public struct Application: Codable, Sendable {
     public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
-    /// Filled in by the credit pipeline (approvals); null until the analysis completes.
-    public var analysis: [String: String]?
-    public var stages: [[String: String]]
+    /// Filled in from `approvals` (the gateway joins them): null until the analysis completes.
+    public var analysis: ApplicationAnalysis?
+    public var stages: [ApprovalStage]
     public var documents: [Document]
     public var requestedDocuments: [DocumentType]
     public var missingDocuments: [DocumentType]
@@ -176,6 +176,31 @@ public enum ApplicationsRPC {
         public typealias Response = Application
         public static let service = ServiceName.loans
         public static let name = "applications.withdraw.v1"
+    }
+
+    /// Asked by `approvals` right after an approver decided, so the decision's answer already shows
+    /// the application moved. It applies exactly what the decision's event will, under the event's
+    /// message id, so whichever of the two arrives second changes nothing.
+    public enum RecordDecision: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var messageID: String
+            public var applicationID: UUID
+            public var status: ApplicationStatus
+            public var actorID: UUID
+            public var requestedDocuments: [DocumentType]
+
+            public init(messageID: String, applicationID: UUID, status: ApplicationStatus, actorID: UUID, requestedDocuments: [DocumentType]) {
+                self.messageID = messageID
+                self.applicationID = applicationID
+                self.status = status
+                self.actorID = actorID
+                self.requestedDocuments = requestedDocuments
+            }
+        }
+
+        public typealias Response = Empty
+        public static let service = ServiceName.loans
+        public static let name = "applications.record-decision.v1"
     }
 }
 

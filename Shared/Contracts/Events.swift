@@ -50,14 +50,17 @@ public enum AuthEvents {
         public static let type = "auth.user.created.v1"
         public var userID: UUID
         public var email: String
+        /// Absent in events published before it was added.
+        public var fullName: String?
         public var role: Role
         public var actorID: UUID
         public var actorRole: Role
         public var occurredAt: Date
 
-        public init(userID: UUID, email: String, role: Role, actorID: UUID, actorRole: Role, occurredAt: Date) {
+        public init(userID: UUID, email: String, fullName: String?, role: Role, actorID: UUID, actorRole: Role, occurredAt: Date) {
             self.userID = userID
             self.email = email
+            self.fullName = fullName
             self.role = role
             self.actorID = actorID
             self.actorRole = actorRole

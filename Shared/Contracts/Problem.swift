@@ -50,8 +50,8 @@ public struct Problem: Error, Codable, Sendable, Equatable {
         Problem(status: 401, slug: slug, title: "Unauthorized", detail: detail)
     }
 
-    public static func forbidden(_ detail: String) -> Problem {
-        Problem(status: 403, slug: "forbidden", title: "Forbidden", detail: detail)
+    public static func forbidden(_ detail: String, slug: String = "forbidden") -> Problem {
+        Problem(status: 403, slug: slug, title: "Forbidden", detail: detail)
     }
 
     public static func notFound(_ detail: String) -> Problem {
@@ -60,6 +60,11 @@ public struct Problem: Error, Codable, Sendable, Equatable {
 
     public static func conflict(_ detail: String, slug: String = "conflict") -> Problem {
         Problem(status: 409, slug: slug, title: "Conflict", detail: detail)
+    }
+
+    /// A write with an `If-Match` version that is no longer current.
+    public static func staleVersion(_ what: String) -> Problem {
+        Problem(status: 412, slug: "stale-version", title: "Precondition failed", detail: "The \(what) changed since you read it; read it again.")
     }
 
     public static func tooManyRequests(_ detail: String, retryAfter: Int) -> Problem {

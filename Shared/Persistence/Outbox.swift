@@ -23,6 +23,11 @@ public struct OutboxMessage: Sendable {
         self.body = body
         self.headers = headers
     }
+
+    /// The AMQP `message_id` the relay publishes it with, which consumers' inboxes record.
+    public var wireID: String { Self.wireID(messageID) }
+
+    static func wireID(_ id: UUID) -> String { id.uuidString.lowercased() }
 }
 
 /// The transactional outbox: a service writes its state change and the messages it causes in one

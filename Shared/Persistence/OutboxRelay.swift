@@ -71,7 +71,7 @@ public struct OutboxRelay: Service {
                 (Int64, UUID, String, String, String, String, String, Date).self)
             {
                 let properties = MessageProperties(
-                    messageID: messageID.uuidString.lowercased(), type: type, timestamp: createdAt, appID: appID,
+                    messageID: OutboxMessage.wireID(messageID), type: type, timestamp: createdAt, appID: appID,
                     headers: (try? JSONDecoder().decode([String: String].self, from: Data(headers.utf8))) ?? [:])
                 ids.append(id)
                 batch.append(Publication(

@@ -8,6 +8,11 @@ public struct MessageContext: Sendable {
     /// The id to record in the inbox (see `Database.processOnce`).
     public let messageID: String
     public let logger: Logger
+
+    public init(messageID: String, logger: Logger) {
+        self.messageID = messageID
+        self.logger = logger
+    }
 }
 
 /// The handlers of one queue, keyed by message type. A message whose type has no handler is

@@ -3,13 +3,15 @@ import Persistence
 import PostgresNIO
 
 extension Outbox {
-    /// Queues a domain event for `lending.events`, published once the transaction commits.
-    public func publish<Event: DomainEvent>(_ event: Event, on connection: PostgresConnection) async throws {
-        try await enqueue(
-            OutboxMessage(
-                exchange: Exchanges.events, routingKey: Event.routingKey, type: Event.type,
-                body: String(decoding: try JSON.encode(event), as: UTF8.self)),
-            on: connection)
+    /// Queues a domain event for `lending.events`, published once the transaction commits; returns
+    /// the message id it will carry.
+    @discardableResult
+    public func publish<Event: DomainEvent>(_ event: Event, on connection: PostgresConnection) async throws -> String {
+        let message = OutboxMessage(
+            exchange: Exchanges.events, routingKey: Event.routingKey, type: Event.type,
+            body: String(decoding: try JSON.encode(event), as: UTF8.self))
+        try await enqueue(message, on: connection)
+        return message.wireID
     }
 
     /// Queues a command for a service's durable commands queue (through the default exchange).

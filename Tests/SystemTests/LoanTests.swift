@@ -6,24 +6,16 @@ import Testing
 /// Disbursement and the loan it creates, through the gateway.
 @Suite struct LoanTests {
     let api: API
-    let decisions: ApprovalReactionTests
+    let approvers: Approvers
 
     init() throws {
         api = try API()
-        decisions = try ApprovalReactionTests()
+        approvers = try Approvers()
     }
 
-    /// A client's application of 12,000.00 over 24 months at 12 %, approved through the bus.
+    /// A client's application of 12,000.00 over 24 months at 12 %, approved by its approver.
     private func approvedApplication() async throws -> (id: String, client: String) {
-        let bus = try await decisions.publisher()
-        defer { Task { await bus.close() } }
-        let (id, client) = try await decisions.applications.submitted()
-        let idText = id.uuidString
-        try await decisions.publish(ApprovalsEvents.AnalysisStarted(applicationID: id, occurredAt: Date()), on: bus)
-        try await decisions.publish(ApprovalsEvents.AwaitingDecision(applicationID: id, occurredAt: Date()), on: bus)
-        try await decisions.publish(ApprovalsEvents.Approved(applicationID: id, decidedBy: UUID(), occurredAt: Date()), on: bus)
-        try #require(try await decisions.status(of: idText, token: client, becomes: "approved") != nil)
-        return (idText, client)
+        try await approvers.approved()
     }
 
     @Test func anAdminDisbursesAnApprovedApplicationIntoALoan() async throws {
@@ -66,16 +58,16 @@ import Testing
         #expect(repaid == 12000)
         #expect(lines.last?["balance"] as? String == "0.00")
 
-        let stranger = try await decisions.applications.applicant()
+        let stranger = try await approvers.applications.applicant()
         #expect(try await api.get("/api/v1/loans/\(loanID)", token: stranger).status == 404)
         #expect(try await api.get("/api/v1/loans/\(loanID)/schedule", token: stranger).status == 404)
     }
 
     @Test func onlyApprovedApplicationsAreDisbursedAndOnlyNearToday() async throws {
         let root = try await SuperAdmin.session.value.access
-        let product = try await decisions.applications.product()
-        let client = try await decisions.applications.applicant()
-        let pending = try #require(try await decisions.applications.apply(client, product: product)["id"])
+        let product = try await approvers.applications.product()
+        let client = try await approvers.applications.applicant()
+        let pending = try #require(try await approvers.applications.apply(client, product: product)["id"])
         #expect(try await api.post("/api/v1/applications/\(pending)/disburse", [:], token: root).status == 409)
         let (approved, _) = try await approvedApplication()
         let late = try await api.post("/api/v1/applications/\(approved)/disburse", ["disbursement_date": "2001-01-01"], token: root)
@@ -121,7 +113,7 @@ import Testing
             "/api/v1/loans/\(loanID)/payments", ["amount": "\(rest + 1)", "reference": "bank-x"], token: client)
         #expect(tooMuch.status == 422)
         #expect(try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": 10, "reference": "x"], token: client).status == 422)
-        let stranger = try await decisions.applications.applicant()
+        let stranger = try await approvers.applications.applicant()
         #expect(try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": "1.00", "reference": "x"], token: stranger).status == 404)
         let history = try await api.get("/api/v1/loans/\(loanID)/payments", token: root)
         #expect(history.json["total"] as? Int == 2)

@@ -39,7 +39,8 @@ stack_config() {
       # A web UI on a developer's machine may call the API from these origins.
       STACK_GATEWAY_SETTINGS=("GATEWAY_CORS_ORIGINS=${GATEWAY_CORS_ORIGINS:-http://localhost:3000,http://127.0.0.1:3000}")
       STACK_AUTH_SETTINGS=("AUTH_MFA_REQUIRED_ROLES=${AUTH_MFA_REQUIRED_ROLES:-}")
-      STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=${LOANS_OVERDUE_SWEEP_SECONDS:-3600}") ;;
+      STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=${LOANS_OVERDUE_SWEEP_SECONDS:-3600}")
+      STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=${APPROVALS_SLA_SWEEP_SECONDS:-60}") ;;
     test)
       STACK_STATE="$LENDING_ROOT/.run-test"
       STACK_RABBITMQ_PORT=5674 STACK_EPMD_PORT=4371 STACK_REDIS_PORT=6381 STACK_PG_PORT=5434
@@ -55,7 +56,9 @@ stack_config() {
       # One role with mandatory MFA, so the restricted first sign-in can be tested.
       STACK_AUTH_SETTINGS=("AUTH_MFA_REQUIRED_ROLES=manager")
       # Sweep for overdue instalments every second, so the tests need not wait an hour.
-      STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=1") ;;
+      STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=1")
+      # The same for stages past their SLA (tests move a due time into the past).
+      STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=1") ;;
     *) die "unknown stack '$1' (dev or test)" ;;
   esac
   [[ -z "${2:-}" ]] || STACK_STATE="$2"
@@ -559,6 +562,8 @@ start_instance() {
         "BOOTSTRAP_SUPER_ADMIN_PASSWORD=$BOOTSTRAP_SUPER_ADMIN_PASSWORD" "${STACK_AUTH_SETTINGS[@]}") ;;
     loans)
       vars+=("${STACK_LOANS_SETTINGS[@]}") ;;
+    approvals)
+      vars+=("${STACK_APPROVALS_SETTINGS[@]}") ;;
     notifications)
       mkdir -p "$STACK_MAIL_DIR"
       vars+=("MAIL_DIR=$STACK_MAIL_DIR") ;;

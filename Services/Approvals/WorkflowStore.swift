@@ -1,0 +1,205 @@
+import Contracts
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+
+/// The SQL of `approvals.workflows` (one per application) and their stages.
+struct WorkflowStore: Sendable {
+    let database: Database
+    private var logger: Logger { database.logger }
+
+    enum Status: String, Sendable {
+        case analysing, deciding, approved, rejected, withdrawn
+    }
+
+    /// A workflow as read (and locked) in the current transaction.
+    struct Current: Sendable {
+        let status: Status
+        let customerID: UUID
+        let amount: Money
+        let risk: Decimal?
+    }
+
+    /// Opens the workflow of a submitted application; false if it was open already.
+    func open(_ application: LoansEvents.ApplicationSubmitted, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            INSERT INTO approvals.workflows (application_id, customer_id, amount, status)
+            VALUES (\(application.applicationID), \(application.customerID), \(application.amount.decimal), 'analysing')
+            ON CONFLICT DO NOTHING RETURNING application_id
+            """, logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    func lock(_ id: UUID, on connection: PostgresConnection) async throws -> Current? {
+        let rows = try await connection.query(
+            "SELECT status, customer_id, amount, risk_score FROM approvals.workflows WHERE application_id = \(id) FOR UPDATE",
+            logger: logger)
+        for try await (status, customer, amount, risk) in rows.decode((String, UUID, Decimal, Decimal?).self) {
+            return Status(rawValue: status).map { Current(status: $0, customerID: customer, amount: Money(amount), risk: risk) }
+        }
+        return nil
+    }
+
+    func setStatus(_ id: UUID, _ status: Status, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE approvals.workflows SET status = \(status.rawValue), updated_at = now() WHERE application_id = \(id)", logger: logger)
+    }
+
+    func recordAnalysis(_ id: UUID, _ analysis: ApplicationAnalysis, risk: Decimal, on connection: PostgresConnection) async throws {
+        let document = String(decoding: try JSON.encode(analysis), as: UTF8.self)
+        try await connection.query(
+            """
+            UPDATE approvals.workflows SET analysis = \(document)::jsonb, risk_score = \(risk), updated_at = now()
+            WHERE application_id = \(id)
+            """, logger: logger)
+    }
+
+    func analysis(of id: UUID) async throws -> (customerID: UUID, analysis: ApplicationAnalysis?)? {
+        let rows = try await database.client.query(
+            "SELECT customer_id, analysis::text FROM approvals.workflows WHERE application_id = \(id)", logger: logger)
+        for try await (customer, analysis) in rows.decode((UUID, String?).self) {
+            return (customer, try analysis.map { try JSON.decode(ApplicationAnalysis.self, from: Array($0.utf8)) })
+        }
+        return nil
+    }
+
+    /// The chain, every level waiting; returns the stage ids, first level first.
+    func insertStages(_ id: UUID, roles: [Role], on connection: PostgresConnection) async throws -> [UUID] {
+        var ids: [UUID] = []
+        for (index, role) in roles.enumerated() {
+            let stage = UUID()
+            try await connection.query(
+                """
+                INSERT INTO approvals.stages (id, application_id, level, role, status)
+                VALUES (\(stage), \(id), \(index + 1), \(role.rawValue), 'waiting')
+                """, logger: logger)
+            ids.append(stage)
+        }
+        return ids
+    }
+
+    /// Gives an open stage (or one that opens now) its approver and due time; a stage that waited
+    /// for documents resumes.
+    func assign(_ stage: UUID, to assignee: UUID?, dueAt: Date, resuming: Bool, escalated: Bool, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE approvals.stages SET status = 'open', assignee_id = \(assignee), due_at = \(dueAt),
+                awaiting_documents = awaiting_documents AND NOT \(resuming), escalations = escalations + \(escalated ? 1 : 0)
+            WHERE id = \(stage)
+            """, logger: logger)
+    }
+
+    func decide(_ stage: UUID, by approver: UUID, _ decision: ApprovalDecision, comment: String?, on connection: PostgresConnection) async throws {
+        let parks = decision == .requestDocuments
+        try await connection.query(
+            """
+            UPDATE approvals.stages SET
+                status = CASE WHEN \(parks) THEN 'open' ELSE 'decided' END,
+                awaiting_documents = \(parks),
+                decided_by = CASE WHEN \(parks) THEN NULL ELSE \(approver) END,
+                decision = CASE WHEN \(parks) THEN NULL ELSE \(decision.rawValue) END,
+                decided_at = CASE WHEN \(parks) THEN NULL ELSE now() END,
+                comment = \(comment)
+            WHERE id = \(stage)
+            """, logger: logger)
+    }
+
+    /// Ends the levels never reached (after a rejection or a withdrawal).
+    func cancelRemaining(_ id: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE approvals.stages SET status = 'cancelled' WHERE application_id = \(id) AND status IN ('waiting', 'open')", logger: logger)
+    }
+
+    /// Who decided a level of this application already: none of them may decide another.
+    func deciders(of id: UUID, on connection: PostgresConnection) async throws -> [UUID] {
+        let rows = try await connection.query(
+            "SELECT decided_by FROM approvals.stages WHERE application_id = \(id) AND decided_by IS NOT NULL", logger: logger)
+        var deciders: [UUID] = []
+        for try await decider in rows.decode(UUID.self) { deciders.append(decider) }
+        return deciders
+    }
+
+    func stages(of id: UUID, on connection: PostgresConnection? = nil) async throws -> [ApprovalStage] {
+        try await stages(where: "application_id = $1", binds: [id], orderBy: "level", on: connection)
+    }
+
+    func stage(_ id: UUID, on connection: PostgresConnection? = nil) async throws -> ApprovalStage? {
+        try await stages(where: "id = $1", binds: [id], orderBy: "level", on: connection).first
+    }
+
+    /// Open stages past due and not waiting for the client, oldest first; locked, skipping any a
+    /// decision holds right now.
+    func overdue(limit: Int, on connection: PostgresConnection) async throws -> [ApprovalStage] {
+        try await stages(
+            where: "status = 'open' AND NOT awaiting_documents AND due_at < now()", binds: [],
+            orderBy: "due_at LIMIT \(limit) FOR UPDATE SKIP LOCKED", on: connection)
+    }
+
+    /// Open stages nobody could be given when they opened.
+    func unassigned(limit: Int, on connection: PostgresConnection) async throws -> [ApprovalStage] {
+        try await stages(
+            where: "status = 'open' AND assignee_id IS NULL", binds: [], orderBy: "created_at LIMIT \(limit) FOR UPDATE SKIP LOCKED",
+            on: connection)
+    }
+
+    func tasks(_ filter: TaskFilter, page: PageRequest) async throws -> (total: Int, items: [ApprovalStage]) {
+        var conditions: [String] = []
+        var binds = PostgresBindings()
+        func bind(_ condition: (Int) -> String, _ append: (inout PostgresBindings) throws -> Void) rethrows {
+            try append(&binds)
+            conditions.append(condition(binds.count))
+        }
+        if let assignee = filter.assignee { bind({ "assignee_id = $\($0)" }) { $0.append(assignee) } }
+        if let status = filter.status { bind({ "status = $\($0)" }) { $0.append(status.rawValue) } }
+        if let role = filter.role { bind({ "role = $\($0)" }) { $0.append(role.rawValue) } }
+        if let application = filter.applicationID { bind({ "application_id = $\($0)" }) { $0.append(application) } }
+        if let overdue = filter.overdue { conditions.append((overdue ? "" : "NOT ") + "(\(Self.overdueExpression))") }
+        let filterSQL = "FROM approvals.stages" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+        let (total, rows) = try await database.listing(
+            select: Self.columns, filterSQL, binds: binds, orderBy: "created_at DESC, level", limit: page.pageSize, offset: page.offset)
+        return (total, try await Self.decode(rows))
+    }
+
+    struct TaskFilter: Sendable {
+        var assignee: UUID?
+        var status: ApprovalStage.Status?
+        var role: Role?
+        var applicationID: UUID?
+        var overdue: Bool?
+    }
+
+    private static let overdueExpression = "status = 'open' AND NOT awaiting_documents AND due_at < now()"
+    private static let columns = """
+        id, application_id, level, role, status, assignee_id, decided_by, decision, comment, due_at, decided_at,
+        (\(overdueExpression)) AS overdue, awaiting_documents
+        """
+
+    private func stages(
+        where condition: String, binds values: [UUID], orderBy order: String, on connection: PostgresConnection?
+    ) async throws -> [ApprovalStage] {
+        var binds = PostgresBindings()
+        for value in values { binds.append(value) }
+        let query = PostgresQuery(
+            unsafeSQL: "SELECT \(Self.columns) FROM approvals.stages WHERE \(condition) ORDER BY \(order)", binds: binds)
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.client.query(query, logger: logger) }
+        return try await Self.decode(rows)
+    }
+
+    private static func decode(_ rows: PostgresRowSequence) async throws -> [ApprovalStage] {
+        var stages: [ApprovalStage] = []
+        for try await (id, application, level, role, status, assignee, decidedBy, decision, comment, due, decidedAt, overdue, parked)
+            in rows.decode((UUID, UUID, Int, String, String, UUID?, UUID?, String?, String?, Date?, Date?, Bool, Bool).self)
+        {
+            guard let role = Role(rawValue: role), let status = ApprovalStage.Status(rawValue: status) else { continue }
+            stages.append(
+                ApprovalStage(
+                    id: id, applicationID: application, level: level, role: role, status: status, assigneeID: assignee,
+                    decidedBy: decidedBy, decision: decision.flatMap(ApprovalDecision.init(rawValue:)), comment: comment, dueAt: due,
+                    decidedAt: decidedAt, overdue: overdue, awaitingDocuments: parked))
+        }
+        return stages
+    }
+}

@@ -1,0 +1,56 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// Approval work: decisions on applications, staff tasks, and the approval policy.
+struct ApprovalRoutes {
+    let support: RouteSupport
+    private var forwarder: Forwarder { support.forwarder }
+
+    private struct DecisionBody: Decodable {
+        let decision: ApprovalDecision
+        let comment: String?
+        let documents: [DocumentType]?
+    }
+
+    private struct ReassignBody: Decodable {
+        let assigneeID: UUID
+    }
+
+    func add(to api: RouterGroup<GatewayContext>) {
+        api.post("applications/:id/decisions") { request, context in
+            let context = try await support.signedIn(request, context)
+            let id = try RouteSupport.pathID(context, "application")
+            let body = try await support.body.json(DecisionBody.self, from: request)
+            let decide = ApprovalsRPC.Decide.Request(applicationID: id, decision: body.decision, comment: body.comment, documents: body.documents)
+            let decided = try await forwarder.call(ApprovalsRPC.Decide.self, decide, context: context)
+            guard decided.status < 300 else { return HTTPReply.response(decided) }
+            return try await ApplicationView(forwarder: forwarder).current(id, context: context)
+        }
+        api.get("approvals/tasks") { request, context in
+            let context = try await support.signedIn(request, context)
+            let query = Query(request: request)
+            let list = ApprovalsRPC.ListTasks.Request(
+                page: try query.page(), assignee: query.string("assignee"), status: try query.value("status", as: ApprovalStage.Status.self),
+                role: try query.value("role", as: Role.self), applicationID: try query.uuid("application_id"), overdue: try query.bool("overdue"))
+            return try await forwarder.forwardList(ApprovalsRPC.ListTasks.self, list, context: context)
+        }
+        api.post("approvals/tasks/:id/reassign") { request, context in
+            let context = try await support.signedIn(request, context)
+            let body = try await support.body.json(ReassignBody.self, from: request)
+            let reassign = ApprovalsRPC.Reassign.Request(stageID: try RouteSupport.pathID(context, "task"), assigneeID: body.assigneeID)
+            return try await forwarder.forward(ApprovalsRPC.Reassign.self, reassign, context: context)
+        }
+        api.get("approvals/policy") { request, context in
+            let context = try await support.signedIn(request, context)
+            return try await forwarder.forwardResource(ApprovalsRPC.GetPolicy.self, Empty(), context: context)
+        }
+        api.put("approvals/policy") { request, context in
+            let context = try await support.signedIn(request, context)
+            let policy = try await support.body.json(ApprovalPolicy.self, from: request)
+            let put = ApprovalsRPC.PutPolicy.Request(policy: policy, expectedVersion: try Query(request: request).expectedVersion())
+            return try await forwarder.forwardResource(ApprovalsRPC.PutPolicy.self, put, context: context)
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import PostgresNIO
+
+extension Database {
+    /// Runs `body` in a transaction that holds the transaction-level advisory lock named `lock`, if
+    /// no other session holds it; nil when one does. Periodic sweeps use it so that with several
+    /// replicas exactly one sweeps at a time and the others skip that tick.
+    public func transactionAlone<Result: Sendable>(
+        lock: String, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result? {
+        try await transaction { connection in
+            var locked = false
+            for try await got in try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext(\(lock)))", logger: logger)
+                .decode(Bool.self)
+            {
+                locked = got
+            }
+            guard locked else { return nil }
+            return try await body(connection)
+        }
+    }
+}
