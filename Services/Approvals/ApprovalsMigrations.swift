@@ -60,5 +60,39 @@ enum ApprovalsMigrations {
             "CREATE INDEX stages_due ON approvals.stages (due_at) WHERE status = 'open' AND NOT awaiting_documents",
             "CREATE INDEX stages_recent ON approvals.stages (created_at DESC)",
         ]),
+        Migration(id: "approvals-0004-tickets", statements: [
+            "ALTER TABLE approvals.staff ADD COLUMN last_ticket_assigned_at timestamptz",
+            """
+            CREATE TABLE approvals.tickets (
+                id uuid PRIMARY KEY,
+                customer_id uuid NOT NULL,
+                subject text NOT NULL,
+                description text NOT NULL,
+                priority text NOT NULL CHECK (priority IN ('low', 'medium', 'high')),
+                status text NOT NULL CHECK (status IN ('open', 'in_progress', 'resolved')),
+                application_id uuid,
+                assignee_id uuid,
+                due_at timestamptz NOT NULL,
+                escalated_at timestamptz,
+                version integer NOT NULL DEFAULT 1,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                resolved_at timestamptz)
+            """,
+            "CREATE INDEX tickets_by_customer ON approvals.tickets (customer_id, created_at DESC)",
+            "CREATE INDEX tickets_by_assignee ON approvals.tickets (assignee_id, status)",
+            "CREATE INDEX tickets_recent ON approvals.tickets (created_at DESC)",
+            "CREATE INDEX tickets_due ON approvals.tickets (due_at) WHERE status <> 'resolved' AND escalated_at IS NULL",
+            """
+            CREATE TABLE approvals.ticket_comments (
+                id uuid PRIMARY KEY,
+                ticket_id uuid NOT NULL REFERENCES approvals.tickets,
+                author_id uuid NOT NULL,
+                author_role text NOT NULL,
+                body text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX ticket_comments_by_ticket ON approvals.ticket_comments (ticket_id, created_at)",
+        ]),
     ]
 }

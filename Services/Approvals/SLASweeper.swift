@@ -4,28 +4,30 @@ import Logging
 import Persistence
 import ServiceKit
 
-/// Stages past their SLA go to another member of the same role (the least loaded; the same
+/// Approval stages past their SLA go to another member of the same role (the least loaded; the same
 /// approver when there is nobody else), the next role up is told, and the breach is recorded on
-/// the bus. Stages nobody could be given when they opened are given out as staff appear. Safe with
+/// the bus. Stages nobody could be given when they opened are given out as staff appear. Support tickets are
+/// swept the same way (`TicketOperations.sweep`). Safe with
 /// several replicas: one sweeps at a time (`transactionAlone`).
 struct SLASweeper: Sendable {
     let database: Database
     let workflows: WorkflowStore
     let policies: PolicyStore
     let assignment: StageAssignment
+    let tickets: TicketOperations
     let logger: Logger
     /// Stages handled per round, so one round's transaction stays short.
     static let batch = 100
 
     func periodically(every interval: Duration) -> PeriodicTask {
         PeriodicTask("SLA sweep", every: interval, logger: logger) {
-            let escalated = try await sweep()
-            if escalated > 0 { logger.info("stages escalated past their SLA", metadata: ["count": "\(escalated)"]) }
+            let (stages, tickets) = try await sweep()
+            if stages + tickets > 0 { logger.info("escalated past their SLA", metadata: ["stages": "\(stages)", "tickets": "\(tickets)"]) }
         }
     }
 
-    /// One round; returns how many stages it escalated.
-    func sweep() async throws -> Int {
+    /// One round; returns how many stages and tickets it escalated.
+    func sweep() async throws -> (stages: Int, tickets: Int) {
         try await database.transactionAlone(lock: "approvals:sla-sweep") { connection in
             let policy = try await policies.current(on: connection)
             for stage in try await workflows.unassigned(limit: Self.batch, on: connection) {
@@ -42,7 +44,7 @@ struct SLASweeper: Sendable {
                         previousAssigneeID: previous, assigneeID: assignee, escalatedTo: PolicyRules.escalation(of: stage.role),
                         dueAt: stage.dueAt ?? Date(), occurredAt: Date()), on: connection)
             }
-            return overdue.count
-        } ?? 0
+            return (overdue.count, try await tickets.sweep(limit: Self.batch, on: connection))
+        } ?? (0, 0)
     }
 }

@@ -56,27 +56,76 @@ struct StaffDirectory: Sendable {
         return false
     }
 
-    /// The active member of `role` with the fewest open stages (ties: the one who waited longest
-    /// for work), not one of `excluded`; recorded as just assigned. Assignments of one role are
-    /// serialised (a transaction-level lock), so two made at once both see each other's load.
-    func assignLeastLoaded(_ role: Role, excluding excluded: [UUID], on connection: PostgresConnection) async throws -> UUID? {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("approvals:assign:" + role.rawValue)))", logger: logger)
+    /// The work staff are given, each measured by its own load.
+    enum Workload: Sendable {
+        /// Approval stages open on them.
+        case approvals
+        /// Support tickets open or in progress with them.
+        case tickets
+
+        fileprivate var load: String {
+            switch self {
+            case .approvals: "(SELECT count(*) FROM approvals.stages t WHERE t.assignee_id = s.user_id AND t.status = 'open')"
+            case .tickets: "(SELECT count(*) FROM approvals.tickets t WHERE t.assignee_id = s.user_id AND t.status IN ('open', 'in_progress'))"
+            }
+        }
+
+        fileprivate var lastAssigned: String {
+            switch self {
+            case .approvals: "last_assigned_at"
+            case .tickets: "last_ticket_assigned_at"
+            }
+        }
+    }
+
+    /// The active member of `role` with the least `work` (ties: the one who waited longest for
+    /// it), not one of `excluded`; recorded as just given work. Assignments of one role and kind
+    /// are serialised (a transaction-level lock), so two made at once both see each other's load.
+    func assignLeastLoaded(
+        _ role: Role, _ work: Workload = .approvals, excluding excluded: [UUID] = [], on connection: PostgresConnection
+    ) async throws -> UUID? {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("approvals:assign:\(work.lastAssigned):" + role.rawValue)))", logger: logger)
         let rows = try await connection.query(
-            """
-            SELECT s.user_id FROM approvals.staff s
-            WHERE s.role = \(role.rawValue) AND s.active AND NOT (s.user_id = ANY(\(excluded)))
-            ORDER BY (SELECT count(*) FROM approvals.stages t WHERE t.assignee_id = s.user_id AND t.status = 'open'),
-                s.last_assigned_at NULLS FIRST, s.user_id
-            LIMIT 1
-            """, logger: logger)
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT s.user_id FROM approvals.staff s
+                    WHERE s.role = $1 AND s.active AND NOT (s.user_id = ANY($2))
+                    ORDER BY \(work.load), s.\(work.lastAssigned) NULLS FIRST, s.user_id
+                    LIMIT 1
+                    """, binds: Self.binds(role.rawValue, excluded)), logger: logger)
         var chosen: UUID?
         for try await id in rows.decode(UUID.self) { chosen = id }
         guard let chosen else { return nil }
-        try await markAssigned(chosen, on: connection)
+        try await markAssigned(chosen, work, on: connection)
         return chosen
     }
 
-    func markAssigned(_ id: UUID, on connection: PostgresConnection) async throws {
-        try await connection.query("UPDATE approvals.staff SET last_assigned_at = clock_timestamp() WHERE user_id = \(id)", logger: logger)
+    func markAssigned(_ id: UUID, _ work: Workload = .approvals, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: "UPDATE approvals.staff SET \(work.lastAssigned) = clock_timestamp() WHERE user_id = $1", binds: Self.binds(id)),
+            logger: logger)
+    }
+
+    /// The names of `ids` that the directory knows.
+    func names(of ids: [UUID], on connection: PostgresConnection? = nil) async throws -> [UUID: String] {
+        let query: PostgresQuery = "SELECT user_id, full_name FROM approvals.staff WHERE user_id = ANY(\(ids)) AND full_name IS NOT NULL"
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.client.query(query, logger: logger) }
+        var names: [UUID: String] = [:]
+        for try await (id, name) in rows.decode((UUID, String).self) { names[id] = name }
+        return names
+    }
+
+    private static func binds(_ role: String, _ excluded: [UUID]) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(role)
+        binds.append(excluded)
+        return binds
+    }
+
+    private static func binds(_ id: UUID) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(id)
+        return binds
     }
 }

@@ -17,10 +17,13 @@ DecisionOperations(
 ).register(on: &host.rpc)
 TaskOperations(database: database, workflows: workflows, policies: policies, staff: staff, assignment: assignment).register(on: &host.rpc)
 PolicyOperations(policies: policies).register(on: &host.rpc)
+let tickets = TicketOperations(database: database, tickets: TicketStore(database: database), staff: staff)
+tickets.register(on: &host.rpc)
 var events = MessageHandlers()
 CreditPipeline(database: database, workflows: workflows, policies: policies, assignment: assignment).register(on: &events)
 staff.register(on: &events)
 host.consume(ServiceName.approvals.eventsQueue, handlers: events)
-host.addWork(SLASweeper(database: database, workflows: workflows, policies: policies, assignment: assignment, logger: host.logger).periodically(
-    every: .seconds(host.configuration.reader.int(forKey: "approvals.sla.sweep.seconds", default: 60))))
+let sweeper = SLASweeper(
+    database: database, workflows: workflows, policies: policies, assignment: assignment, tickets: tickets, logger: host.logger)
+host.addWork(sweeper.periodically(every: .seconds(host.configuration.reader.int(forKey: "approvals.sla.sweep.seconds", default: 60))))
 try await host.run()

@@ -33,6 +33,7 @@ CustomerRoutes(support: support).add(to: api)
 ApplicationRoutes(support: support, blobs: try FolderBlobStore(path: settings.blobDirectory)).add(to: api)
 LoanRoutes(support: support).add(to: api)
 ApprovalRoutes(support: support).add(to: api)
+TicketRoutes(support: support).add(to: api)
 
 host.addWork(Application(
     router: router, configuration: .init(address: .hostname(host.configuration.bindAddress, port: settings.port), serverName: nil),

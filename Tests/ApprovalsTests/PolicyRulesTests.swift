@@ -94,3 +94,50 @@ import Testing
         #expect(DecisionRules.refusal(request(.approve, comment: String(repeating: "x", count: 2001)), by: manager, in: situation())?.status == 422)
     }
 }
+
+@Suite struct TicketRulesTests {
+    let client = UUID()
+    let admin = UUID()
+
+    func ticket(_ status: Ticket.Status) -> Ticket {
+        Ticket(
+            id: UUID(), customerID: client, subject: "Help", description: "Please", priority: .medium, status: status, applicationID: nil,
+            assignee: .init(id: admin, fullName: "A"), dueAt: Date(), escalated: false, version: 1, createdAt: Date(), updatedAt: Date(),
+            resolvedAt: nil, comments: nil)
+    }
+
+    func change(_ status: Ticket.Status?, priority: Ticket.Priority? = nil) -> TicketsRPC.Update.Request {
+        .init(id: UUID(), status: status, priority: priority, expectedVersion: nil)
+    }
+
+    @Test func slaFollowsPriority() {
+        #expect([Ticket.Priority.high, .medium, .low].map(TicketRules.slaHours) == [4, 24, 72])
+    }
+
+    @Test func theAssigneeMovesItForwardOnly() {
+        let assignee = Principal(userID: admin, role: .admin, sessionID: "s")
+        #expect(TicketRules.refusal(change(.inProgress), to: ticket(.open), by: assignee) == nil)
+        #expect(TicketRules.refusal(change(.resolved), to: ticket(.inProgress), by: assignee) == nil)
+        #expect(TicketRules.refusal(change(.resolved), to: ticket(.open), by: assignee)?.status == 409)
+        #expect(TicketRules.refusal(change(.open), to: ticket(.resolved), by: assignee)?.status == 409)
+        #expect(TicketRules.refusal(change(.inProgress), to: ticket(.open), by: Principal(userID: UUID(), role: .admin, sessionID: "s"))?.status == 403)
+        #expect(TicketRules.refusal(change(.inProgress), to: ticket(.open), by: Principal(userID: UUID(), role: .superAdmin, sessionID: "s")) == nil)
+        #expect(TicketRules.refusal(change(nil), to: ticket(.open), by: assignee)?.status == 422)
+    }
+
+    @Test func theClientOnlyReopens() {
+        let owner = Principal(userID: client, role: .client, sessionID: "s")
+        #expect(TicketRules.refusal(change(.open), to: ticket(.resolved), by: owner) == nil)
+        #expect(TicketRules.refusal(change(.open), to: ticket(.inProgress), by: owner)?.status == 409)
+        #expect(TicketRules.refusal(change(.resolved), to: ticket(.inProgress), by: owner)?.status == 403)
+        #expect(TicketRules.refusal(change(nil, priority: .high), to: ticket(.open), by: owner)?.status == 403)
+    }
+
+    @Test func onlyParticipantsComment() {
+        let open = ticket(.open)
+        #expect(TicketRules.isParticipant(open, Principal(userID: client, role: .client, sessionID: "s")))
+        #expect(TicketRules.isParticipant(open, Principal(userID: admin, role: .admin, sessionID: "s")))
+        #expect(!TicketRules.isParticipant(open, Principal(userID: UUID(), role: .admin, sessionID: "s")))
+        #expect(!TicketRules.canSee(open, Principal(userID: UUID(), role: .client, sessionID: "s")))
+    }
+}

@@ -42,6 +42,8 @@ import Testing
         ("post", "/api/v1/auth/mfa/setup"), ("post", "/api/v1/auth/mfa/confirm"),
         ("post", "/api/v1/applications/{id}/decisions"), ("get", "/api/v1/approvals/tasks"),
         ("post", "/api/v1/approvals/tasks/{id}/reassign"), ("get", "/api/v1/approvals/policy"), ("put", "/api/v1/approvals/policy"),
+        ("post", "/api/v1/tickets"), ("get", "/api/v1/tickets"), ("get", "/api/v1/tickets/{id}"), ("patch", "/api/v1/tickets/{id}"),
+        ("post", "/api/v1/tickets/{id}/comments"),
         ("get", "/api/v1/auth/me"), ("post", "/api/v1/users"), ("get", "/api/v1/users"), ("patch", "/api/v1/users/{id}"),
         ("post", "/api/v1/calculators/emi"), ("post", "/api/v1/eligibility/check"), ("get", "/api/v1/products"),
         ("post", "/api/v1/products"), ("get", "/api/v1/products/{id}"), ("patch", "/api/v1/products/{id}"),
