@@ -35,6 +35,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: services.map { .executable(name: $0.product, targets: [$0.target]) } + [
         .executable(name: "rpc-bench", targets: ["RPCBench"]),
+        .executable(name: "worker-bench", targets: ["WorkerBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -103,6 +104,9 @@ let package = Package(
     }
     + [
         .executableTarget(name: "RPCBench", dependencies: [serviceKit], path: "Benchmarks/RPCBench"),
+        .executableTarget(
+            name: "WorkerBench", dependencies: [serviceKit, .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/WorkerBench"),
         .target(name: "TestSupport", dependencies: ["Messaging"], path: "Tests/TestSupport"),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),

@@ -69,7 +69,7 @@ struct BureauClient: Sendable {
     private func attempts(_ customerID: UUID) async -> Lookup {
         var attempt = 0
         while true {
-            // Refused on a retry, the lookup has reached the bureau and failed; refused at once, it never asked.
+            // Refused at the first attempt, the bureau was not asked; refused on a retry, it was asked and failed.
             guard breaker.permit() else { return attempt == 0 ? .shortCircuited : .failed }
             do {
                 let answer = try await withDeadline(settings.timeout) { try await self.ask(customerID) }
@@ -94,9 +94,10 @@ struct BureauClient: Sendable {
         request.headers.add(name: "accept", value: "application/json")
         // `withDeadline` bounds the whole attempt, reading the body included.
         let response = try await http.execute(request, deadline: .distantFuture)
+        // Read whatever the status, so the connection can serve the next lookup.
+        let body = try await response.body.collect(upTo: 16 * 1024)
         switch response.status.code {
         case 200:
-            let body = try await response.body.collect(upTo: 16 * 1024)
             guard let file = try? JSONDecoder().decode(ScoreFile.self, from: body), Self.scores.contains(file.score) else {
                 throw BureauError.unusableAnswer
             }
