@@ -11,6 +11,7 @@ let services: [(product: String, target: String, dependencies: [Target.Dependenc
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "MultipartKit", package: "multipart-kit"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
     ]),
     ("auth", "Auth", [
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -24,7 +25,9 @@ let services: [(product: String, target: String, dependencies: [Target.Dependenc
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
     ]),
-    ("notifications", "Notifications", []),
+    ("notifications", "Notifications", [
+        .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Mustache", package: "swift-mustache"),
+    ]),
     ("analytics", "Analytics", []),
 ]
 
@@ -52,6 +55,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // C libraries from Debian packages.
@@ -119,6 +124,7 @@ let package = Package(
             ]),
         .testTarget(name: "LoansTests", dependencies: ["Loans", "Contracts"]),
         .testTarget(name: "ApprovalsTests", dependencies: ["Approvals", "Contracts"]),
+        .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "Contracts"]),
         .testTarget(
             name: "AnalysisWorkerTests", dependencies: [
                 "AnalysisWorker", "Contracts", .product(name: "Hummingbird", package: "hummingbird"),
@@ -131,6 +137,7 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,7 +11,11 @@ struct Authenticator: Sendable {
     let redis: RedisClient
 
     func authenticate(_ request: Request) async throws -> AccessTokenClaims {
-        guard let token = Self.bearerToken(request) else {
+        try await authenticate(token: Self.bearerToken(request))
+    }
+
+    func authenticate(token: String?) async throws -> AccessTokenClaims {
+        guard let token else {
             throw Problem.unauthorized("Send an access token: Authorization: Bearer <token>.", slug: "missing-token")
         }
         let claims: AccessTokenClaims
@@ -42,7 +46,11 @@ struct Authenticator: Sendable {
     }
 
     static func bearerToken(_ request: Request) -> String? {
-        guard let header = request.headers[.authorization] else { return nil }
+        bearerToken(authorization: request.headers[.authorization])
+    }
+
+    static func bearerToken(authorization header: String?) -> String? {
+        guard let header else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         let token = parts[1].trimmingCharacters(in: .whitespaces)

@@ -13,6 +13,8 @@ struct GatewaySettings: Sendable {
     let limits: RateLimits
     /// Where uploaded documents are kept (a folder; see `BlobStore`).
     let blobDirectory: String
+    /// How often an open WebSocket gets a heartbeat.
+    let heartbeat: Duration
 
     struct RateLimits: Sendable {
         /// Requests per minute per client address, on every `/api/v1` route.
@@ -32,6 +34,7 @@ struct GatewaySettings: Sendable {
         trustedProxies = Self.list(reader.string(forKey: "gateway.trusted.proxies", default: ""))
         allowedOrigins = Self.list(reader.string(forKey: "gateway.cors.origins", default: ""))
         blobDirectory = reader.string(forKey: "blob.dir", default: ".run/blobs")
+        heartbeat = .seconds(reader.int(forKey: "gateway.ws.heartbeat.seconds", default: 30))
         limits = RateLimits(
             perAddress: reader.int(forKey: "gateway.rate.limit.per.ip", default: 600),
             perUser: reader.int(forKey: "gateway.rate.limit.per.user", default: 1200),

@@ -1,8 +1,11 @@
 import Contracts
 import Hummingbird
+import HummingbirdWebSocket
 import ServiceKit
 
-let host = try ServiceHost(.gateway)
+let hub = PushHub()
+let feed = PushFeed(hub: hub)
+let host = try ServiceHost(.gateway, topology: feed.topology)
 let settings = GatewaySettings(host.configuration.reader)
 let redis = try host.useRedis(poolSize: 16)
 let caller = host.useServiceCaller()
@@ -13,9 +16,11 @@ for service in [ServiceName.auth, .loans, .approvals, .notifications, .analytics
 }
 let keys = VerificationKeys(caller: caller)
 let limiter = RateLimiter(redis: redis, logger: host.logger)
+let authenticator = Authenticator(keys: keys, redis: redis)
+let sockets = PushSockets(hub: hub, authenticator: authenticator, heartbeat: settings.heartbeat)
 let support = RouteSupport(
     forwarder: Forwarder(caller: caller, timeout: settings.serviceTimeout),
-    body: RequestBody(limit: settings.maximumBodyBytes), authenticator: Authenticator(keys: keys, redis: redis),
+    body: RequestBody(limit: settings.maximumBodyBytes), authenticator: authenticator,
     limiter: limiter, limits: settings.limits, idempotency: Idempotency(redis: redis))
 
 let router = Router(context: GatewayContext.self)
@@ -34,8 +39,13 @@ ApplicationRoutes(support: support, blobs: try FolderBlobStore(path: settings.bl
 LoanRoutes(support: support).add(to: api)
 ApprovalRoutes(support: support).add(to: api)
 TicketRoutes(support: support).add(to: api)
+NotificationRoutes(support: support, sockets: sockets).add(to: api)
+let pushConnection = host.consumer
+host.addStartupTask { try await feed.start(on: pushConnection) }
 
 host.addWork(Application(
-    router: router, configuration: .init(address: .hostname(host.configuration.bindAddress, port: settings.port), serverName: nil),
+    router: router,
+    server: .http1WebSocketUpgrade { request, _, _ in await sockets.shouldUpgrade(request) },
+    configuration: .init(address: .hostname(host.configuration.bindAddress, port: settings.port), serverName: nil),
     logger: host.logger))
 try await host.run()

@@ -4,6 +4,8 @@ public enum Exchanges {
     public static let rpc = "lending.rpc"
     /// Topic exchange of domain events; routing key = event type without its version.
     public static let events = "lending.events"
+    /// Topic exchange of WebSocket pushes; routing key `user.<id>` (see `PushMessage`).
+    public static let push = "lending.push"
     /// Where durable queues park what they cannot deliver; routing key = the queue's name.
     public static let deadLetters = "lending.dlx"
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Contracts
 import Persistence
 import PostgresNIO
@@ -22,6 +23,17 @@ extension Outbox {
             OutboxMessage(
                 exchange: "", routingKey: service.commandsQueue, type: Command.type,
                 body: String(decoding: try JSON.encode(command), as: UTF8.self)),
+            on: connection)
+    }
+}
+
+extension Outbox {
+    /// Queues a WebSocket push to `user`, for whichever gateway holds their sockets.
+    public func push(_ message: PushMessage, to user: UUID, on connection: PostgresConnection) async throws {
+        try await enqueue(
+            OutboxMessage(
+                exchange: Exchanges.push, routingKey: PushMessage.routingKey(for: user), type: PushMessage.type,
+                body: String(decoding: try JSON.encode(message), as: UTF8.self)),
             on: connection)
     }
 }

@@ -9,6 +9,7 @@ public enum PlatformTopology {
     public static let exchanges = Topology(exchanges: [
         Exchange(name: Exchanges.rpc, kind: .direct),
         Exchange(name: Exchanges.events, kind: .topic),
+        Exchange(name: Exchanges.push, kind: .topic),
         Exchange(name: Exchanges.deadLetters, kind: .direct),
     ])
 

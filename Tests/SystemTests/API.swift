@@ -134,16 +134,31 @@ enum Mail {
         return try #require(code, "no email with a code reached \(address)")
     }
 
-    private static func newestCode(in folder: URL, to address: String) -> String? {
+    /// The first email to `address` that contains `text`, waiting for it to arrive.
+    static func message(to address: String, containing text: String) async throws -> String {
+        let folder = URL(fileURLWithPath: try TestEnvironment.require("MAIL_DIR"))
+        var found: String?
+        _ = await eventually(timeout: .seconds(15)) {
+            found = emails(in: folder, to: address).first { $0.1.contains(text) }?.1
+            return found != nil
+        }
+        return try #require(found, "no email to \(address) says \(text)")
+    }
+
+    /// Every email to `address`, with when it was written.
+    private static func emails(in folder: URL, to address: String) -> [(Date, String)] {
         let files = (try? FileManager.default.contentsOfDirectory(
             at: folder, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
-        let emails = files.filter { $0.pathExtension == "eml" }.compactMap { file -> (Date, String)? in
+        return files.filter { $0.pathExtension == "eml" }.compactMap { file -> (Date, String)? in
             guard let text = try? String(contentsOf: file, encoding: .utf8), text.contains("To: \(address)\r\n"),
                   let date = try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
             else { return nil }
             return (date, text)
         }
-        guard let newest = emails.max(by: { $0.0 < $1.0 })?.1,
+    }
+
+    private static func newestCode(in folder: URL, to address: String) -> String? {
+        guard let newest = emails(in: folder, to: address).max(by: { $0.0 < $1.0 })?.1,
               let range = newest.range(of: #"code is [0-9]{6}"#, options: .regularExpression)
         else { return nil }
         return String(newest[range].suffix(6))

@@ -18,6 +18,12 @@ struct Approvers {
     /// A new staff member of `role`, signed in with a full session (with MFA set up when the
     /// stack requires it of the role).
     func member(_ role: String) async throws -> (id: String, token: String) {
+        let (id, _, token) = try await memberWithEmail(role)
+        return (id, token)
+    }
+
+    /// `member`, with the email address it signs in with.
+    func memberWithEmail(_ role: String) async throws -> (id: String, email: String, token: String) {
         let root = try await SuperAdmin.session.value.access
         let email = "\(role)-\(UUID().uuidString.prefix(8).lowercased())@staff.example"
         let created = try await api.post(
@@ -25,14 +31,16 @@ struct Approvers {
         try #require(created.status == 201, "\(created.text)")
         let id = try #require(created["id"])
         let session = try await accounts.login(email).access
-        guard try TestEnvironment.require("AUTH_MFA_REQUIRED_ROLES").split(separator: ",").contains(Substring(role)) else { return (id, session) }
+        guard try TestEnvironment.require("AUTH_MFA_REQUIRED_ROLES").split(separator: ",").contains(Substring(role)) else {
+            return (id, email, session)
+        }
         let setup = try await api.send(.POST, "/api/v1/auth/mfa/setup", token: session)
         let secret = try #require(setup["secret"])
         let totp = TOTP(secret: String(decoding: try #require(Base32.decode(secret)), as: UTF8.self))
         try #require(try await api.post("/api/v1/auth/mfa/confirm", ["code": String(format: "%06d", totp.compute())], token: session).status == 204)
         let full = try await api.post(
             "/api/v1/auth/login", ["email": email, "password": accounts.password, "totp": String(format: "%06d", totp.compute())])
-        return (id, try #require(full["access_token"]))
+        return (id, email, try #require(full["access_token"]))
     }
 
     /// The application once it reaches `expected`, as its owner sees it; nil if it never does.

@@ -1,0 +1,115 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import Messaging
+import ServiceKit
+import Synchronization
+
+/// `GET /api/v1/ws`: a signed-in user's WebSocket. The token comes in the `Authorization` header
+/// or, for browsers (which cannot set headers on a WebSocket), the `access_token` query parameter.
+/// The server sends `{"type", "data", "at"}` for every notice (`heartbeat` every 30 s); the client
+/// may send `{"type": "subscribe", "notification_types": [...]}` to receive only those types.
+struct PushSockets: Sendable {
+    static let path = "/api/v1/ws"
+    let hub: PushHub
+    let authenticator: Authenticator
+    let heartbeat: Duration
+
+    /// Upgrades a request for the path that carries a valid token; anything else is left to the
+    /// HTTP router (which answers `401` or `426`).
+    func shouldUpgrade(_ request: HTTPRequest) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        guard let target = request.path, let components = URLComponents(string: target), components.path == Self.path else {
+            return .dontUpgrade
+        }
+        let token =
+            Authenticator.bearerToken(authorization: request.headerFields[.authorization])
+            ?? components.queryItems?.first { $0.name == "access_token" }?.value
+        guard let claims = try? await authenticator.authenticate(token: token), claims.mfaSetupRequired != true,
+            let user = UUID(uuidString: claims.sub.value)
+        else { return .dontUpgrade }
+        return .upgrade([:]) { inbound, outbound, context in
+            try await session(of: user, inbound, outbound, context.logger)
+        }
+    }
+
+    /// The HTTP answer to a request that was not upgraded.
+    func refuse(_ request: Request, _ context: GatewayContext) async throws -> Response {
+        _ = try await authenticator.authenticate(request)
+        throw Problem(status: 426, slug: "upgrade-required", title: "Upgrade required", detail: "Open a WebSocket on this path.")
+    }
+
+    private func session(of user: UUID, _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ logger: Logger) async throws {
+        let (socket, pushes) = hub.join(user)
+        defer { hub.leave(user, socket: socket) }
+        let subscription = Subscription()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await push in pushes where subscription.allows(push.type) {
+                    try await outbound.write(.text(String(decoding: try JSON.encode(push), as: UTF8.self)))
+                }
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: heartbeat)
+                    let beat = PushMessage(type: "heartbeat", data: [:], at: Date())
+                    try await outbound.write(.text(String(decoding: try JSON.encode(beat), as: UTF8.self)))
+                }
+            }
+            // The client's messages; the session ends when it closes.
+            for try await message in inbound.messages(maxSize: 16 * 1024) {
+                guard case .text(let text) = message, let request = try? JSON.decode(ClientMessage.self, from: Array(text.utf8)),
+                    request.type == "subscribe"
+                else {
+                    logger.debug("ignored a WebSocket message that is not a subscription")
+                    continue
+                }
+                subscription.set(request.notificationTypes)
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// The types a socket asked for; all of them until it says.
+    private final class Subscription: Sendable {
+        private let types = Mutex<Set<String>?>(nil)
+
+        func allows(_ type: String) -> Bool { type == "heartbeat" || types.withLock { $0?.contains(type) ?? true } }
+
+        func set(_ types: [String]?) { self.types.withLock { $0 = types.map(Set.init) } }
+    }
+
+    private struct ClientMessage: Decodable {
+        let type: String
+        let notificationTypes: [String]?
+    }
+}
+
+/// This replica's share of the push exchange: a queue of its own bound to every user's pushes,
+/// read without acknowledgements (a push missed while the replica is down is still in the inbox).
+struct PushFeed: Sendable {
+    let hub: PushHub
+    let queue: String
+
+    init(hub: PushHub) {
+        self.hub = hub
+        queue = "gateway.push.\(UUID().uuidString.lowercased())"
+    }
+
+    var topology: Topology {
+        Topology(
+            queues: [Queue(name: queue, kind: .classic, durable: false, autoDelete: true)],
+            bindings: [Binding(queue: queue, exchange: Exchanges.push, routingKey: "user.*")])
+    }
+
+    func start(on connection: AMQPConnection) async throws {
+        _ = try await connection.consume(queue: queue, prefetch: 512, noAck: true) { delivery in
+            guard let user = UUID(uuidString: String(delivery.routingKey.dropFirst("user.".count))),
+                let message = try? JSON.decode(PushMessage.self, from: delivery.body)
+            else { return }
+            hub.deliver(message, to: user)
+        }
+    }
+}
