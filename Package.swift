@@ -28,7 +28,7 @@ let services: [(product: String, target: String, dependencies: [Target.Dependenc
     ("notifications", "Notifications", [
         .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Mustache", package: "swift-mustache"),
     ]),
-    ("analytics", "Analytics", []),
+    ("analytics", "Analytics", [.product(name: "PostgresNIO", package: "postgres-nio")]),
 ]
 
 let serviceKit: Target.Dependency = "ServiceKit"
@@ -125,6 +125,7 @@ let package = Package(
         .testTarget(name: "LoansTests", dependencies: ["Loans", "Contracts"]),
         .testTarget(name: "ApprovalsTests", dependencies: ["Approvals", "Contracts"]),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "Contracts"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics"]),
         .testTarget(
             name: "AnalysisWorkerTests", dependencies: [
                 "AnalysisWorker", "Contracts", .product(name: "Hummingbird", package: "hummingbird"),

@@ -7,6 +7,7 @@ import PostgresNIO
 /// Keyed by message id, so a redelivered event is stored once.
 struct EventStore: Sendable {
     let database: Database
+    let audit: AuditTrail
 
     enum Outcome {
         case stored
@@ -17,17 +18,25 @@ struct EventStore: Sendable {
 
     func record(_ delivery: Delivery) async throws -> Outcome {
         guard let messageID = delivery.properties.messageID, let type = delivery.properties.type,
-              (try? JSONSerialization.jsonObject(with: Data(delivery.body))) != nil
+              let json = (try? JSONSerialization.jsonObject(with: Data(delivery.body))) as? [String: Any]
         else { return .unreadable }
         let payload = String(decoding: delivery.body, as: UTF8.self)
         let occurredAt = delivery.properties.timestamp ?? Date()
-        let rows = try await database.client.query(
-            """
-            INSERT INTO analytics.events (message_id, type, routing_key, source, occurred_at, payload)
-            VALUES (\(messageID), \(type), \(delivery.routingKey), \(delivery.properties.appID), \(occurredAt), \(payload)::jsonb)
-            ON CONFLICT (message_id) DO NOTHING RETURNING seq
-            """, logger: database.logger)
-        for try await _ in rows { return .stored }
-        return .duplicate
+        return try await database.transaction { connection in
+            let rows = try await connection.query(
+                """
+                INSERT INTO analytics.events (message_id, type, routing_key, source, occurred_at, payload)
+                VALUES (\(messageID), \(type), \(delivery.routingKey), \(delivery.properties.appID), \(occurredAt), \(payload)::jsonb)
+                ON CONFLICT (message_id) DO NOTHING RETURNING seq
+                """, logger: database.logger)
+            var stored = false
+            for try await _ in rows { stored = true }
+            guard stored else { return .duplicate }
+            // Staff actions and security events also go into the audit log, in the same transaction.
+            if let draft = AuditRules.draft(type: type, payload: json) {
+                try await audit.append(draft, messageID: messageID, at: Date(), on: connection)
+            }
+            return .stored
+        }
     }
 }

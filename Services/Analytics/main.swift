@@ -4,7 +4,10 @@ import ServiceKit
 
 let queue = ServiceName.analytics.eventsQueue
 let host = try ServiceHost(.analytics, topology: PlatformTopology.durableQueue(queue, eventRoutingKeys: ["#"]))
-let events = EventStore(database: try host.useDatabase(migrations: AnalyticsMigrations.all))
+let database = try host.useDatabase(migrations: AnalyticsMigrations.all)
+let audit = AuditTrail(database: database)
+audit.register(on: &host.rpc)
+let events = EventStore(database: database, audit: audit)
 let logger = host.logger
 host.addWork(QueueConsumer(connection: host.consumer, queue: queue, prefetch: 64, logger: logger) { delivery in
     do {

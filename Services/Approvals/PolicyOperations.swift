@@ -16,7 +16,7 @@ struct PolicyOperations: Sendable {
             let actor = try context.requireRole(Self.administrators)
             let problems = PolicyRules.problems(request.policy)
             guard problems.isEmpty else { throw Problem.validation(problems) }
-            guard let saved = try await policies.save(request.policy, expectedVersion: request.expectedVersion, by: actor.userID) else {
+            guard let saved = try await policies.save(request.policy, expectedVersion: request.expectedVersion, by: actor) else {
                 throw Problem.staleVersion("policy")
             }
             return .ok(saved)

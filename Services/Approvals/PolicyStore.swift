@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Persistence
 import PostgresNIO
+import ServiceKit
 
 /// The approval policy in force: the saved one, or the built-in default (version 1) until an
 /// administrator saves one.
@@ -25,7 +26,7 @@ struct PolicyStore: Sendable {
     }
 
     /// Saves `policy` if the one in force is still at `expectedVersion` (when given); nil if not.
-    func save(_ policy: ApprovalPolicy, expectedVersion: Int?, by actor: UUID) async throws -> ApprovalPolicy? {
+    func save(_ policy: ApprovalPolicy, expectedVersion: Int?, by actor: Principal) async throws -> ApprovalPolicy? {
         try await database.transaction { connection in
             try await connection.query("LOCK TABLE approvals.policy IN SHARE ROW EXCLUSIVE MODE", logger: logger)
             let current = try await current(on: connection)
@@ -37,10 +38,13 @@ struct PolicyStore: Sendable {
             let document = String(decoding: try JSON.encode(stored), as: UTF8.self)
             try await connection.query(
                 """
-                INSERT INTO approvals.policy (document, version, updated_by) VALUES (\(document)::jsonb, \(version + 1), \(actor))
+                INSERT INTO approvals.policy (document, version, updated_by) VALUES (\(document)::jsonb, \(version + 1), \(actor.userID))
                 ON CONFLICT (singleton) DO UPDATE SET document = excluded.document, version = excluded.version,
                     updated_by = excluded.updated_by, updated_at = now()
                 """, logger: logger)
+            try await database.outbox.publish(
+                ApprovalsEvents.PolicyUpdated(version: version + 1, actorID: actor.userID, actorRole: actor.role, occurredAt: Date()),
+                on: connection)
             return try await self.current(on: connection)
         }
     }

@@ -24,11 +24,11 @@ struct StageAssignment: Sendable {
         return assignee
     }
 
-    /// Gives `stage` to `assignee` with a fresh due time (a reassignment, or the same approver
-    /// again when documents came in).
+    /// Gives `stage` to `assignee` with a fresh due time (a reassignment by `actor`, or the same
+    /// approver again when documents came in).
     func give(
         _ stage: ApprovalStage, to assignee: UUID?, reason: ApprovalsEvents.StageAssigned.Reason, policy: ApprovalPolicy,
-        on connection: PostgresConnection
+        by actor: UUID? = nil, on connection: PostgresConnection
     ) async throws {
         if reason == .reassigned, let assignee { try await staff.markAssigned(assignee, on: connection) }
         let dueAt = Date().addingTimeInterval(TimeInterval(PolicyRules.slaHours(of: stage.role, under: policy) * 3600))
@@ -37,6 +37,6 @@ struct StageAssignment: Sendable {
         try await database.outbox.publish(
             ApprovalsEvents.StageAssigned(
                 applicationID: stage.applicationID, stageID: stage.id, level: stage.level, role: stage.role, assigneeID: assignee,
-                dueAt: dueAt, reason: reason, occurredAt: Date()), on: connection)
+                dueAt: dueAt, reason: reason, actorID: actor, occurredAt: Date()), on: connection)
     }
 }

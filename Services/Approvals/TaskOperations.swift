@@ -56,7 +56,7 @@ struct TaskOperations: Sendable {
     }
 
     private func reassign(_ request: ApprovalsRPC.Reassign.Request, _ context: RPCContext) async throws -> RPCReply<ApprovalStage> {
-        _ = try context.requireRole(Self.reassigners)
+        let actor = try context.requireRole(Self.reassigners)
         let stage = try await database.transaction { connection -> ApprovalStage in
             guard let found = try await workflows.stage(request.stageID, on: connection),
                 try await workflows.lock(found.applicationID, on: connection) != nil,
@@ -70,7 +70,7 @@ struct TaskOperations: Sendable {
                 throw Problem.validation(field: "assignee_id", "decided another level of this application (maker-checker)")
             }
             let policy = try await policies.current(on: connection)
-            try await assignment.give(stage, to: request.assigneeID, reason: .reassigned, policy: policy, on: connection)
+            try await assignment.give(stage, to: request.assigneeID, reason: .reassigned, policy: policy, by: actor.userID, on: connection)
             return try await workflows.stage(request.stageID, on: connection) ?? stage
         }
         return .ok(stage)

@@ -40,6 +40,7 @@ LoanRoutes(support: support).add(to: api)
 ApprovalRoutes(support: support).add(to: api)
 TicketRoutes(support: support).add(to: api)
 NotificationRoutes(support: support, sockets: sockets).add(to: api)
+AnalyticsRoutes(support: support).add(to: api)
 let pushConnection = host.consumer
 host.addStartupTask { try await feed.start(on: pushConnection) }
 

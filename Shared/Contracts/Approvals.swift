@@ -88,10 +88,13 @@ extension ApprovalsEvents {
         public var assigneeID: UUID?
         public var dueAt: Date
         public var reason: Reason
+        /// Who handed it over, for a reassignment.
+        public var actorID: UUID?
         public var occurredAt: Date
 
         public init(
-            applicationID: UUID, stageID: UUID, level: Int, role: Role, assigneeID: UUID?, dueAt: Date, reason: Reason, occurredAt: Date
+            applicationID: UUID, stageID: UUID, level: Int, role: Role, assigneeID: UUID?, dueAt: Date, reason: Reason, actorID: UUID? = nil,
+            occurredAt: Date
         ) {
             self.applicationID = applicationID
             self.stageID = stageID
@@ -100,6 +103,23 @@ extension ApprovalsEvents {
             self.assigneeID = assigneeID
             self.dueAt = dueAt
             self.reason = reason
+            self.actorID = actorID
+            self.occurredAt = occurredAt
+        }
+    }
+
+    /// An administrator saved a new approval policy.
+    public struct PolicyUpdated: DomainEvent, Equatable {
+        public static let type = "approvals.policy.updated.v1"
+        public var version: Int
+        public var actorID: UUID
+        public var actorRole: Role
+        public var occurredAt: Date
+
+        public init(version: Int, actorID: UUID, actorRole: Role, occurredAt: Date) {
+            self.version = version
+            self.actorID = actorID
+            self.actorRole = actorRole
             self.occurredAt = occurredAt
         }
     }
