@@ -45,5 +45,21 @@ enum AnalyticsMigrations {
             $$
             """,
         ]),
+        // Request counts as the gateways report them every few seconds (not one row per request).
+        Migration(id: "analytics-0003-traffic", statements: [
+            """
+            CREATE TABLE analytics.traffic (
+                message_id text NOT NULL,
+                window_end timestamptz NOT NULL,
+                method text NOT NULL,
+                path text NOT NULL,
+                status_class text NOT NULL,
+                role text NOT NULL,
+                count integer NOT NULL,
+                latency integer[] NOT NULL,
+                PRIMARY KEY (message_id, method, path, status_class, role))
+            """,
+            "CREATE INDEX traffic_by_time ON analytics.traffic (window_end)",
+        ]),
     ]
 }

@@ -2,7 +2,8 @@ import Contracts
 import Foundation
 import Hummingbird
 
-/// `/api/v1/audit-log`: the hash-chained record of staff actions and security events.
+/// Reports (`/analytics/*`, `/reports/portfolio`, `/public/stats`) and `/audit-log`, the
+/// hash-chained record of staff actions and security events.
 struct AnalyticsRoutes {
     let support: RouteSupport
     private var forwarder: Forwarder { support.forwarder }
@@ -16,9 +17,31 @@ struct AnalyticsRoutes {
                 from: try query.date("from"), to: try query.date("to"))
             return try await forwarder.forwardList(AuditRPC.List.self, list, context: context)
         }
+        report("analytics/traffic", AnalyticsRPC.Traffic.self, on: api)
+        report("reports/portfolio", AnalyticsRPC.Portfolio.self, on: api)
+        report("analytics/approvals", AnalyticsRPC.Approvals.self, on: api)
+        report("analytics/tickets", AnalyticsRPC.Tickets.self, on: api)
+        api.get("public/stats") { request, context in
+            try await forwarder.forward(AnalyticsRPC.PublicStats.self, Empty(), context: try await support.maybeSignedIn(request, context))
+        }
         api.get("audit-log/verify") { request, context in
             let context = try await support.signedIn(request, context)
             return try await forwarder.forward(AuditRPC.Verify.self, Empty(), context: context)
+        }
+    }
+
+    /// A report over a window of dates, narrowed by `product_id`, `customer_id` or `path` where it
+    /// says.
+    private func report<Operation: ServiceOperation>(
+        _ path: RouterPath, _ operation: Operation.Type, on api: RouterGroup<GatewayContext>
+    ) where Operation.Request == AnalyticsRPC.Window {
+        api.get(path) { request, context in
+            let context = try await support.signedIn(request, context)
+            let query = Query(request: request)
+            let window = AnalyticsRPC.Window(
+                from: try query.date("from"), to: try query.date("to"), productID: try query.uuid("product_id"),
+                customerID: try query.uuid("customer_id"), path: query.string("path"))
+            return try await forwarder.forward(operation, window, context: context)
         }
     }
 }

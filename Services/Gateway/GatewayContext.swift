@@ -12,6 +12,8 @@ struct GatewayContext: RequestContext {
     /// peer is a trusted proxy.
     var clientIP: String
     var claims: AccessTokenClaims?
+    /// The caller's role once a route signed them in, for the traffic figures.
+    let callerRole = CallerRole()
 
     init(source: Source) {
         coreContext = .init(source: source)

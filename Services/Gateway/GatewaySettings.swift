@@ -15,6 +15,8 @@ struct GatewaySettings: Sendable {
     let blobDirectory: String
     /// How often an open WebSocket gets a heartbeat.
     let heartbeat: Duration
+    /// How often the replica sends its traffic figures to analytics.
+    let trafficReportInterval: Duration
 
     struct RateLimits: Sendable {
         /// Requests per minute per client address, on every `/api/v1` route.
@@ -35,6 +37,7 @@ struct GatewaySettings: Sendable {
         allowedOrigins = Self.list(reader.string(forKey: "gateway.cors.origins", default: ""))
         blobDirectory = reader.string(forKey: "blob.dir", default: ".run/blobs")
         heartbeat = .seconds(reader.int(forKey: "gateway.ws.heartbeat.seconds", default: 30))
+        trafficReportInterval = .seconds(reader.int(forKey: "gateway.traffic.report.seconds", default: 5))
         limits = RateLimits(
             perAddress: reader.int(forKey: "gateway.rate.limit.per.ip", default: 600),
             perUser: reader.int(forKey: "gateway.rate.limit.per.user", default: 1200),

@@ -20,6 +20,7 @@ struct RouteSupport: Sendable {
         if claims.mfaSetupRequired == true, !allowingMFASetup { throw Problem.mfaSetupRequired }
         try await limiter.spend("user:\(claims.sub.value)", budget: limits.perUser, what: "requests")
         context.claims = claims
+        context.callerRole.set(claims.role.rawValue)
         return context
     }
 

@@ -23,8 +23,10 @@ let support = RouteSupport(
     body: RequestBody(limit: settings.maximumBodyBytes), authenticator: authenticator,
     limiter: limiter, limits: settings.limits, idempotency: Idempotency(redis: redis))
 
+let traffic = TrafficMeter(instance: host.configuration.instance)
 let router = Router(context: GatewayContext.self)
 router.add(middleware: RequestIDMiddleware())
+router.add(middleware: TrafficMiddleware(meter: traffic))
 router.add(middleware: SecurityHeadersMiddleware())
 router.add(middleware: ProblemMiddleware())
 router.add(middleware: ClientAddressMiddleware(trustedProxies: settings.trustedProxies))
@@ -41,6 +43,10 @@ ApprovalRoutes(support: support).add(to: api)
 TicketRoutes(support: support).add(to: api)
 NotificationRoutes(support: support, sockets: sockets).add(to: api)
 AnalyticsRoutes(support: support).add(to: api)
+let publisher = host.publisher
+host.addWork(PeriodicTask("traffic report", every: settings.trafficReportInterval, logger: host.logger) {
+    try await traffic.flush(on: publisher)
+})
 let pushConnection = host.consumer
 host.addStartupTask { try await feed.start(on: pushConnection) }
 

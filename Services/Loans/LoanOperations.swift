@@ -111,6 +111,7 @@ struct LoanOperations: Sendable {
                 allocation: .init(fees: allocation.fees, interest: allocation.interest, principal: allocation.principal),
                 outstandingPrincipal: .zero, createdAt: Date())
             payment.outstandingPrincipal = try await loans.apply(payment, allocation: allocation, receivedBy: caller.userID, on: connection)
+            try await announce(payment, customer: loan.customerID, by: caller.userID, on: connection)
             if request.amount == total {
                 try await loans.close(request.loanID, on: connection)
                 try await closeApplication(of: loan.applicationID, actor: caller.userID, on: connection)
@@ -142,11 +143,20 @@ struct LoanOperations: Sendable {
                 allocation: .init(fees: quote.fee, interest: quote.accruedInterest, principal: quote.outstandingPrincipal),
                 outstandingPrincipal: .zero, createdAt: Date())
             try await loans.preClose(payment, receivedBy: caller.userID, on: connection)
+            try await announce(payment, customer: loan.customerID, by: caller.userID, on: connection)
             try await closeApplication(of: loan.applicationID, actor: caller.userID, on: connection)
         }
         guard let closed = try await loans.loan(request.loanID) else { throw Problem.internalError }
         await lists.invalidate(closed.customerID)
         return .ok(closed)
+    }
+
+    private func announce(_ payment: Payment, customer: UUID, by actor: UUID, on connection: PostgresConnection) async throws {
+        try await database.outbox.publish(
+            LoansEvents.PaymentReceived(
+                paymentID: payment.id, loanID: payment.loanID, customerID: customer, amount: payment.amount,
+                principal: payment.allocation.principal, outstandingPrincipal: payment.outstandingPrincipal, actorID: actor,
+                occurredAt: payment.createdAt), on: connection)
     }
 
     /// A repaid loan's application ends `closed`.

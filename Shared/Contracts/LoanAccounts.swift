@@ -231,6 +231,33 @@ public enum LoanAccountsRPC {
 }
 
 extension LoansEvents {
+    /// A payment on a loan (also the one that pre-closes it), for the portfolio and the audit.
+    public struct PaymentReceived: DomainEvent, Equatable {
+        public static let type = "loans.payment.received.v1"
+        public var paymentID: UUID
+        public var loanID: UUID
+        public var customerID: UUID
+        public var amount: Money
+        public var principal: Money
+        public var outstandingPrincipal: Money
+        public var actorID: UUID
+        public var occurredAt: Date
+
+        public init(
+            paymentID: UUID, loanID: UUID, customerID: UUID, amount: Money, principal: Money, outstandingPrincipal: Money, actorID: UUID,
+            occurredAt: Date
+        ) {
+            self.paymentID = paymentID
+            self.loanID = loanID
+            self.customerID = customerID
+            self.amount = amount
+            self.principal = principal
+            self.outstandingPrincipal = outstandingPrincipal
+            self.actorID = actorID
+            self.occurredAt = occurredAt
+        }
+    }
+
     /// An instalment passed its due date unpaid (once per instalment).
     public struct InstalmentOverdue: DomainEvent, Equatable {
         public static let type = "loans.instalment.overdue.v1"

@@ -46,6 +46,8 @@ import Testing
         ("post", "/api/v1/tickets/{id}/comments"), ("get", "/api/v1/notifications"), ("post", "/api/v1/notifications/{id}/read"),
         ("post", "/api/v1/notifications/read-all"), ("get", "/api/v1/notifications/preferences"), ("put", "/api/v1/notifications/preferences"),
         ("get", "/api/v1/ws"), ("get", "/api/v1/audit-log"), ("get", "/api/v1/audit-log/verify"),
+        ("get", "/api/v1/analytics/traffic"), ("get", "/api/v1/reports/portfolio"), ("get", "/api/v1/analytics/approvals"),
+        ("get", "/api/v1/analytics/tickets"), ("get", "/api/v1/public/stats"),
         ("get", "/api/v1/auth/me"), ("post", "/api/v1/users"), ("get", "/api/v1/users"), ("patch", "/api/v1/users/{id}"),
         ("post", "/api/v1/calculators/emi"), ("post", "/api/v1/eligibility/check"), ("get", "/api/v1/products"),
         ("post", "/api/v1/products"), ("get", "/api/v1/products/{id}"), ("patch", "/api/v1/products/{id}"),

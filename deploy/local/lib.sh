@@ -53,6 +53,7 @@ stack_config() {
         "GATEWAY_RATE_LIMIT_PER_IP=300"
         "GATEWAY_RATE_LIMIT_PER_USER=400"
         "GATEWAY_WS_HEARTBEAT_SECONDS=1"
+        "GATEWAY_TRAFFIC_REPORT_SECONDS=1"
       )
       # One role with mandatory MFA, so the restricted first sign-in can be tested.
       STACK_AUTH_SETTINGS=("AUTH_MFA_REQUIRED_ROLES=manager")

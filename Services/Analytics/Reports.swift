@@ -1,0 +1,193 @@
+import Contracts
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+
+/// The portfolio, approval and ticket figures, read from the event store: every figure is a
+/// query over what the services announced, so a report can be added or changed without a
+/// migration of its own.
+struct Reports: Sendable {
+    let database: Database
+    private var logger: Logger { database.logger }
+
+    /// The latest event of `type` per entity (`key` names the entity in the payload).
+    private static func latest(_ type: String, by key: String) -> String {
+        """
+        SELECT DISTINCT ON (payload->>'\(key)') payload->>'\(key)' AS id, payload, occurred_at
+        FROM analytics.events WHERE type = '\(type)'
+        ORDER BY payload->>'\(key)', payload->>'occurred_at' DESC, seq DESC
+        """
+    }
+
+    /// Applications submitted within the window (of one product, if asked).
+    private static let applications = """
+        SELECT payload->>'application_id' AS id, (payload->>'amount')::numeric AS amount, occurred_at AS submitted_at
+        FROM analytics.events
+        WHERE type = 'loans.application.submitted.v1' AND occurred_at >= $1 AND occurred_at < $2
+          AND ($3::text IS NULL OR lower(payload->>'product_id') = lower($3))
+        """
+
+    private func binds(_ window: AnalyticsRPC.Window) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(window.from.map { Self.start(of: $0) } ?? Date.distantPast)
+        binds.append(window.to.map { Self.start(of: $0).addingTimeInterval(86_400) } ?? Date.distantFuture)
+        binds.append(window.productID?.uuidString ?? window.customerID?.uuidString)
+        return binds
+    }
+
+    static func start(of date: CalendarDate) -> Date {
+        ISO8601DateFormatter().date(from: "\(date.description)T00:00:00Z") ?? .distantPast
+    }
+
+    func portfolio(_ window: AnalyticsRPC.Window) async throws -> AnalyticsRPC.Portfolio.Response {
+        let sql = """
+            WITH apps AS (\(Self.applications)),
+            status AS (\(Self.latest("loans.application.status_changed.v1", by: "application_id"))),
+            risk AS (\(Self.latest("analysis.completed.v1", by: "application_id"))),
+            loans AS (SELECT payload->>'loan_id' AS loan, payload->>'application_id' AS app, (payload->>'principal')::numeric AS principal
+                      FROM analytics.events WHERE type = 'loans.loan.disbursed.v1'),
+            paid AS (\(Self.latest("loans.payment.received.v1", by: "loan_id")))
+            SELECT coalesce(s.payload->>'to', 'submitted'), a.amount, (r.payload->>'risk_score')::numeric, l.principal,
+                coalesce((p.payload->>'outstanding_principal')::numeric, l.principal)
+            FROM apps a LEFT JOIN status s ON s.id = a.id LEFT JOIN risk r ON r.id = a.id LEFT JOIN loans l ON l.app = a.id
+                LEFT JOIN paid p ON p.id = l.loan
+            """
+        var total = 0
+        var byStatus: [String: Int] = [:]
+        var risks: [Decimal] = []
+        var amount = Decimal.zero
+        var disbursed = Decimal.zero
+        var outstanding = Decimal.zero
+        let rows = try await database.client.query(PostgresQuery(unsafeSQL: sql, binds: binds(window)), logger: logger)
+        for try await (status, requested, risk, principal, left) in rows.decode((String, Decimal, Decimal?, Decimal?, Decimal?).self) {
+            total += 1
+            byStatus[status, default: 0] += 1
+            amount += requested
+            if let risk { risks.append(risk) }
+            disbursed += principal ?? 0
+            outstanding += left ?? 0
+        }
+        let average = risks.isEmpty ? nil : risks.reduce(0, +) / Decimal(risks.count)
+        return .init(
+            total: total, byStatus: byStatus, avgRiskScore: average.map { Self.fixed($0, places: 4) }, sumAmount: Money(amount),
+            disbursedAmount: Money(disbursed), outstandingPrincipal: Money(outstanding))
+    }
+
+    func approvals(_ window: AnalyticsRPC.Window) async throws -> AnalyticsRPC.Approvals.Response {
+        let outcomes = """
+            WITH apps AS (\(Self.applications)),
+            ends AS (
+                SELECT DISTINCT ON (payload->>'application_id') payload->>'application_id' AS id, type, payload, occurred_at
+                FROM analytics.events WHERE type IN ('approvals.application.approved.v1', 'approvals.application.rejected.v1')
+                ORDER BY payload->>'application_id', seq),
+            status AS (\(Self.latest("loans.application.status_changed.v1", by: "application_id")))
+            SELECT e.type, e.payload->>'decided_by' IS NULL, extract(epoch FROM e.occurred_at - a.submitted_at)::float8 / 3600,
+                coalesce(s.payload->>'to', 'submitted')
+            FROM apps a LEFT JOIN ends e ON e.id = a.id LEFT JOIN status s ON s.id = a.id
+            """
+        var response = AnalyticsRPC.Approvals.Response(
+            submitted: 0, autoDeclined: 0, approved: 0, rejected: 0, inProgress: 0, avgHoursToDecision: nil, byStage: [])
+        var hours: [Double] = []
+        let rows = try await database.client.query(PostgresQuery(unsafeSQL: outcomes, binds: binds(window)), logger: logger)
+        for try await (end, automatic, elapsed, status) in rows.decode((String?, Bool?, Double?, String).self) {
+            response.submitted += 1
+            switch end {
+            case "approvals.application.approved.v1"?: response.approved += 1
+            case "approvals.application.rejected.v1"? where automatic == true: response.autoDeclined += 1
+            case "approvals.application.rejected.v1"?: response.rejected += 1
+            default: if status != ApplicationStatus.withdrawn.rawValue { response.inProgress += 1 }
+            }
+            if end != nil, let elapsed { hours.append(elapsed) }
+        }
+        response.avgHoursToDecision = hours.isEmpty ? nil : hours.reduce(0, +) / Double(hours.count)
+        response.byStage = try await stages(window)
+        return response
+    }
+
+    private func stages(_ window: AnalyticsRPC.Window) async throws -> [AnalyticsRPC.Approvals.Stage] {
+        let sql = """
+            WITH apps AS (\(Self.applications)),
+            opened AS (
+                SELECT DISTINCT ON (payload->>'stage_id') payload->>'stage_id' AS stage, occurred_at
+                FROM analytics.events WHERE type = 'approvals.stage.assigned.v1' ORDER BY payload->>'stage_id', seq),
+            decided AS (
+                SELECT payload->>'stage_id' AS stage, payload->>'application_id' AS app, payload->>'role' AS role, occurred_at
+                FROM analytics.events WHERE type = 'approvals.stage.decided.v1' AND payload->>'decision' <> 'request_documents'),
+            breaches AS (
+                SELECT payload->>'role' AS role, count(*)::int AS n FROM analytics.events b JOIN apps a ON a.id = b.payload->>'application_id'
+                WHERE b.type = 'approvals.stage.sla_breached.v1' GROUP BY 1),
+            per_role AS (
+                SELECT d.role, count(*)::int AS decided, avg(extract(epoch FROM d.occurred_at - o.occurred_at))::float8 / 3600 AS hours
+                FROM decided d JOIN apps a ON a.id = d.app LEFT JOIN opened o ON o.stage = d.stage GROUP BY d.role)
+            SELECT coalesce(p.role, b.role), coalesce(p.decided, 0), p.hours, coalesce(b.n, 0)
+            FROM per_role p FULL JOIN breaches b ON b.role = p.role
+            """
+        var stages: [AnalyticsRPC.Approvals.Stage] = []
+        let rows = try await database.client.query(PostgresQuery(unsafeSQL: sql, binds: binds(window)), logger: logger)
+        for try await (role, decided, hours, breaches) in rows.decode((String, Int, Double?, Int).self) {
+            stages.append(.init(role: role, decided: decided, avgHours: hours, slaBreaches: breaches))
+        }
+        let seniority = ["analyst", "manager", "director"]
+        return stages.sorted { (seniority.firstIndex(of: $0.role) ?? 9) < (seniority.firstIndex(of: $1.role) ?? 9) }
+    }
+
+    func tickets(_ window: AnalyticsRPC.Window) async throws -> AnalyticsRPC.Tickets.Response {
+        let sql = """
+            WITH created AS (
+                SELECT payload->>'ticket_id' AS id FROM analytics.events
+                WHERE type = 'approvals.ticket.updated.v1' AND payload->>'change' = 'created' AND occurred_at >= $1 AND occurred_at < $2
+                  AND ($3::text IS NULL OR lower(payload->>'customer_id') = lower($3))),
+            latest AS (\(Self.latest("approvals.ticket.updated.v1", by: "ticket_id"))),
+            breached AS (SELECT DISTINCT payload->>'ticket_id' AS id FROM analytics.events WHERE type = 'approvals.ticket.sla_breached.v1')
+            SELECT l.payload->>'status', l.payload->>'priority', l.payload->>'assignee_id', b.id IS NOT NULL
+            FROM created c JOIN latest l ON l.id = c.id LEFT JOIN breached b ON b.id = c.id
+            """
+        var response = AnalyticsRPC.Tickets.Response(open: 0, inProgress: 0, resolved: 0, slaBreached: 0, byPriority: [:], byAssignee: [])
+        var assignees: [UUID?: AnalyticsRPC.Tickets.Assignee] = [:]
+        let rows = try await database.client.query(PostgresQuery(unsafeSQL: sql, binds: binds(window)), logger: logger)
+        for try await (status, priority, assignee, breached) in rows.decode((String, String, String?, Bool).self) {
+            let id = assignee.flatMap(UUID.init(uuidString:))
+            var tally = assignees[id] ?? .init(assigneeID: id, open: 0, inProgress: 0, resolved: 0)
+            switch Ticket.Status(rawValue: status) {
+            case .open?: response.open += 1; tally.open += 1
+            case .inProgress?: response.inProgress += 1; tally.inProgress += 1
+            case .resolved?: response.resolved += 1; tally.resolved += 1
+            case nil: continue
+            }
+            assignees[id] = tally
+            response.byPriority[priority, default: 0] += 1
+            if breached { response.slaBreached += 1 }
+        }
+        response.byAssignee = assignees.values.sorted { ($0.open + $0.inProgress) > ($1.open + $1.inProgress) }
+        return response
+    }
+
+    func publicStats() async throws -> AnalyticsRPC.PublicStats.Response {
+        let sql = """
+            WITH ends AS (
+                SELECT DISTINCT ON (payload->>'application_id') payload->>'application_id' AS id, type, occurred_at
+                FROM analytics.events WHERE type IN ('approvals.application.approved.v1', 'approvals.application.rejected.v1')
+                ORDER BY payload->>'application_id', seq),
+            apps AS (SELECT payload->>'application_id' AS id, occurred_at FROM analytics.events WHERE type = 'loans.application.submitted.v1')
+            SELECT count(*)::int, (count(*) FILTER (WHERE e.type = 'approvals.application.approved.v1'))::int,
+                (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.occurred_at - a.occurred_at)))::float8 / 3600
+            FROM ends e JOIN apps a ON a.id = e.id
+            """
+        for try await (processed, approved, median) in try await database.client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+            .decode((Int, Int, Double?).self)
+        {
+            return .init(
+                applicationsProcessed: processed, approvalRate: processed == 0 ? 0 : Double(approved) / Double(processed),
+                medianHoursToDecision: median)
+        }
+        return .init(applicationsProcessed: 0, approvalRate: 0, medianHoursToDecision: nil)
+    }
+
+    static func fixed(_ value: Decimal, places: Int) -> String {
+        var value = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, places, .plain)
+        return String(format: "%.\(places)f", NSDecimalNumber(decimal: rounded).doubleValue)
+    }
+}
