@@ -27,6 +27,7 @@ let services: [(product: String, target: String, dependencies: [Target.Dependenc
     ]),
     ("notifications", "Notifications", [
         .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
     ]),
     ("analytics", "Analytics", [.product(name: "PostgresNIO", package: "postgres-nio")]),
 ]
@@ -124,7 +125,7 @@ let package = Package(
             ]),
         .testTarget(name: "LoansTests", dependencies: ["Loans", "Contracts"]),
         .testTarget(name: "ApprovalsTests", dependencies: ["Approvals", "Contracts"]),
-        .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "Contracts"]),
+        .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "Contracts", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics"]),
         .testTarget(
             name: "AnalysisWorkerTests", dependencies: [
@@ -139,6 +140,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -38,3 +38,29 @@ struct NotificationRoutes {
         }
     }
 }
+
+/// `/api/v1/webhooks`: administrators' subscriptions of outside systems to events.
+struct WebhookRoutes {
+    let support: RouteSupport
+    private var forwarder: Forwarder { support.forwarder }
+
+    func add(to api: RouterGroup<GatewayContext>) {
+        api.post("webhooks") { request, context in
+            let context = try await support.signedIn(request, context)
+            return try await support.create(WebhooksRPC.Create.self, request, context)
+        }
+        api.get("webhooks") { request, context in
+            let context = try await support.signedIn(request, context)
+            return try await forwarder.forwardList(WebhooksRPC.List.self, try Query(request: request).page(), context: context)
+        }
+        api.delete("webhooks/:id") { request, context in
+            let context = try await support.signedIn(request, context)
+            return try await forwarder.forward(WebhooksRPC.Delete.self, .init(id: try RouteSupport.pathID(context, "webhook")), context: context)
+        }
+        api.get("webhooks/:id/deliveries") { request, context in
+            let context = try await support.signedIn(request, context)
+            let deliveries = WebhooksRPC.Deliveries.Request(id: try RouteSupport.pathID(context, "webhook"), page: try Query(request: request).page())
+            return try await forwarder.forwardList(WebhooksRPC.Deliveries.self, deliveries, context: context)
+        }
+    }
+}

@@ -43,6 +43,7 @@ ApprovalRoutes(support: support).add(to: api)
 TicketRoutes(support: support).add(to: api)
 NotificationRoutes(support: support, sockets: sockets).add(to: api)
 AnalyticsRoutes(support: support).add(to: api)
+WebhookRoutes(support: support).add(to: api)
 let publisher = host.publisher
 host.addWork(PeriodicTask("traffic report", every: settings.trafficReportInterval, logger: host.logger) {
     try await traffic.flush(on: publisher)

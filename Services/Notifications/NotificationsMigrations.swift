@@ -36,5 +36,35 @@ enum NotificationsMigrations {
                 updated_at timestamptz NOT NULL DEFAULT now())
             """,
         ]),
+        Migration(id: "notifications-0003-webhooks", statements: [
+            """
+            CREATE TABLE notifications.webhooks (
+                id uuid PRIMARY KEY,
+                url text NOT NULL,
+                events text[] NOT NULL,
+                secret text NOT NULL,
+                active boolean NOT NULL DEFAULT true,
+                created_by uuid NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now())
+            """,
+            """
+            CREATE TABLE notifications.webhook_deliveries (
+                id uuid PRIMARY KEY,
+                webhook_id uuid NOT NULL REFERENCES notifications.webhooks,
+                message_id text NOT NULL,
+                event_type text NOT NULL,
+                body text NOT NULL,
+                status text NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+                attempts integer NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz NOT NULL DEFAULT now(),
+                last_status_code integer,
+                last_error text,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                delivered_at timestamptz,
+                UNIQUE (webhook_id, message_id))
+            """,
+            "CREATE INDEX webhook_deliveries_due ON notifications.webhook_deliveries (next_attempt_at) WHERE status = 'pending'",
+            "CREATE INDEX webhook_deliveries_by_webhook ON notifications.webhook_deliveries (webhook_id, created_at DESC)",
+        ]),
     ]
 }

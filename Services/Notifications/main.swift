@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Contracts
 import Foundation
 import Messaging
@@ -5,11 +6,13 @@ import ServiceKit
 
 // Who hears what, on which channel: the in-app inbox, WebSocket pushes (through the gateways) and
 // email (the `.eml` folder in local mode), from the domain events; plus the emails other services
-// send as commands (`auth`'s one-time codes).
+// send as commands (`auth`'s one-time codes); and signed webhooks of any event to outside systems.
+let webhookQueue = "notifications.webhooks"
 let host = try ServiceHost(
     .notifications,
     topology: PlatformTopology.durableQueue(ServiceName.notifications.commandsQueue)
-        + PlatformTopology.durableQueue(ServiceName.notifications.eventsQueue, eventRoutingKeys: Notifier.routingKeys + Recipients.routingKeys))
+        + PlatformTopology.durableQueue(ServiceName.notifications.eventsQueue, eventRoutingKeys: Notifier.routingKeys + Recipients.routingKeys)
+        + PlatformTopology.durableQueue(webhookQueue, eventRoutingKeys: ["#"]))
 let database = try host.useDatabase(migrations: NotificationsMigrations.all)
 let mail = try MailFolder(
     path: host.configuration.reader.string(forKey: "mail.dir", default: ".run/mail"),
@@ -28,4 +31,21 @@ recipients.register(on: &events)
 Notifier(database: database, recipients: recipients, templates: try Templates()).register(on: &events)
 host.consume(ServiceName.notifications.eventsQueue, handlers: events)
 InboxOperations(database: database).register(on: &host.rpc)
+
+let webhooks = Webhooks(
+    database: database, http: HTTPClient.shared,
+    retryBase: .milliseconds(host.configuration.reader.int(forKey: "notifications.webhook.retry.base.ms", default: 1000)))
+webhooks.register(on: &host.rpc)
+let logger = host.logger
+host.addWork(QueueConsumer(connection: host.consumer, queue: webhookQueue, prefetch: 32, logger: logger) { delivery in
+    do {
+        return try await webhooks.fanOut(delivery)
+    } catch {
+        logger.warning("cannot queue webhook deliveries, will retry", metadata: ["error": "\(String(reflecting: error))"])
+        return .retry
+    }
+})
+host.addWork(PeriodicTask("webhook sender", every: .milliseconds(200), logger: logger) {
+    while try await webhooks.sendDue() > 0 {}
+})
 try await host.run()

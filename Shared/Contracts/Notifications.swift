@@ -119,3 +119,100 @@ public enum NotificationsRPC {
         public static let name = "notifications.preferences.put.v1"
     }
 }
+
+/// An administrator's subscription of an outside system to events: each matching event is POSTed
+/// to `url`, signed `X-Signature: sha256=<hex HMAC-SHA256 of the body with the secret>`.
+public struct Webhook: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var url: String
+    /// Event routing keys (`loans.application.status_changed`), `*` matching one word and `#` any.
+    public var events: [String]
+    public var createdAt: Date
+
+    public init(id: UUID, url: String, events: [String], createdAt: Date) {
+        self.id = id
+        self.url = url
+        self.events = events
+        self.createdAt = createdAt
+    }
+}
+
+/// One attempt-tracked delivery of one event to one webhook.
+public struct WebhookDelivery: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        case pending, delivered, failed
+    }
+
+    public var id: UUID
+    public var eventType: String
+    public var status: Status
+    public var attempts: Int
+    public var lastStatusCode: Int?
+    public var lastError: String?
+    public var createdAt: Date
+    public var deliveredAt: Date?
+
+    public init(
+        id: UUID, eventType: String, status: Status, attempts: Int, lastStatusCode: Int?, lastError: String?, createdAt: Date, deliveredAt: Date?
+    ) {
+        self.id = id
+        self.eventType = eventType
+        self.status = status
+        self.attempts = attempts
+        self.lastStatusCode = lastStatusCode
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.deliveredAt = deliveredAt
+    }
+}
+
+public enum WebhooksRPC {
+    public enum Create: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var url: String
+            public var events: [String]
+            public var secret: String
+
+            public init(url: String, events: [String], secret: String) {
+                self.url = url
+                self.events = events
+                self.secret = secret
+            }
+        }
+
+        public typealias Response = Webhook
+        public static let service = ServiceName.notifications
+        public static let name = "webhooks.create.v1"
+    }
+
+    public enum List: ServiceOperation {
+        public typealias Request = PageRequest
+        public typealias Response = Page<Webhook>
+        public static let service = ServiceName.notifications
+        public static let name = "webhooks.list.v1"
+    }
+
+    public enum Delete: ServiceOperation {
+        public typealias Request = ApplicationsRPC.ByID
+        public typealias Response = Empty
+        public static let service = ServiceName.notifications
+        public static let name = "webhooks.delete.v1"
+    }
+
+    /// The delivery log of one webhook, newest first.
+    public enum Deliveries: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var id: UUID
+            public var page: PageRequest
+
+            public init(id: UUID, page: PageRequest) {
+                self.id = id
+                self.page = page
+            }
+        }
+
+        public typealias Response = Page<WebhookDelivery>
+        public static let service = ServiceName.notifications
+        public static let name = "webhooks.deliveries.v1"
+    }
+}

@@ -54,3 +54,30 @@ import Testing
         #expect(templates.render("unknown_type", .title, data: data) == "unknown_type")
     }
 }
+
+@Suite struct WebhookRulesTests {
+    @Test(arguments: [
+        ("approvals.application.*", "approvals.application.approved", true),
+        ("approvals.application.*", "approvals.application", false),
+        ("approvals.#", "approvals.stage.sla_breached", true),
+        ("#", "anything.at.all", true),
+        ("loans.*.status_changed", "loans.application.status_changed", true),
+        ("loans.application.status_changed", "loans.application.submitted", false),
+        ("*.user.#", "auth.user", true),
+    ])
+    func patternsMatchLikeTopicBindings(pattern: String, key: String, matches: Bool) {
+        #expect(WebhookRules.matches(pattern, key) == matches)
+    }
+
+    @Test func signaturesAreHexHMACOfTheBody() {
+        // RFC 4231 test case 2.
+        let signature = WebhookRules.signature(of: Array("what do ya want for nothing?".utf8), secret: "Jefe")
+        #expect(signature == "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test func retriesBackOffUpToAnHour() {
+        #expect(WebhookRules.retryDelay(after: 1, base: .seconds(1)) == .seconds(1))
+        #expect(WebhookRules.retryDelay(after: 4, base: .seconds(1)) == .seconds(8))
+        #expect(WebhookRules.retryDelay(after: 30, base: .seconds(1)) == .seconds(3600))
+    }
+}

@@ -40,7 +40,8 @@ stack_config() {
       STACK_GATEWAY_SETTINGS=("GATEWAY_CORS_ORIGINS=${GATEWAY_CORS_ORIGINS:-http://localhost:3000,http://127.0.0.1:3000}")
       STACK_AUTH_SETTINGS=("AUTH_MFA_REQUIRED_ROLES=${AUTH_MFA_REQUIRED_ROLES:-}")
       STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=${LOANS_OVERDUE_SWEEP_SECONDS:-3600}")
-      STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=${APPROVALS_SLA_SWEEP_SECONDS:-60}") ;;
+      STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=${APPROVALS_SLA_SWEEP_SECONDS:-60}")
+      STACK_NOTIFICATIONS_SETTINGS=("NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS=${NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS:-1000}") ;;
     test)
       STACK_STATE="$LENDING_ROOT/.run-test"
       STACK_RABBITMQ_PORT=5674 STACK_EPMD_PORT=4371 STACK_REDIS_PORT=6381 STACK_PG_PORT=5434
@@ -60,7 +61,9 @@ stack_config() {
       # Sweep for overdue instalments every second, so the tests need not wait an hour.
       STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=1")
       # The same for stages past their SLA (tests move a due time into the past).
-      STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=1") ;;
+      STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=1")
+      # Webhook retries after 200 ms, 400 ms, … so a retried delivery is seen within the test.
+      STACK_NOTIFICATIONS_SETTINGS=("NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS=200") ;;
     *) die "unknown stack '$1' (dev or test)" ;;
   esac
   [[ -z "${2:-}" ]] || STACK_STATE="$2"
@@ -568,7 +571,7 @@ start_instance() {
       vars+=("${STACK_APPROVALS_SETTINGS[@]}") ;;
     notifications)
       mkdir -p "$STACK_MAIL_DIR"
-      vars+=("MAIL_DIR=$STACK_MAIL_DIR") ;;
+      vars+=("MAIL_DIR=$STACK_MAIL_DIR" "${STACK_NOTIFICATIONS_SETTINGS[@]}") ;;
     analysis-worker)
       vars+=("WORKER_CONCURRENCY=${WORKER_CONCURRENCY:-4}") ;;
   esac
