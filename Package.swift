@@ -113,7 +113,8 @@ let package = Package(
         .executableTarget(
             name: "WorkerBench", dependencies: [serviceKit, .product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/WorkerBench"),
-        .target(name: "TestSupport", dependencies: ["Messaging"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["Messaging", .product(name: "Hummingbird", package: "hummingbird")], path: "Tests/TestSupport"),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "ServiceKit", "Messaging", "Contracts", "TestSupport"]),
@@ -129,7 +130,7 @@ let package = Package(
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics"]),
         .testTarget(
             name: "AnalysisWorkerTests", dependencies: [
-                "AnalysisWorker", "Contracts", .product(name: "Hummingbird", package: "hummingbird"),
+                "AnalysisWorker", "Contracts", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Contracts"]),
         .testTarget(

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 /// A real HTTP bureau on 127.0.0.1 (ephemeral port) whose answers the test scripts, counting
@@ -28,24 +29,7 @@ final class StubBureau: Sendable {
         _ script: @escaping @Sendable (_ n: Int) -> Answer, _ body: (_ url: String, _ bureau: StubBureau) async throws -> T
     ) async throws -> T {
         let bureau = StubBureau(script: script)
-        let (ports, portFound) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "stub-bureau")
-        // Cancelling the server at the end of a test logs an error that is no error here.
-        logger.logLevel = .critical
-        let server = Application(
-            router: bureau.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portFound.yield(channel.localAddress?.port ?? 0)
-                portFound.finish()
-            },
-            logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            defer { group.cancelAll() }
-            var running = ports.makeAsyncIterator()
-            let port = try #require(await running.next())
-            return try await body("http://127.0.0.1:\(port)", bureau)
-        }
+        return try await servingOnLoopback(bureau.router()) { url in try await body(url, bureau) }
     }
 
     private func router() -> Router<BasicRequestContext> {

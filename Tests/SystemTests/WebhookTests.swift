@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import Hummingbird
-import Logging
 import Synchronization
 import TestSupport
 import Testing
@@ -91,21 +90,6 @@ final class Receiver: Sendable {
             }
             return Response(status: count <= receiver.failFirst ? .internalServerError : .ok)
         }
-        let (ports, portFound) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "webhook-receiver")
-        logger.logLevel = .critical
-        let server = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portFound.yield(channel.localAddress?.port ?? 0)
-                portFound.finish()
-            }, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            defer { group.cancelAll() }
-            var running = ports.makeAsyncIterator()
-            let port = try #require(await running.next())
-            try await body("http://127.0.0.1:\(port)/hooks", receiver)
-        }
+        try await servingOnLoopback(router) { url in try await body("\(url)/hooks", receiver) }
     }
 }
