@@ -10,6 +10,7 @@ audit.register(on: &host.rpc)
 let events = EventStore(database: database, audit: audit)
 let traffic = TrafficStore(database: database)
 ReportOperations(reports: Reports(database: database), traffic: traffic).register(on: &host.rpc)
+DeadLetters(connection: host.publisher).register(on: &host.rpc)
 let logger = host.logger
 host.addWork(QueueConsumer(connection: host.consumer, queue: queue, prefetch: 64, logger: logger) { delivery in
     do {

@@ -2,8 +2,8 @@ import Contracts
 import Foundation
 import Hummingbird
 
-/// Reports (`/analytics/*`, `/reports/portfolio`, `/public/stats`) and `/audit-log`, the
-/// hash-chained record of staff actions and security events.
+/// Reports (`/analytics/*`, `/reports/portfolio`, `/public/stats`), `/audit-log` (the
+/// hash-chained record of staff actions and security events) and `/admin/dead-letters`.
 struct AnalyticsRoutes {
     let support: RouteSupport
     private var forwarder: Forwarder { support.forwarder }
@@ -23,6 +23,15 @@ struct AnalyticsRoutes {
         report("analytics/tickets", AnalyticsRPC.Tickets.self, on: api)
         api.get("public/stats") { request, context in
             try await forwarder.forward(AnalyticsRPC.PublicStats.self, Empty(), context: try await support.maybeSignedIn(request, context))
+        }
+        api.get("admin/dead-letters") { request, context in
+            let context = try await support.signedIn(request, context)
+            return try await forwarder.forwardList(DeadLettersRPC.List.self, Empty(), context: context)
+        }
+        api.post("admin/dead-letters/:queue/replay") { request, context in
+            let context = try await support.signedIn(request, context)
+            let queue = context.parameters.get("queue") ?? ""
+            return try await forwarder.forward(DeadLettersRPC.Replay.self, .init(queue: queue), context: context)
         }
         api.get("audit-log/verify") { request, context in
             let context = try await support.signedIn(request, context)

@@ -7,7 +7,7 @@ import ServiceKit
 // Who hears what, on which channel: the in-app inbox, WebSocket pushes (through the gateways) and
 // email (the `.eml` folder in local mode), from the domain events; plus the emails other services
 // send as commands (`auth`'s one-time codes); and signed webhooks of any event to outside systems.
-let webhookQueue = "notifications.webhooks"
+let webhookQueue = WorkQueues.webhooks
 let host = try ServiceHost(
     .notifications,
     topology: PlatformTopology.durableQueue(ServiceName.notifications.commandsQueue)

@@ -305,3 +305,64 @@ public struct TrafficReport: BusMessage, Equatable {
 
     public static let routingKey = "gateway.traffic"
 }
+
+/// What the durable queues parked, answered by `analytics` (super admins only).
+public enum DeadLettersRPC {
+    public struct Sample: Codable, Sendable, Equatable {
+        public var messageID: String?
+        public var type: String?
+        /// The body as text, cut at 2 KiB.
+        public var body: String
+
+        public init(messageID: String?, type: String?, body: String) {
+            self.messageID = messageID
+            self.type = type
+            self.body = body
+        }
+    }
+
+    public struct QueueReport: Codable, Sendable, Equatable {
+        public var queue: String
+        public var deadLetterQueue: String
+        public var count: Int
+        public var samples: [Sample]
+
+        public init(queue: String, deadLetterQueue: String, count: Int, samples: [Sample]) {
+            self.queue = queue
+            self.deadLetterQueue = deadLetterQueue
+            self.count = count
+            self.samples = samples
+        }
+    }
+
+    public enum List: ServiceOperation {
+        public typealias Request = Empty
+        public typealias Response = Page<QueueReport>
+        public static let service = ServiceName.analytics
+        public static let name = "dead-letters.list.v1"
+    }
+
+    /// Moves everything parked for `queue` back onto it.
+    public enum Replay: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var queue: String
+
+            public init(queue: String) {
+                self.queue = queue
+            }
+        }
+
+        public struct Response: Codable, Sendable, Equatable {
+            public var queue: String
+            public var replayed: Int
+
+            public init(queue: String, replayed: Int) {
+                self.queue = queue
+                self.replayed = replayed
+            }
+        }
+
+        public static let service = ServiceName.analytics
+        public static let name = "dead-letters.replay.v1"
+    }
+}

@@ -14,6 +14,14 @@ public enum Exchanges {
 public enum WorkQueues {
     /// Credit requests waiting for an `analysis-worker`.
     public static let analysisRequests = "analysis.requests"
+    /// Every event, for `notifications` to turn into webhook deliveries.
+    public static let webhooks = "notifications.webhooks"
+
+    /// Every durable queue of the platform; each parks what it cannot deliver in `<queue>.dlq`.
+    public static let durable: [String] = [
+        analysisRequests, ServiceName.loans.eventsQueue, ServiceName.approvals.eventsQueue, ServiceName.notifications.eventsQueue,
+        ServiceName.notifications.commandsQueue, webhooks, ServiceName.analytics.eventsQueue,
+    ]
 }
 
 public enum ServiceName: String, Sendable, CaseIterable, Codable {

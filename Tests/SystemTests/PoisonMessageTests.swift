@@ -59,6 +59,38 @@ import Testing
         #expect(metrics.contains(#"messages_consumed_total{queue="approvals.events",outcome="deadLetter"}"#))
     }
 
+    @Test func anOperatorSeesWhatIsParkedAndReplaysIt() async throws {
+        let root = try await SuperAdmin.session.value.access
+        let api = try API()
+        let connection = AMQPConnection(
+            name: "dead-letters-test", configuration: try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL")),
+            logger: Logger(label: "test"))
+        connection.start()
+        defer { Task { await connection.close() } }
+        try #require(await eventually { connection.isConnected })
+        // A good event parked by hand (as if analytics had been down too long): replay must store it.
+        let id = UUID().uuidString.lowercased()
+        let event = OutgoingMessage(
+            body: Array(#"{"note": "parked \#(id)", "occurred_at": "2026-11-25T10:00:00Z"}"#.utf8),
+            properties: MessageProperties(messageID: id, type: "test.replayed.v1"))
+        try await connection.publish(event, exchange: "", routingKey: "analytics.events.dlq")
+
+        var parked: [String: Any]?
+        #expect(await eventually {
+            let list = try? await api.get("/api/v1/admin/dead-letters", token: root)
+            parked = (list?.json["items"] as? [[String: Any]])?.first { $0["queue"] as? String == "analytics.events" }
+            return (parked?["samples"] as? [[String: Any]])?.contains { $0["message_id"] as? String == id } == true
+        }, "\(String(describing: parked))")
+        #expect(parked?["dead_letter_queue"] as? String == "analytics.events.dlq")
+        let replay = try await api.send(.POST, "/api/v1/admin/dead-letters/analytics.events/replay", token: root)
+        #expect(replay.status == 200, "\(replay.text)")
+        #expect((replay.json["replayed"] as? Int ?? 0) >= 1)
+        #expect(try await EventStoreProbe.count("test.replayed.v1", where: "note", is: "parked \(id)") == 1)
+        #expect(try await api.send(.POST, "/api/v1/admin/dead-letters/nowhere/replay", token: root).status == 404)
+        let client = try await Accounts(api: api).login(try await Accounts(api: api).activeClient()).access
+        #expect(try await api.get("/api/v1/admin/dead-letters", token: client).status == 403)
+    }
+
     private func adminURL(_ name: String) throws -> String {
         let urls = try TestEnvironment.require("ADMIN_URLS")
         let entry = urls.split(separator: ",").first { $0.hasPrefix("\(name)=") }
