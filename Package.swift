@@ -28,6 +28,7 @@ let services: [(product: String, target: String, dependencies: [Target.Dependenc
     ("notifications", "Notifications", [
         .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Mustache", package: "swift-mustache"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
+        "CCurl", .product(name: "NIOPosix", package: "swift-nio"),
     ]),
     ("analytics", "Analytics", [.product(name: "PostgresNIO", package: "postgres-nio")]),
 ]
@@ -67,6 +68,9 @@ let package = Package(
         .systemLibrary(
             name: "CHiredis", path: "Shared/CHiredis", pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Shared libraries.
         .target(

@@ -14,7 +14,7 @@ struct MailFolder: Sendable {
     }
 
     /// Writes the email atomically (a temporary file renamed into place); readers never see half a file.
-    func deliver(_ email: NotificationCommands.SendEmail, messageID: String) throws {
+    func deliver(_ email: NotificationCommands.SendEmail, messageID: String) async throws {
         let name = messageID.filter { $0.isLetter || $0.isNumber || $0 == "-" }
         let target = directory.appendingPathComponent("\(name).eml")
         guard !FileManager.default.fileExists(atPath: target.path) else { return }

@@ -14,14 +14,24 @@ let host = try ServiceHost(
         + PlatformTopology.durableQueue(ServiceName.notifications.eventsQueue, eventRoutingKeys: Notifier.routingKeys + Recipients.routingKeys)
         + PlatformTopology.durableQueue(webhookQueue, eventRoutingKeys: ["#"]))
 let database = try host.useDatabase(migrations: NotificationsMigrations.all)
-let mail = try MailFolder(
-    path: host.configuration.reader.string(forKey: "mail.dir", default: ".run/mail"),
-    sender: host.configuration.reader.string(forKey: "mail.from", default: "Lending Platform <no-reply@lending.local>"))
+let reader = host.configuration.reader
+let sender = reader.string(forKey: "mail.from", default: "Lending Platform <no-reply@lending.local>")
+let mail: any MailTransport =
+    if let url = reader.string(forKey: "smtp.url") {
+        SMTPMailer(
+            settings: .init(
+                url: url, username: reader.string(forKey: "smtp.username"), password: reader.string(forKey: "smtp.password"),
+                startTLS: try SMTPMailer.StartTLS(reader.string(forKey: "smtp.starttls", default: "required"))),
+            sender: sender)
+    } else {
+        try MailFolder(path: reader.string(forKey: "mail.dir", default: ".run/mail"), sender: sender)
+    }
 
 var commands = MessageHandlers()
 commands.on(NotificationCommands.SendEmail.self) { email, context in
-    try mail.deliver(email, messageID: context.messageID)
-    context.logger.info("email written", metadata: ["folder": "\(mail.directory.path)"])
+    try await mail.deliver(email, messageID: context.messageID)
+    // Never the address or the text: an email may carry a one-time code.
+    context.logger.info("email sent")
 }
 host.consume(ServiceName.notifications.commandsQueue, handlers: commands)
 

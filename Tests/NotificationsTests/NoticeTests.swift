@@ -81,3 +81,15 @@ import Testing
         #expect(WebhookRules.retryDelay(after: 30, base: .seconds(1)) == .seconds(3600))
     }
 }
+
+@Suite struct SMTPMailerTests {
+    @Test func theEnvelopeUsesBareAddresses() {
+        #expect(SMTPMailer.address(in: "Lending Platform <no-reply@lending.local>") == "no-reply@lending.local")
+        #expect(SMTPMailer.address(in: " ada@example.com ") == "ada@example.com")
+    }
+
+    @Test func anUnknownStartTLSSettingIsRefused() throws {
+        #expect(throws: SMTPError.self) { try SMTPMailer.StartTLS("sometimes") }
+        #expect(try SMTPMailer.StartTLS("none") == .none)
+    }
+}

@@ -16,7 +16,7 @@ LENDING_BIN_DIR="${LENDING_BIN_DIR:-$LENDING_ROOT/.build/debug}"
 # Process instances, in admin-port order: admin port = STACK_ADMIN_BASE + index.
 LENDING_INSTANCES=(gateway auth loans approvals analysis-worker-1 notifications analytics analysis-worker-2)
 LENDING_APT_PACKAGES=(rabbitmq-server redis-server postgresql postgresql-client librabbitmq-dev
-  libhiredis-dev pkg-config openssl curl ca-certificates util-linux procps)
+  libhiredis-dev libcurl4-openssl-dev python3-aiosmtpd pkg-config openssl curl ca-certificates util-linux procps)
 
 # ---------------------------------------------------------------------------------------------
 # logging
@@ -41,7 +41,9 @@ stack_config() {
       STACK_AUTH_SETTINGS=("AUTH_MFA_REQUIRED_ROLES=${AUTH_MFA_REQUIRED_ROLES:-}")
       STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=${LOANS_OVERDUE_SWEEP_SECONDS:-3600}")
       STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=${APPROVALS_SLA_SWEEP_SECONDS:-60}")
-      STACK_NOTIFICATIONS_SETTINGS=("NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS=${NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS:-1000}") ;;
+      STACK_NOTIFICATIONS_SETTINGS=("NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS=${NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS:-1000}")
+      # Local mode: emails are .eml files in .run/mail (set SMTP_URL to send them instead).
+      STACK_SMTP_PORT="" ;;
     test)
       STACK_STATE="$LENDING_ROOT/.run-test"
       STACK_RABBITMQ_PORT=5674 STACK_EPMD_PORT=4371 STACK_REDIS_PORT=6381 STACK_PG_PORT=5434
@@ -63,7 +65,10 @@ stack_config() {
       # The same for stages past their SLA (tests move a due time into the past).
       STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=1")
       # Webhook retries after 200 ms, 400 ms, … so a retried delivery is seen within the test.
-      STACK_NOTIFICATIONS_SETTINGS=("NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS=200") ;;
+      # Email goes over real SMTP to a local sink that files each message in the mail folder.
+      STACK_SMTP_PORT=2526
+      STACK_NOTIFICATIONS_SETTINGS=("NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS=200" "SMTP_URL=smtp://127.0.0.1:$STACK_SMTP_PORT"
+        "SMTP_STARTTLS=none") ;;
     *) die "unknown stack '$1' (dev or test)" ;;
   esac
   [[ -z "${2:-}" ]] || STACK_STATE="$2"
@@ -479,12 +484,45 @@ start_servers() {
   start_redis
   start_postgres
   start_rabbitmq
+  start_smtp_sink
 }
 
 stop_servers() {
+  stop_smtp_sink
   stop_rabbitmq
   stop_redis
   stop_postgres
+}
+
+# ---------------------------------------------------------------------------------------------
+# SMTP sink (test stack only): a real SMTP server that files messages in the mail folder
+
+smtp_sink_pid() { pidfile_pid "$STACK_STATE/smtp/smtp.pid" python3; }
+
+start_smtp_sink() {
+  [[ -n "${STACK_SMTP_PORT:-}" ]] || return 0
+  local pid
+  if pid="$(smtp_sink_pid)"; then
+    log "smtp sink: already running (pid $pid, port $STACK_SMTP_PORT)"
+    return 0
+  fi
+  require_port_free "$STACK_SMTP_PORT" "SMTP sink of the $STACK_NAME stack"
+  mkdir -p "$STACK_STATE/smtp" "$STACK_MAIL_DIR"
+  log "smtp sink: starting on 127.0.0.1:$STACK_SMTP_PORT"
+  # Debian's own Python, which python3-aiosmtpd is installed for (not a pyenv or venv one).
+  setsid nohup /usr/bin/python3 "$LENDING_ROOT/deploy/local/smtp-sink.py" --port "$STACK_SMTP_PORT" --dir "$STACK_MAIL_DIR" \
+    >>"$STACK_STATE/logs/smtp.log" 2>&1 </dev/null &
+  echo $! >"$STACK_STATE/smtp/smtp.pid"
+  wait_port "$STACK_SMTP_PORT" 15 || die "the SMTP sink did not start (see $STACK_STATE/logs/smtp.log)"
+}
+
+stop_smtp_sink() {
+  local pid
+  if pid="$(smtp_sink_pid)"; then
+    log "smtp sink: stopping (pid $pid)"
+    stop_pid "$pid" "smtp sink" TERM 10
+  fi
+  rm -f "$STACK_STATE/smtp/smtp.pid"
 }
 
 # ---------------------------------------------------------------------------------------------
