@@ -78,6 +78,15 @@ struct Notice: Sendable, Equatable {
         ]
     }
 
+    /// The account's owner hears of what changed their security (never of each failed sign-in:
+    /// the lock-out that follows is what they need to know).
+    static func about(_ event: AuthEvents.SecurityEvent) -> [Notice] {
+        guard event.kind != .loginFailed else { return [] }
+        var data = ["kind": event.kind.rawValue]
+        data["client_ip"] = event.clientIP
+        return [Notice(audience: .user(event.userID), type: "security_alert", data: data, emails: true)]
+    }
+
     /// Moves a client would want to read about in their mailbox, not only in the app.
     static let emailedStatuses: Set<ApplicationStatus> = [.documentsRequested, .approved, .rejected, .disbursed]
 

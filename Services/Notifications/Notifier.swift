@@ -17,7 +17,7 @@ struct Notifier: Sendable {
     static let routingKeys = [
         LoansEvents.ApplicationStatusChanged.routingKey, ApprovalsEvents.StageAssigned.routingKey, ApprovalsEvents.SLABreached.routingKey,
         TicketEvents.Updated.routingKey, TicketEvents.SLABreached.routingKey, LoansEvents.InstalmentOverdue.routingKey,
-        LoansEvents.LoanDisbursed.routingKey,
+        LoansEvents.LoanDisbursed.routingKey, AuthEvents.SecurityEvent.routingKey,
     ]
 
     func register(on handlers: inout MessageHandlers) {
@@ -28,6 +28,7 @@ struct Notifier: Sendable {
         on(TicketEvents.SLABreached.self, &handlers, Notice.about)
         on(LoansEvents.InstalmentOverdue.self, &handlers, Notice.about)
         on(LoansEvents.LoanDisbursed.self, &handlers, Notice.about)
+        on(AuthEvents.SecurityEvent.self, &handlers, Notice.about)
     }
 
     private func on<Event: DomainEvent>(_ type: Event.Type, _ handlers: inout MessageHandlers, _ notices: @escaping @Sendable (Event) -> [Notice]) {

@@ -77,6 +77,12 @@ struct Templates: Sendable {
             "Instalment {{{number}}} of loan {{{loan_id}}} is overdue: {{{amount_due}}} to pay.",
             "Hello,\n\nInstalment {{{number}}} of your loan {{{loan_id}}} is overdue; {{{amount_due}}} is due." + footer
         ),
+        "security_alert": (
+            "Security notice: {{{kind}}}",
+            "Your account: {{{kind}}}{{#client_ip}} (from {{{client_ip}}}){{/client_ip}}.",
+            "Hello,\n\nSomething changed in your account's security: {{{kind}}}{{#client_ip}} (from {{{client_ip}}}){{/client_ip}}.\n"
+                + "If this was not you, change your password and contact support." + footer
+        ),
         "loan_disbursed": (
             "Your loan was paid out",
             "Loan {{{loan_id}}} of {{{principal}}} was disbursed.",

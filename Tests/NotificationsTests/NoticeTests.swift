@@ -46,6 +46,13 @@ import Testing
         #expect(ownComment.isEmpty)
     }
 
+    @Test func securityChangesReachTheAccountOwnerButNotEachFailedSignIn() {
+        let user = UUID()
+        #expect(Notice.about(AuthEvents.SecurityEvent(kind: .loginFailed, userID: user)).isEmpty)
+        let locked = Notice.about(AuthEvents.SecurityEvent(kind: .accountLocked, userID: user, clientIP: "203.0.113.9"))
+        #expect(locked == [Notice(audience: .user(user), type: "security_alert", data: ["kind": "account_locked", "client_ip": "203.0.113.9"], emails: true)])
+    }
+
     @Test func templatesFillEveryTypeWithoutEscaping() throws {
         let templates = try Templates()
         let data = ["application_id": "A&B", "status": "approved", "level": "1", "role": "analyst", "due_at": "2026-11-26T10:00:00Z", "reason": "opened"]

@@ -1,0 +1,34 @@
+import Contracts
+import Foundation
+import Testing
+
+@testable import Gateway
+
+@Suite struct PushHubTests {
+    private func push(_ n: Int) -> PushMessage { PushMessage(type: "t", data: ["n": String(n)], at: Date()) }
+
+    @Test func eachUserGetsOnlyTheirOwnPushes() async {
+        let hub = PushHub()
+        let ada = UUID()
+        let (socket, pushes) = hub.join(ada)
+        hub.deliver(push(1), to: UUID())
+        hub.deliver(push(2), to: ada)
+        hub.leave(ada, socket: socket)
+        var received: [String] = []
+        for await message in pushes { received.append(message.data["n"] ?? "") }
+        #expect(received == ["2"])
+    }
+
+    @Test func aSlowSocketKeepsTheNewestPushesWithinItsBuffer() async {
+        let hub = PushHub()
+        let user = UUID()
+        let (socket, pushes) = hub.join(user)
+        for n in 1...(PushHub.bufferSize + 10) { hub.deliver(push(n), to: user) }
+        hub.leave(user, socket: socket)
+        var received: [Int] = []
+        for await message in pushes { received.append(Int(message.data["n"] ?? "") ?? 0) }
+        #expect(received.count == PushHub.bufferSize)
+        #expect(received.first == 11)
+        #expect(received.last == PushHub.bufferSize + 10)
+    }
+}
