@@ -60,6 +60,18 @@ import Testing
         #expect(email.contains("waits for your decision as analyst"))
     }
 
+    @Test func aPushReachesTheSocketWhicheverGatewayReplicaHoldsIt() async throws {
+        let (id, client, _) = try await approvers.pending()
+        // The socket is on the second replica; the decision goes through the first.
+        let socket = try await PushClient.connect(token: client, gateway: try TestEnvironment.require("SECOND_GATEWAY_URL"))
+        defer { socket.close() }
+        #expect(try await approvers.decide(id, "reject", token: try await SuperAdmin.session.value.access).status == 200)
+        let push = await socket.next(within: .seconds(10)) {
+            ($0["data"] as? [String: Any])?["application_id"] as? String == id && ($0["data"] as? [String: Any])?["status"] as? String == "rejected"
+        }
+        #expect(push?["type"] as? String == "application_status_changed")
+    }
+
     @Test func preferencesTurnChannelsOff() async throws {
         let client = try await approvers.accounts.login(try await approvers.accounts.activeClient()).access
         let defaults = try await api.get("/api/v1/notifications/preferences", token: client)

@@ -18,14 +18,14 @@ final class PushClient: Sendable {
 
     /// Connects and waits for the first heartbeat, which also means the gateway has the socket
     /// registered for pushes.
-    static func connect(token: String, subscribe types: [String]? = nil) async throws -> PushClient {
-        let client = try PushClient(token: token, subscribe: types)
+    static func connect(token: String, subscribe types: [String]? = nil, gateway: String? = nil) async throws -> PushClient {
+        let client = try PushClient(token: token, subscribe: types, gateway: gateway ?? TestEnvironment.require("GATEWAY_URL"))
         try #require(await client.next(within: .seconds(15)) { $0["type"] as? String == "heartbeat" } != nil, "no heartbeat")
         return client
     }
 
-    private init(token: String, subscribe types: [String]?) throws {
-        let base = try TestEnvironment.require("GATEWAY_URL").replacingOccurrences(of: "http://", with: "ws://")
+    private init(token: String, subscribe types: [String]?, gateway: String) throws {
+        let base = gateway.replacingOccurrences(of: "http://", with: "ws://")
         let url = "\(base)/api/v1/ws?access_token=\(token)"
         let received = self.received
         connection = Task {

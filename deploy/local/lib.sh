@@ -14,7 +14,7 @@ PG_BIN_DIR=/usr/lib/postgresql/15/bin
 # scripts with stand-in services).
 LENDING_BIN_DIR="${LENDING_BIN_DIR:-$LENDING_ROOT/.build/debug}"
 # Process instances, in admin-port order: admin port = STACK_ADMIN_BASE + index.
-LENDING_INSTANCES=(gateway auth loans approvals analysis-worker-1 notifications analytics analysis-worker-2)
+LENDING_INSTANCES=(gateway auth loans approvals analysis-worker-1 notifications analytics analysis-worker-2 gateway-2)
 LENDING_APT_PACKAGES=(rabbitmq-server redis-server postgresql postgresql-client librabbitmq-dev
   libhiredis-dev libcurl4-openssl-dev python3-aiosmtpd pkg-config openssl curl ca-certificates util-linux procps)
 
@@ -82,7 +82,12 @@ stack_config() {
 }
 
 instance_service() { # analysis-worker-2 -> analysis-worker
-  case "$1" in analysis-worker-*) echo analysis-worker ;; *) echo "$1" ;; esac
+  case "$1" in analysis-worker-*) echo analysis-worker ;; gateway-*) echo gateway ;; *) echo "$1" ;; esac
+}
+
+# instance_gateway_port INST: gateway -> the stack's gateway port, gateway-2 -> the next one, …
+instance_gateway_port() {
+  case "$1" in gateway-*) echo $((STACK_GATEWAY_PORT + ${1#gateway-} - 1)) ;; *) echo "$STACK_GATEWAY_PORT" ;; esac
 }
 
 instance_admin_port() {
@@ -596,8 +601,10 @@ start_instance() {
   )
   case "$svc" in
     gateway)
-      require_port_free "$STACK_GATEWAY_PORT" "gateway"
-      vars+=("GATEWAY_PORT=$STACK_GATEWAY_PORT" "BLOB_DIR=$STACK_STATE/blobs" "${STACK_GATEWAY_SETTINGS[@]}") ;;
+      local gateway_port
+      gateway_port="$(instance_gateway_port "$inst")"
+      require_port_free "$gateway_port" "$inst"
+      vars+=("GATEWAY_PORT=$gateway_port" "BLOB_DIR=$STACK_STATE/blobs" "${STACK_GATEWAY_SETTINGS[@]}") ;;
     auth)
       bootstrap_defaults
       vars+=("AUTH_JWT_PRIVATE_KEY_FILE=$STACK_JWT_KEY"
