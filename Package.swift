@@ -41,6 +41,7 @@ let package = Package(
     products: services.map { .executable(name: $0.product, targets: [$0.target]) } + [
         .executable(name: "rpc-bench", targets: ["RPCBench"]),
         .executable(name: "worker-bench", targets: ["WorkerBench"]),
+        .executable(name: "http-bench", targets: ["HTTPBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -113,7 +114,11 @@ let package = Package(
             resources: $0.target == "Gateway" ? [.copy("Resources/openapi.json")] : nil)
     }
     + [
-        .executableTarget(name: "RPCBench", dependencies: [serviceKit], path: "Benchmarks/RPCBench"),
+        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport"),
+        .executableTarget(name: "RPCBench", dependencies: [serviceKit, "BenchSupport"], path: "Benchmarks/RPCBench"),
+        .executableTarget(
+            name: "HTTPBench", dependencies: ["BenchSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Benchmarks/HTTPBench"),
         .executableTarget(
             name: "WorkerBench", dependencies: [serviceKit, .product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/WorkerBench"),

@@ -55,13 +55,24 @@ struct DocumentUpload {
         return nil
     }
 
-    /// PDF, PNG or JPEG, by their signatures.
-    static func sniff(_ head: [UInt8]) -> String? {
-        if head.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
-        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
-        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+    /// How much of a file's end `sniff` looks at.
+    static let tailSize = 1024
+
+    /// PDF, PNG or JPEG, by their signatures at the start and their end markers at the end (a
+    /// file cut short, or something else wearing a PDF's first bytes, is refused).
+    static func sniff(head: [UInt8], tail: [UInt8]) -> String? {
+        func ends(with marker: [UInt8]) -> Bool {
+            tail.count >= marker.count && (0...(tail.count - marker.count)).contains { Array(tail[$0..<($0 + marker.count)]) == marker }
+        }
+        if head.starts(with: Array("%PDF-".utf8)) { return ends(with: Array("%%EOF".utf8)) ? "application/pdf" : nil }
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
+            return tail.suffix(8).elementsEqual(Self.pngEnd) ? "image/png" : nil  // the IEND chunk
+        }
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return ends(with: [0xFF, 0xD9]) ? "image/jpeg" : nil }
         return nil
     }
+
+    private static let pngEnd: [UInt8] = [0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
 }
 
 /// The parser's callbacks are synchronous: this collects what they see, for one upload.
@@ -72,6 +83,7 @@ private final class UploadState {
     private var hasher = SHA256()
     private var size = 0
     private var head: [UInt8] = []
+    private var tail: [UInt8] = []
     private var filename: String?
     private var documentTypeText = ""
     private var sawFile = false
@@ -105,6 +117,7 @@ private final class UploadState {
                 }
                 try buffer.withUnsafeReadableBytes { bytes in
                     if head.count < 16 { head += bytes.prefix(16 - head.count) }
+                    tail = Array((tail + bytes.suffix(DocumentUpload.tailSize)).suffix(DocumentUpload.tailSize))
                     hasher.update(bufferPointer: bytes)
                     try writer?.append(bytes)
                 }
@@ -128,10 +141,10 @@ private final class UploadState {
         let documentType = DocumentType(rawValue: documentTypeText.trimmingCharacters(in: .whitespacesAndNewlines))
         if documentType == nil { problems.append(.init(field: "document_type", message: "must be one of govt_id, address_proof, income_proof, bank_statement, photo, other")) }
         guard problems.isEmpty, let writer, let documentType else { throw Problem.validation(problems) }
-        guard let contentType = DocumentUpload.sniff(head) else {
+        guard let contentType = DocumentUpload.sniff(head: head, tail: tail) else {
             throw Problem(
                 status: 415, slug: "unsupported-media-type", title: "Unsupported file type",
-                detail: "Upload a PDF, PNG or JPEG file.")
+                detail: "Upload a whole PDF, PNG or JPEG file.")
         }
         try writer.commit()
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()

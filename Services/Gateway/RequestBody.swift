@@ -21,6 +21,13 @@ struct RequestBody: Sendable {
     }
 
     func decode<Body: Decodable>(_ type: Body.Type, from bytes: Data) throws -> Body {
+        switch JSONShape.violation(in: Array(bytes)) {
+        case .notUTF8?: throw Problem.badRequest("The body is not UTF-8 text.", slug: "malformed-body")
+        case .tooDeep?: throw Problem.badRequest("The body nests deeper than \(JSONShape.maximumDepth) levels.", slug: "malformed-body")
+        case .duplicateKey(let key)?: throw Problem.badRequest("The body names \"\(key)\" twice in one object.", slug: "malformed-body")
+        case .numberTooLong?: throw Problem.badRequest("The body holds a number too long to be a value.", slug: "malformed-body")
+        case nil: break
+        }
         do {
             return try JSON.decoder.decode(type, from: bytes)
         } catch let error as DecodingError {

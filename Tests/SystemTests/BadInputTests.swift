@@ -55,6 +55,21 @@ import Testing
         expectProblem(again, 409)
     }
 
+    @Test func jsonThatParsersDisagreeOnIsABadRequest() async throws {
+        let nested = String(repeating: #"{"a":"#, count: 200) + "1" + String(repeating: "}", count: 200)
+        let duplicate = #"{"email": "a@example.com", "password": "a long password", "full_name": "A", "email": "b@example.com"}"#
+        let huge = #"{"email": "a@example.com", "password": "a long password", "full_name": 1\#(String(repeating: "9", count: 5000))}"#
+        for body in [nested, duplicate, huge] {
+            let reply = try await api.send(.POST, "/api/v1/auth/register", body: body)
+            #expect(reply.status == 400, "\(reply.text)")
+            #expect(reply.problemType == "/problems/malformed-body")
+        }
+        var invalid = Array(#"{"email": "a@example.com", "password": "a long password", "full_name": ""#.utf8)
+        invalid += [0xC3, 0x28] + Array(#""}"#.utf8)
+        let reply = try await api.sendBytes(.POST, "/api/v1/auth/register", body: invalid, contentType: "application/json", token: nil)
+        #expect(reply.status == 400)
+    }
+
     @Test func aHugeBodyIsTooLarge() async throws {
         let huge = "{\"email\": \"" + String(repeating: "x", count: 2 * 1024 * 1024) + "\"}"
         expectProblem(try await api.send(.POST, "/api/v1/auth/login", body: huge), 413)

@@ -17,6 +17,7 @@ import Testing
 
     static let pdf = Array("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n".utf8)
     static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 64)
+        + [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
 
     func upload(
         _ bytes: [UInt8], type: String? = "govt_id", filename: String = "passport.pdf", declared: String = "application/pdf",
@@ -75,6 +76,10 @@ import Testing
         #expect(text.status == 415)
         let huge = try await upload(Self.pdf + Array(repeating: 0x20, count: 10 * 1024 * 1024), to: id, token: client)
         #expect(huge.status == 413)
+        // An executable renamed to .pdf, and a PDF cut short, are not PDFs.
+        let elf = [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0] + [UInt8](repeating: 0, count: 120)
+        #expect(try await upload(elf, filename: "statement.pdf", to: id, token: client).status == 415)
+        #expect(try await upload(Array(Self.pdf.prefix(20)), to: id, token: client).status == 415)
         let untyped = try await upload(Self.pdf, type: nil, to: id, token: client)
         #expect(untyped.status == 422)
         #expect(untyped.fieldErrors == ["document_type"])

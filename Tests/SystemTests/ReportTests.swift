@@ -83,7 +83,7 @@ import Testing
         var figures: [String: Any] = [:]
         #expect(await eventually(timeout: .seconds(20)) {
             figures = (try? await api.get("/api/v1/analytics/tickets?customer_id=\(clientID)", token: root).json) ?? [:]
-            return figures["in_progress"] as? Int == 1
+            return figures["in_progress"] as? Int == 1 && figures["open"] as? Int == 1
         }, "\(figures)")
         #expect(figures["open"] as? Int == 1)
         #expect(figures["resolved"] as? Int == 0)
