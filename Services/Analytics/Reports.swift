@@ -11,14 +11,22 @@ struct Reports: Sendable {
     let database: Database
     private var logger: Logger { database.logger }
 
-    /// The latest event of `type` per entity (`key` names the entity in the payload).
-    private static func latest(_ type: String, by key: String) -> String {
+    /// The latest event of `type` per entity (`key` names the entity in the payload). Events carry
+    /// their time to the second, so `tieBreak` orders those of one second (arrival order, `seq`,
+    /// is not the order they happened in when consumers run concurrently).
+    private static func latest(_ type: String, by key: String, tieBreak: String? = nil) -> String {
         """
         SELECT DISTINCT ON (payload->>'\(key)') payload->>'\(key)' AS id, payload, occurred_at
         FROM analytics.events WHERE type = '\(type)'
-        ORDER BY payload->>'\(key)', payload->>'occurred_at' DESC, seq DESC
+        ORDER BY payload->>'\(key)', payload->>'occurred_at' DESC, \(tieBreak.map { "\($0) DESC, " } ?? "")seq DESC
         """
     }
+
+    /// How far along its lifecycle an application status is, to order moves made in one second.
+    private static let statusProgress = """
+        CASE payload->>'to' WHEN 'submitted' THEN 0 WHEN 'under_analysis' THEN 1 WHEN 'pending_approval' THEN 2
+            WHEN 'documents_requested' THEN 2 WHEN 'approved' THEN 3 WHEN 'disbursed' THEN 4 ELSE 5 END
+        """
 
     /// Applications submitted within the window (of one product, if asked).
     private static let applications = """
@@ -43,7 +51,7 @@ struct Reports: Sendable {
     func portfolio(_ window: AnalyticsRPC.Window) async throws -> AnalyticsRPC.Portfolio.Response {
         let sql = """
             WITH apps AS (\(Self.applications)),
-            status AS (\(Self.latest("loans.application.status_changed.v1", by: "application_id"))),
+            status AS (\(Self.latest("loans.application.status_changed.v1", by: "application_id", tieBreak: Self.statusProgress))),
             risk AS (\(Self.latest("analysis.completed.v1", by: "application_id"))),
             loans AS (SELECT payload->>'loan_id' AS loan, payload->>'application_id' AS app, (payload->>'principal')::numeric AS principal
                       FROM analytics.events WHERE type = 'loans.loan.disbursed.v1'),
@@ -81,7 +89,7 @@ struct Reports: Sendable {
                 SELECT DISTINCT ON (payload->>'application_id') payload->>'application_id' AS id, type, payload, occurred_at
                 FROM analytics.events WHERE type IN ('approvals.application.approved.v1', 'approvals.application.rejected.v1')
                 ORDER BY payload->>'application_id', seq),
-            status AS (\(Self.latest("loans.application.status_changed.v1", by: "application_id")))
+            status AS (\(Self.latest("loans.application.status_changed.v1", by: "application_id", tieBreak: Self.statusProgress)))
             SELECT e.type, e.payload->>'decided_by' IS NULL, extract(epoch FROM e.occurred_at - a.submitted_at)::float8 / 3600,
                 coalesce(s.payload->>'to', 'submitted')
             FROM apps a LEFT JOIN ends e ON e.id = a.id LEFT JOIN status s ON s.id = a.id

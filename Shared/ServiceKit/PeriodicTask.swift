@@ -23,7 +23,9 @@ public struct PeriodicTask: Service {
             } catch {
                 logger.warning("\(name) failed, will retry", metadata: ["error": "\(String(reflecting: error))"])
             }
-            try? await Task.sleep(for: interval)
+            // Graceful shutdown ends the wait at once (a sweep every hour must not hold the process
+            // for an hour).
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }

@@ -39,9 +39,10 @@ import Testing
         let outstanding = try #require(payment["outstanding_principal"])
 
         var portfolio: [String: Any] = [:]
-        let settled = await eventually(timeout: .seconds(20)) {
+        let settled = await eventually(timeout: .seconds(20), every: .milliseconds(250)) {
             portfolio = (try? await api.get("/api/v1/reports/portfolio?product_id=\(product)", token: root).json) ?? [:]
             return portfolio["outstanding_principal"] as? String == outstanding
+                && (portfolio["by_status"] as? [String: Int])?["pending_approval"] == 1
         }
         #expect(settled, "\(portfolio)")
         #expect(portfolio["total"] as? Int == 4)
@@ -81,7 +82,7 @@ import Testing
         }
         #expect(try await api.patch("/api/v1/tickets/\(ids[0])", ["status": "in_progress"], token: root).status == 200)
         var figures: [String: Any] = [:]
-        #expect(await eventually(timeout: .seconds(20)) {
+        #expect(await eventually(timeout: .seconds(20), every: .milliseconds(250)) {
             figures = (try? await api.get("/api/v1/analytics/tickets?customer_id=\(clientID)", token: root).json) ?? [:]
             return figures["in_progress"] as? Int == 1 && figures["open"] as? Int == 1
         }, "\(figures)")
