@@ -13,7 +13,7 @@ struct AnalyticsRoutes {
             let context = try await support.signedIn(request, context)
             let query = Query(request: request)
             let list = AuditRPC.List.Request(
-                page: try query.page(), actorID: try query.uuid("actor_id"), action: query.string("action"), entity: query.string("entity"),
+                page: try query.page(), actorID: try query.uuid("actor_id"), action: try query.string("action"), entity: try query.string("entity"),
                 from: try query.date("from"), to: try query.date("to"))
             return try await forwarder.forwardList(AuditRPC.List.self, list, context: context)
         }
@@ -49,7 +49,7 @@ struct AnalyticsRoutes {
             let query = Query(request: request)
             let window = AnalyticsRPC.Window(
                 from: try query.date("from"), to: try query.date("to"), productID: try query.uuid("product_id"),
-                customerID: try query.uuid("customer_id"), path: query.string("path"))
+                customerID: try query.uuid("customer_id"), path: try query.string("path"))
             return try await forwarder.forward(operation, window, context: context)
         }
     }

@@ -32,7 +32,7 @@ struct ApprovalRoutes {
             let context = try await support.signedIn(request, context)
             let query = Query(request: request)
             let list = ApprovalsRPC.ListTasks.Request(
-                page: try query.page(), assignee: query.string("assignee"), status: try query.value("status", as: ApprovalStage.Status.self),
+                page: try query.page(), assignee: try query.string("assignee"), status: try query.value("status", as: ApprovalStage.Status.self),
                 role: try query.value("role", as: Role.self), applicationID: try query.uuid("application_id"), overdue: try query.bool("overdue"))
             return try await forwarder.forwardList(ApprovalsRPC.ListTasks.self, list, context: context)
         }

@@ -12,7 +12,7 @@ struct CustomerRoutes {
         api.get("customers") { request, context in
             let context = try await support.signedIn(request, context)
             let query = Query(request: request)
-            let list = CustomersRPC.List.Request(q: query.string("q"), page: try query.page())
+            let list = CustomersRPC.List.Request(q: try query.string("q"), page: try query.page())
             return try await support.forwarder.forwardList(CustomersRPC.List.self, list, context: context)
         }
         api.get("customers/:id") { request, context in

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a JSON parser accepts but an API should not take: text that is not UTF-8, nesting deep
 /// enough to exhaust a decoder's stack, an object naming one key twice (which value counts would
-/// depend on the parser), and numbers too long to be any field's value. Checked in one pass over
+/// depend on the parser), numbers too long to be any field's value, and NUL characters. Checked in one pass over
 /// the bytes before decoding; anything else malformed is left to the decoder.
 enum JSONShape {
     static let maximumDepth = 32
@@ -13,6 +13,8 @@ enum JSONShape {
         case tooDeep
         case duplicateKey(String)
         case numberTooLong
+        /// `\u0000` in a string: no text field holds one, and PostgreSQL cannot store one.
+        case nulCharacter
     }
 
     static func violation(in bytes: [UInt8]) -> Violation? {
@@ -42,7 +44,12 @@ enum JSONShape {
                 let start = index + 1
                 index = start
                 while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                    if bytes[index] == UInt8(ascii: "\\") {
+                        if bytes[index...].starts(with: Array(#"\u0000"#.utf8)) { return .nulCharacter }
+                        index += 2
+                    } else {
+                        index += 1
+                    }
                 }
                 if let last = containers.indices.last, containers[last].expectingKey {
                     let key = Array(bytes[start..<min(index, bytes.count)])

@@ -12,7 +12,7 @@ struct NotificationRoutes {
         api.get("notifications") { request, context in
             let context = try await support.signedIn(request, context)
             let query = Query(request: request)
-            let list = NotificationsRPC.List.Request(page: try query.page(), unread: try query.bool("unread"), type: query.string("type"))
+            let list = NotificationsRPC.List.Request(page: try query.page(), unread: try query.bool("unread"), type: try query.string("type"))
             return try await forwarder.forwardList(NotificationsRPC.List.self, list, context: context)
         }
         api.post("notifications/read-all") { request, context in

@@ -26,6 +26,7 @@ struct RequestBody: Sendable {
         case .tooDeep?: throw Problem.badRequest("The body nests deeper than \(JSONShape.maximumDepth) levels.", slug: "malformed-body")
         case .duplicateKey(let key)?: throw Problem.badRequest("The body names \"\(key)\" twice in one object.", slug: "malformed-body")
         case .numberTooLong?: throw Problem.badRequest("The body holds a number too long to be a value.", slug: "malformed-body")
+        case .nulCharacter?: throw Problem.badRequest("Text in the body may not contain NUL characters.", slug: "malformed-body")
         case nil: break
         }
         do {

@@ -77,42 +77,45 @@ struct RouteSupport: Sendable {
 struct Query {
     let request: Request
 
-    func string(_ name: String) -> String? {
-        request.uri.queryParameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    /// The parameter's text; one holding a NUL character (no filter's value does) is a 422.
+    func string(_ name: String) throws -> String? {
+        guard let text = request.uri.queryParameters[name[...]].map(String.init), !text.isEmpty else { return nil }
+        guard !text.contains("\u{0}") else { throw Problem.validation(field: name, "must not contain NUL characters") }
+        return text
     }
 
     func int(_ name: String) throws -> Int? {
-        guard let text = string(name) else { return nil }
+        guard let text = try string(name) else { return nil }
         guard let value = Int(text) else { throw Problem.validation(field: name, "must be a whole number") }
         return value
     }
 
     func value<Value: RawRepresentable>(_ name: String, as type: Value.Type) throws -> Value? where Value.RawValue == String {
-        guard let text = string(name) else { return nil }
+        guard let text = try string(name) else { return nil }
         guard let value = Value(rawValue: text) else { throw Problem.validation(field: name, "is not a known value") }
         return value
     }
 
     func money(_ name: String) throws -> Money? {
-        guard let text = string(name) else { return nil }
+        guard let text = try string(name) else { return nil }
         guard let value = Money(text) else { throw Problem.validation(field: name, "must be an amount such as 25000.00") }
         return value
     }
 
     func date(_ name: String) throws -> CalendarDate? {
-        guard let text = string(name) else { return nil }
+        guard let text = try string(name) else { return nil }
         guard let value = CalendarDate(text) else { throw Problem.validation(field: name, "must be a date such as 2026-01-31") }
         return value
     }
 
     func uuid(_ name: String) throws -> UUID? {
-        guard let text = string(name) else { return nil }
+        guard let text = try string(name) else { return nil }
         guard let value = UUID(uuidString: text) else { throw Problem.validation(field: name, "must be an id") }
         return value
     }
 
     func bool(_ name: String) throws -> Bool? {
-        guard let text = string(name) else { return nil }
+        guard let text = try string(name) else { return nil }
         guard let value = Bool(text) else { throw Problem.validation(field: name, "must be true or false") }
         return value
     }

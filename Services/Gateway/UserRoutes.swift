@@ -21,7 +21,7 @@ struct UserRoutes {
             let query = Query(request: request)
             let list = UsersRPC.List.Request(
                 role: try query.value("role", as: Role.self), status: try query.value("status", as: AuthRPC.AccountStatus.self),
-                q: query.string("q"), page: try query.page())
+                q: try query.string("q"), page: try query.page())
             return try await support.forwarder.forwardList(UsersRPC.List.self, list, context: context)
         }
         api.patch("users/:id") { request, context in

@@ -62,7 +62,7 @@ public struct Application: Codable, Sendable {
     public var createdAt: Date
     public var updatedAt: Date
     /// Filled in from `approvals` (the gateway joins them): null until the analysis completes.
-    public var analysis: ApplicationAnalysis?
+    @ExplicitNull public var analysis: ApplicationAnalysis?
     public var stages: [ApprovalStage]
     public var documents: [Document]
     public var requestedDocuments: [DocumentType]

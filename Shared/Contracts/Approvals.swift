@@ -262,7 +262,7 @@ public struct ApplicationAnalysis: Codable, Sendable, Equatable {
 public struct ApprovalPolicy: Codable, Sendable, Equatable {
     public struct Tier: Codable, Sendable, Equatable {
         /// The tier applies up to and including this amount; nil for the last tier (any amount).
-        public var maxAmount: Money?
+        @ExplicitNull public var maxAmount: Money?
         /// The approval chain, first level first.
         public var roles: [Role]
 

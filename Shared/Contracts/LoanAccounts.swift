@@ -29,7 +29,7 @@ public struct Loan: Codable, Sendable, Equatable {
     public var outstandingPrincipal: Money
     /// The processing fee charged at disbursement, until paid.
     public var outstandingFees: Money
-    public var nextDue: NextDue?
+    @ExplicitNull public var nextDue: NextDue?
 
     public init(
         id: UUID, applicationID: UUID, customerID: UUID, principal: Money, annualRate: Percent, termMonths: Int, emi: Money,

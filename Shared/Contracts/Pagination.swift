@@ -11,12 +11,19 @@ public struct PageRequest: Codable, Sendable, Equatable {
         self.pageSize = pageSize
     }
 
-    public var offset: Int { (page - 1) * pageSize }
+    /// Rows before the page; saturates instead of overflowing (a page beyond every list is empty).
+    public var offset: Int {
+        let (offset, overflow) = max(0, page - 1).multipliedReportingOverflow(by: max(0, pageSize))
+        return overflow ? Int.max : offset
+    }
+
+    /// Pages beyond this are refused: no list here is that long, and OFFSET of a huge page costs.
+    public static let lastPage = 1_000_000
 
     /// The problems with a page request, by the field names clients use.
     public var problems: [Problem.FieldError] {
         var problems: [Problem.FieldError] = []
-        if page < 1 { problems.append(.init(field: "page", message: "must be 1 or more")) }
+        if !(1...Self.lastPage).contains(page) { problems.append(.init(field: "page", message: "must be between 1 and \(Self.lastPage)")) }
         if !(1...Self.maximumSize).contains(pageSize) {
             problems.append(.init(field: "page_size", message: "must be between 1 and \(Self.maximumSize)"))
         }

@@ -32,3 +32,14 @@ import Testing
         #expect(ServiceName.notifications.commandsQueue == "notifications.commands")
     }
 }
+
+@Suite struct ExplicitNullTests {
+    @Test func anEmptyValueIsWrittenAsNullAndReadWhetherNullOrAbsent() throws {
+        let open = ApprovalPolicy.Tier(maxAmount: nil, roles: [.analyst])
+        let text = String(decoding: try JSON.encode(open), as: UTF8.self)
+        #expect(text.contains(#""max_amount":null"#))
+        #expect(try JSON.decode(ApprovalPolicy.Tier.self, from: Array(#"{"roles": ["analyst"]}"#.utf8)) == open)
+        let bounded = try JSON.decode(ApprovalPolicy.Tier.self, from: Array(#"{"max_amount": "25000.00", "roles": ["analyst"]}"#.utf8))
+        #expect(bounded.maxAmount == Money("25000.00"))
+    }
+}

@@ -22,6 +22,11 @@ import Testing
         #expect(check(String(repeating: "[", count: 32) + String(repeating: "]", count: 32)) == nil)
     }
 
+    @Test func nulCharactersAreRefusedButAnEscapedBackslashIsNot() {
+        #expect(check(#"{"full_name": "Ada\u0000"}"#) == .nulCharacter)
+        #expect(check(#"{"full_name": "C:\\u0000"}"#) == nil)
+    }
+
     @Test func hugeNumbersAndInvalidUTF8AreRefused() {
         #expect(check(#"{"term_months": 1\#(String(repeating: "0", count: 400))}"#) == .numberTooLong)
         #expect(JSONShape.violation(in: Array(#"{"a": ""#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8)) == .notUTF8)

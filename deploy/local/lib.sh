@@ -16,7 +16,7 @@ LENDING_BIN_DIR="${LENDING_BIN_DIR:-$LENDING_ROOT/.build/debug}"
 # Process instances, in admin-port order: admin port = STACK_ADMIN_BASE + index.
 LENDING_INSTANCES=(gateway auth loans approvals analysis-worker-1 notifications analytics analysis-worker-2 gateway-2)
 LENDING_APT_PACKAGES=(rabbitmq-server redis-server postgresql postgresql-client librabbitmq-dev
-  libhiredis-dev libcurl4-openssl-dev python3-aiosmtpd pkg-config openssl curl ca-certificates util-linux procps)
+  libhiredis-dev libcurl4-openssl-dev python3-aiosmtpd python3-venv pkg-config openssl curl ca-certificates util-linux procps)
 
 # ---------------------------------------------------------------------------------------------
 # logging
@@ -39,6 +39,7 @@ stack_config() {
       # A web UI on a developer's machine may call the API from these origins.
       STACK_GATEWAY_SETTINGS=("GATEWAY_CORS_ORIGINS=${GATEWAY_CORS_ORIGINS:-http://localhost:3000,http://127.0.0.1:3000}")
       STACK_AUTH_SETTINGS=("AUTH_MFA_REQUIRED_ROLES=${AUTH_MFA_REQUIRED_ROLES:-}")
+      STACK_SECOND_GATEWAY_SETTINGS=()
       STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=${LOANS_OVERDUE_SWEEP_SECONDS:-3600}")
       STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=${APPROVALS_SLA_SWEEP_SECONDS:-60}")
       STACK_NOTIFICATIONS_SETTINGS=("NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS=${NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS:-1000}")
@@ -58,6 +59,9 @@ stack_config() {
         "GATEWAY_WS_HEARTBEAT_SECONDS=1"
         "GATEWAY_TRAFFIC_REPORT_SECONDS=1"
       )
+      # The second gateway takes the API fuzzing (thousands of requests from one address), so its
+      # budgets are out of the way; the first keeps the small ones the defence tests reach.
+      STACK_SECOND_GATEWAY_SETTINGS=("GATEWAY_RATE_LIMIT_PER_IP=1000000000" "GATEWAY_RATE_LIMIT_PER_USER=1000000000")
       # One role with mandatory MFA, so the restricted first sign-in can be tested.
       STACK_AUTH_SETTINGS=("AUTH_MFA_REQUIRED_ROLES=manager")
       # Sweep for overdue instalments every second, so the tests need not wait an hour.
@@ -75,6 +79,7 @@ stack_config() {
       STACK_GATEWAY_PORT=8280 STACK_ADMIN_BASE=9300
       # One machine plays every client: the limits must not be what is measured.
       STACK_GATEWAY_SETTINGS=("GATEWAY_RATE_LIMIT_PER_IP=1000000000" "GATEWAY_RATE_LIMIT_PER_USER=1000000000")
+      STACK_SECOND_GATEWAY_SETTINGS=()
       STACK_AUTH_SETTINGS=("AUTH_MFA_REQUIRED_ROLES=")
       STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=3600")
       STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=60")
@@ -615,7 +620,8 @@ start_instance() {
       local gateway_port
       gateway_port="$(instance_gateway_port "$inst")"
       require_port_free "$gateway_port" "$inst"
-      vars+=("GATEWAY_PORT=$gateway_port" "BLOB_DIR=$STACK_STATE/blobs" "${STACK_GATEWAY_SETTINGS[@]}") ;;
+      vars+=("GATEWAY_PORT=$gateway_port" "BLOB_DIR=$STACK_STATE/blobs" "${STACK_GATEWAY_SETTINGS[@]}")
+      [[ "$inst" == gateway ]] || vars+=("${STACK_SECOND_GATEWAY_SETTINGS[@]}") ;;
     auth)
       bootstrap_defaults
       vars+=("AUTH_JWT_PRIVATE_KEY_FILE=$STACK_JWT_KEY"
