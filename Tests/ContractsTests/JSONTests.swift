@@ -43,3 +43,12 @@ import Testing
         #expect(bounded.maxAmount == Money("25000.00"))
     }
 }
+
+@Suite struct PageRequestTests {
+    @Test func aHugePageNeitherOverflowsNorPasses() {
+        let huge = PageRequest(page: Int.max, pageSize: 100)
+        #expect(huge.offset == Int.max)
+        #expect(huge.problems.map(\.field) == ["page"])
+        #expect(PageRequest(page: 3, pageSize: 20).offset == 40)
+    }
+}

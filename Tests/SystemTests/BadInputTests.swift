@@ -64,6 +64,9 @@ import Testing
             #expect(reply.status == 400, "\(reply.text)")
             #expect(reply.problemType == "/problems/malformed-body")
         }
+        let nul = try await api.send(
+            .POST, "/api/v1/auth/register", body: #"{"email": "a@example.com", "password": "a long password", "full_name": "Ada\u0000"}"#)
+        #expect(nul.status == 400)
         var invalid = Array(#"{"email": "a@example.com", "password": "a long password", "full_name": ""#.utf8)
         invalid += [0xC3, 0x28] + Array(#""}"#.utf8)
         let reply = try await api.sendBytes(.POST, "/api/v1/auth/register", body: invalid, contentType: "application/json", token: nil)
