@@ -209,7 +209,7 @@ private func keyPrefix() -> String { "redis-tests:\(UUID().uuidString):" }
                 return
             }
             await #expect(throws: RedisError.self) { try await redis.ping() }
-            #expect(ContinuousClock.now - start < .seconds(1))
+            #expect(ContinuousClock.now - start < .seconds(5), "a refused connection must fail, not wait")
 
             let server = try RedisServerProcess(port: port)
             defer { server.stop() }
