@@ -37,7 +37,7 @@ import Testing
             OutgoingMessage(body: Array("before".utf8), properties: MessageProperties(messageID: "before")),
             exchange: "", routingKey: queue)
 
-        try restart(with: restartCommand)
+        try Shell.run(restartCommand)
 
         #expect(await eventually(timeout: .seconds(60)) { consumer.isConnected && publisher.isConnected })
         // Publishing may race the reconnect; a publisher retries until the broker confirms.
@@ -58,29 +58,5 @@ import Testing
         let email = try await Accounts(api: api).activeClient()
         #expect(try await Accounts(api: api).login(email).access.isEmpty == false)
         try await publisher.withSession { try $0.delete(queue: queue) }
-    }
-
-    /// Runs the restart command with a clean signal mask: a child inherits blocked signals, and a
-    /// broker started with SIGTERM blocked could not be stopped politely afterwards.
-    private func restart(with command: String) throws {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let words: [String] = ["/bin/bash", "-c", command]
-        let arguments: [UnsafeMutablePointer<CChar>?] = words.map { (word: String) in strdup(word) } + [nil]
-        defer { arguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        try #require(posix_spawn(&pid, "/bin/bash", nil, &attributes, arguments, environ) == 0, "cannot run \(command)")
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        try #require(status == 0, "\(command) failed with status \(status)")
     }
 }
