@@ -50,29 +50,20 @@ struct AuditTrail: Sendable {
     }
 
     func list(_ request: AuditRPC.List.Request) async throws -> Page<AuditEntry> {
-        var conditions: [String] = []
         var binds = PostgresBindings()
-        if let actor = request.actorID {
-            binds.append(actor)
-            conditions.append("actor_id = $\(binds.count)")
-        }
-        if let action = request.action {
-            binds.append(action)
-            conditions.append("action = $\(binds.count)")
-        }
-        if let entity = request.entity {
-            binds.append(entity)
-            conditions.append("entity = $\(binds.count)")
-        }
-        if let from = request.from {
-            binds.append(from.description)
-            conditions.append("at >= $\(binds.count)::date")
-        }
-        if let to = request.to {
-            binds.append(to.description)
-            conditions.append("at < $\(binds.count)::date + 1")
-        }
-        let filter = "FROM analytics.audit_log" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+        binds.append(request.actorID)
+        binds.append(request.action)
+        binds.append(request.entity)
+        binds.append(request.from?.description)
+        binds.append(request.to?.description)
+        let filter = """
+            FROM analytics.audit_log
+            WHERE ($1::uuid IS NULL OR actor_id = $1)
+              AND ($2::text IS NULL OR action = $2)
+              AND ($3::text IS NULL OR entity = $3)
+              AND ($4::date IS NULL OR at >= ($4::date AT TIME ZONE 'UTC'))
+              AND ($5::date IS NULL OR at < (($5::date + 1) AT TIME ZONE 'UTC'))
+            """
         let (total, rows) = try await database.listing(
             select: "seq, at, actor_id, actor_role, action, entity, entity_id, details, prev_hash, hash", filter, binds: binds,
             orderBy: "seq DESC", limit: request.page.pageSize, offset: request.page.offset)

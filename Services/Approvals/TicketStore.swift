@@ -71,25 +71,18 @@ struct TicketStore: Sendable {
     }
 
     func list(_ filter: Filter, page: PageRequest) async throws -> (total: Int, items: [Ticket]) {
-        var conditions: [String] = []
         var binds = PostgresBindings()
-        if let customer = filter.customer {
-            binds.append(customer)
-            conditions.append("t.customer_id = $\(binds.count)")
-        }
-        if let status = filter.status {
-            binds.append(status.rawValue)
-            conditions.append("t.status = $\(binds.count)")
-        }
-        if let priority = filter.priority {
-            binds.append(priority.rawValue)
-            conditions.append("t.priority = $\(binds.count)")
-        }
-        if let assignee = filter.assignee {
-            binds.append(assignee)
-            conditions.append("t.assignee_id = $\(binds.count)")
-        }
-        let filterSQL = Self.from + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+        binds.append(filter.customer)
+        binds.append(filter.status?.rawValue)
+        binds.append(filter.priority?.rawValue)
+        binds.append(filter.assignee)
+        let filterSQL = Self.from + """
+
+            WHERE ($1::uuid IS NULL OR t.customer_id = $1)
+              AND ($2::text IS NULL OR t.status = $2)
+              AND ($3::text IS NULL OR t.priority = $3)
+              AND ($4::uuid IS NULL OR t.assignee_id = $4)
+            """
         let (total, rows) = try await database.listing(
             select: Self.columns, filterSQL, binds: binds, orderBy: "t.created_at DESC, t.id", limit: page.pageSize, offset: page.offset)
         return (total, try await Self.decode(rows))

@@ -146,18 +146,20 @@ struct WorkflowStore: Sendable {
     }
 
     func tasks(_ filter: TaskFilter, page: PageRequest) async throws -> (total: Int, items: [ApprovalStage]) {
-        var conditions: [String] = []
         var binds = PostgresBindings()
-        func bind(_ condition: (Int) -> String, _ append: (inout PostgresBindings) throws -> Void) rethrows {
-            try append(&binds)
-            conditions.append(condition(binds.count))
-        }
-        if let assignee = filter.assignee { bind({ "assignee_id = $\($0)" }) { $0.append(assignee) } }
-        if let status = filter.status { bind({ "status = $\($0)" }) { $0.append(status.rawValue) } }
-        if let role = filter.role { bind({ "role = $\($0)" }) { $0.append(role.rawValue) } }
-        if let application = filter.applicationID { bind({ "application_id = $\($0)" }) { $0.append(application) } }
-        if let overdue = filter.overdue { conditions.append((overdue ? "" : "NOT ") + "(\(Self.overdueExpression))") }
-        let filterSQL = "FROM approvals.stages" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+        binds.append(filter.assignee)
+        binds.append(filter.status?.rawValue)
+        binds.append(filter.role?.rawValue)
+        binds.append(filter.applicationID)
+        binds.append(filter.overdue)
+        let filterSQL = """
+            FROM approvals.stages
+            WHERE ($1::uuid IS NULL OR assignee_id = $1)
+              AND ($2::text IS NULL OR status = $2)
+              AND ($3::text IS NULL OR role = $3)
+              AND ($4::uuid IS NULL OR application_id = $4)
+              AND ($5::bool IS NULL OR (\(Self.overdueExpression)) = $5)
+            """
         let (total, rows) = try await database.listing(
             select: Self.columns, filterSQL, binds: binds, orderBy: "created_at DESC, level", limit: page.pageSize, offset: page.offset)
         return (total, try await Self.decode(rows))

@@ -47,13 +47,12 @@ struct InboxOperations: Sendable {
     private func list(_ request: NotificationsRPC.List.Request, of user: UUID) async throws -> Page<InboxNotification> {
         var binds = PostgresBindings()
         binds.append(user)
-        var filter = "FROM notifications.inbox WHERE user_id = $1"
-        if request.unread == true { filter += " AND read_at IS NULL" }
-        if request.unread == false { filter += " AND read_at IS NOT NULL" }
-        if let type = request.type {
-            binds.append(type)
-            filter += " AND type = $\(binds.count)"
-        }
+        binds.append(request.unread)
+        binds.append(request.type)
+        let filter = """
+            FROM notifications.inbox
+            WHERE user_id = $1 AND ($2::bool IS NULL OR (read_at IS NULL) = $2) AND ($3::text IS NULL OR type = $3)
+            """
         let (total, rows) = try await database.listing(
             select: "id, type, title, body, data::text, created_at, read_at", filter, binds: binds, orderBy: "created_at DESC, id",
             limit: request.page.pageSize, offset: request.page.offset)
