@@ -12,8 +12,8 @@ struct ReportOperations: Sendable {
             _ = try context.requireRole([.superAdmin])
             try Self.check(window)
             // Without dates: the last 24 hours.
-            let from = window.from.map(Reports.start(of:)) ?? Date().addingTimeInterval(-86_400)
-            let to = window.to.map { Reports.start(of: $0).addingTimeInterval(86_400) } ?? Date().addingTimeInterval(60)
+            let from = window.from?.startOfDay ?? Date().addingTimeInterval(-86_400)
+            let to = window.to?.adding(days: 1).startOfDay ?? Date().addingTimeInterval(60)
             return .ok(try await traffic.figures(from: from, to: to, path: window.path))
         }
         rpc.on(AnalyticsRPC.Portfolio.self) { window, context in

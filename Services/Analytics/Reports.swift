@@ -38,14 +38,10 @@ struct Reports: Sendable {
 
     private func binds(_ window: AnalyticsRPC.Window) -> PostgresBindings {
         var binds = PostgresBindings()
-        binds.append(window.from.map { Self.start(of: $0) } ?? Date.distantPast)
-        binds.append(window.to.map { Self.start(of: $0).addingTimeInterval(86_400) } ?? Date.distantFuture)
+        binds.append(window.from?.startOfDay ?? Date.distantPast)
+        binds.append(window.to?.adding(days: 1).startOfDay ?? Date.distantFuture)
         binds.append(window.productID?.uuidString ?? window.customerID?.uuidString)
         return binds
-    }
-
-    static func start(of date: CalendarDate) -> Date {
-        ISO8601DateFormatter().date(from: "\(date.description)T00:00:00Z") ?? .distantPast
     }
 
     func portfolio(_ window: AnalyticsRPC.Window) async throws -> AnalyticsRPC.Portfolio.Response {

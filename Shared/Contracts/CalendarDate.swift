@@ -36,14 +36,17 @@ public struct CalendarDate: Codable, Sendable, Hashable, Comparable, CustomStrin
         return (other.month, other.day) < (month, day) ? age - 1 : age
     }
 
+    /// The day's first instant, in UTC (the platform's days are UTC days).
+    public var startOfDay: Date {
+        Self.calendar.date(from: DateComponents(year: year, month: month, day: day))!
+    }
+
     public func adding(days: Int) -> CalendarDate {
-        let date = Self.calendar.date(from: DateComponents(year: year, month: month, day: day))!
-        return CalendarDate(Self.calendar.date(byAdding: .day, value: days, to: date)!)
+        CalendarDate(Self.calendar.date(byAdding: .day, value: days, to: startOfDay)!)
     }
 
     public func adding(months: Int) -> CalendarDate {
-        let date = Self.calendar.date(from: DateComponents(year: year, month: month, day: day))!
-        return CalendarDate(Self.calendar.date(byAdding: .month, value: months, to: date)!)
+        CalendarDate(Self.calendar.date(byAdding: .month, value: months, to: startOfDay)!)
     }
 
     public init(from decoder: any Decoder) throws {
