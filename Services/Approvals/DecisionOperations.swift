@@ -27,7 +27,7 @@ struct DecisionOperations: Sendable {
         let documents: [DocumentType]
     }
 
-    private func decide(_ request: ApprovalsRPC.Decide.Request, _ context: RPCContext) async throws -> RPCReply<ApprovalsRPC.Workflow> {
+    private func decide(_ request: ApprovalsRPC.Decide.Request, _ context: RPCContext) async throws -> RPCReply<Empty> {
         let caller = try context.requireRole(Set(Role.allCases.filter(\.isStaff)))
         let id = request.applicationID
         let move = try await database.transaction { connection -> ApplicationMove? in
@@ -43,7 +43,7 @@ struct DecisionOperations: Sendable {
         if let move {
             await record(move, of: id, by: caller.userID, context)
         }
-        return .ok(ApprovalsRPC.Workflow(analysis: try await workflows.analysis(of: id)?.analysis, stages: try await workflows.stages(of: id)))
+        return .ok(Empty())
     }
 
     private func apply(

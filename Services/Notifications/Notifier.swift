@@ -42,9 +42,9 @@ struct Notifier: Sendable {
     private func deliver(_ notice: Notice, on connection: PostgresConnection) async throws {
         let title = templates.render(notice.type, .title, data: notice.data)
         let body = templates.render(notice.type, .inbox, data: notice.data)
+        let data = String(decoding: try JSON.encode(notice.data), as: UTF8.self)
         let now = Date()
         for recipient in try await recipients.resolve(notice.audience, on: connection) {
-            let data = String(decoding: try JSON.encode(notice.data), as: UTF8.self)
             try await connection.query(
                 """
                 INSERT INTO notifications.inbox (id, user_id, type, title, body, data, created_at)

@@ -324,7 +324,8 @@ public enum ApprovalsRPC {
             }
         }
 
-        public typealias Response = Workflow
+        /// The application's new state is read from `loans` and `approvals` by the caller.
+        public typealias Response = Empty
         public static let service = ServiceName.approvals
         public static let name = "approvals.decide.v1"
     }
