@@ -72,6 +72,7 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Shared/CMalloc"),
 
         // Shared libraries.
         .target(
@@ -99,6 +100,7 @@ let package = Package(
         .target(
             name: "ServiceKit", dependencies: [
                 "Messaging", "Redis", "Persistence", "Contracts",
+                .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -144,7 +146,7 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Contracts"]),
         .testTarget(
             name: "SystemTests", dependencies: [
-                "Messaging", "TestSupport", "ServiceKit", "Contracts",
+                "Messaging", "TestSupport", "ServiceKit", "Contracts", "Redis",
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

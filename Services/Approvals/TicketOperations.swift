@@ -44,16 +44,15 @@ struct TicketOperations: Sendable {
         let problems = TicketRules.problems(request)
         guard problems.isEmpty else { throw Problem.validation(problems) }
         let id = UUID()
-        let created = try await database.transaction { connection -> Ticket? in
+        return try await database.transaction(once: context.idempotencyKey) { connection -> RPCReply<Ticket> in
             let assignee = try await staff.assignLeastLoaded(.admin, .tickets, on: connection)
             let dueAt = TicketRules.dueAt(request.priority, from: Date())
             try await tickets.insert(request, id: id, customer: client.userID, assignee: assignee, dueAt: dueAt, on: connection)
             try await publish(.created, about: id, customer: client.userID, status: .open, priority: request.priority, assignee: assignee,
                 actor: client.userID, on: connection)
-            return try await tickets.ticket(id, locking: connection)
+            guard let created = try await tickets.ticket(id, locking: connection) else { throw Problem.notFound("No such ticket.") }
+            return .created(created)
         }
-        guard let created else { throw Problem.notFound("No such ticket.") }
-        return .created(created)
     }
 
     /// With `If-Match` the change applies to that version only (else 412).

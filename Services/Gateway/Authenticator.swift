@@ -1,49 +1,50 @@
 import Contracts
+import Foundation
 import Hummingbird
-import Redis
 import ServiceKit
+import Synchronization
 
-/// Verifies the caller's access token locally (signature, expiry, audience) and then asks Redis
-/// whether its session or the token itself was revoked. Fails closed: when Redis cannot be asked,
-/// no token is accepted (503, so clients retry rather than sign out).
+/// Who is calling: verifies access tokens locally (signature, expiry, audience), remembering the
+/// ones it verified, since a client sends the same token with every request and the signature
+/// check is the costliest step of a read. Revocation is never remembered: ``Admission`` asks Redis
+/// on every request.
 struct Authenticator: Sendable {
     let keys: VerificationKeys
-    let redis: RedisClient
+    let admission: Admission
+    private let verified = VerifiedTokens(capacity: 10_000)
 
-    func authenticate(_ request: Request) async throws -> AccessTokenClaims {
-        try await authenticate(token: Self.bearerToken(request))
+    init(keys: VerificationKeys, admission: Admission) {
+        self.keys = keys
+        self.admission = admission
     }
 
-    func authenticate(token: String?) async throws -> AccessTokenClaims {
-        guard let token else {
-            throw Problem.unauthorized("Send an access token: Authorization: Bearer <token>.", slug: "missing-token")
+    /// The token's claims, or the 401 it deserves. Expiry is checked on every call, also for a
+    /// token verified before.
+    func verify(_ token: String) async -> Result<AccessTokenClaims, Problem> {
+        if let claims = verified.claims(for: token) {
+            return claims.exp.value > Date() ? .success(claims) : .failure(Self.invalid)
         }
-        let claims: AccessTokenClaims
         do {
-            claims = try await keys.verify(token)
+            let claims = try await keys.verify(token)
+            verified.remember(claims, for: token)
+            return .success(claims)
         } catch let problem as Problem {
-            throw problem
+            return .failure(problem)
         } catch {
-            throw Problem.unauthorized("The access token is invalid or expired.", slug: "invalid-token")
-        }
-        let replies: [Result<RedisValue, RedisError>]
-        do {
-            replies = try await redis.pipeline([
-                ["EXISTS", TokenRevocation.sessionKey(claims.sid)],
-                ["EXISTS", TokenRevocation.revokedTokenKey(claims.jti.value)],
-            ])
-        } catch {
-            throw Problem.unavailable("Access tokens cannot be checked right now.")
-        }
-        switch (replies.first, replies.last) {
-        case (.success(.integer(1)), .success(.integer(0))):
-            return claims
-        case (.success(.integer), .success(.integer)):
-            throw Problem.unauthorized("The access token has been revoked.", slug: "revoked-token")
-        default:
-            throw Problem.unavailable("Access tokens cannot be checked right now.")
+            return .failure(Self.invalid)
         }
     }
+
+    /// A verified token that is still live (for the WebSocket upgrade, which spends no budget).
+    func authenticate(token: String?) async throws -> AccessTokenClaims {
+        guard let token else { throw Self.missing }
+        let claims = try await verify(token).get()
+        if let problem = try await admission.admit([], token: claims) { throw problem }
+        return claims
+    }
+
+    static let missing = Problem.unauthorized("Send an access token: Authorization: Bearer <token>.", slug: "missing-token")
+    private static let invalid = Problem.unauthorized("The access token is invalid or expired.", slug: "invalid-token")
 
     static func bearerToken(_ request: Request) -> String? {
         bearerToken(authorization: request.headers[.authorization])
@@ -55,5 +56,27 @@ struct Authenticator: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         let token = parts[1].trimmingCharacters(in: .whitespaces)
         return token.isEmpty ? nil : token
+    }
+}
+
+/// Tokens whose signature verified, up to `capacity`; when full it starts over, which costs one
+/// signature check per active token and keeps the memory bounded without bookkeeping per hit.
+final class VerifiedTokens: Sendable {
+    private let capacity: Int
+    private let tokens = Mutex<[String: AccessTokenClaims]>([:])
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func claims(for token: String) -> AccessTokenClaims? {
+        tokens.withLock { $0[token] }
+    }
+
+    func remember(_ claims: AccessTokenClaims, for token: String) {
+        tokens.withLock { tokens in
+            if tokens.count >= capacity { tokens.removeAll(keepingCapacity: true) }
+            tokens[token] = claims
+        }
     }
 }

@@ -20,15 +20,33 @@ struct ClientAddressMiddleware: RouterMiddleware {
     }
 }
 
-/// Every `/api/v1` request spends from its client address's budget.
-struct AddressRateLimitMiddleware: RouterMiddleware {
-    let limiter: RateLimiter
-    let budget: Int
+/// Admits every `/api/v1` request in one Redis round trip: it spends from the client address's
+/// budget and, when it carries an access token that verifies, from the user's, and checks that the
+/// token is live. The outcome for the token waits in the context for a route that needs a caller
+/// (`RouteSupport.signedIn`); public routes ignore it.
+struct AdmissionMiddleware: RouterMiddleware {
+    let authenticator: Authenticator
+    let admission: Admission
+    let limits: GatewaySettings.RateLimits
 
     func handle(
         _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
     ) async throws -> Response {
-        try await limiter.spend("ip:\(context.clientIP)", budget: budget, what: "requests from your address")
+        var context = context
+        let address = Admission.Budget(key: "ip:\(context.clientIP)", limit: limits.perAddress, what: "requests from your address")
+        guard let token = Authenticator.bearerToken(request) else {
+            try await admission.spend([address])
+            return try await next(request, context)
+        }
+        switch await authenticator.verify(token) {
+        case .success(let claims):
+            let user = Admission.Budget(key: "user:\(claims.sub.value)", limit: limits.perUser, what: "requests")
+            let problem = try await admission.admit([address, user], token: claims)
+            context.authentication = problem.map { .failure($0) } ?? .success(claims)
+        case .failure(let problem):
+            try await admission.spend([address])
+            context.authentication = .failure(problem)
+        }
         return try await next(request, context)
     }
 }

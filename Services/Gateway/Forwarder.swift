@@ -10,11 +10,11 @@ struct Forwarder: Sendable {
     let timeout: Duration
 
     func call<Operation: ServiceOperation>(
-        _ operation: Operation.Type, _ request: Operation.Request, context: GatewayContext
+        _ operation: Operation.Type, _ request: Operation.Request, context: GatewayContext, idempotencyKey: String? = nil
     ) async throws -> RPCResult {
         try await caller.call(
             operation, request, principal: context.principal, requestID: context.requestID, clientIP: context.clientIP,
-            timeout: timeout)
+            idempotencyKey: idempotencyKey, timeout: timeout)
     }
 
     func forward<Operation: ServiceOperation>(

@@ -11,6 +11,9 @@ struct GatewayContext: RequestContext {
     /// The peer's address; `ClientAddressMiddleware` replaces it with the forwarded one when the
     /// peer is a trusted proxy.
     var clientIP: String
+    /// What `AdmissionMiddleware` made of the request's access token, if it sent one.
+    var authentication: Result<AccessTokenClaims, Problem>?
+    /// The verified caller, once a route signed them in.
     var claims: AccessTokenClaims?
     /// The caller's role once a route signed them in, for the traffic figures.
     let callerRole = CallerRole()
@@ -21,6 +24,12 @@ struct GatewayContext: RequestContext {
     }
 
     var principal: Principal? { claims?.principal }
+
+    /// The caller's live token, or the 401 (or 503) that the request's token deserves.
+    func verifiedToken() throws -> AccessTokenClaims {
+        guard let authentication else { throw Authenticator.missing }
+        return try authentication.get()
+    }
 
     /// Bodies are collected explicitly (`RequestBody`) with the gateway's own limit.
     var maxUploadSize: Int { 16 * 1024 * 1024 }

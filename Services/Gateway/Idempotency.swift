@@ -8,6 +8,10 @@ import ServiceKit
 /// `Idempotency-Key` on creating POSTs: the first answer is kept in Redis for 24 hours and a retry
 /// with the same key and body gets it again; the same key with another body is refused (422).
 /// Keys are scoped to the caller (user, or address when anonymous) and the route.
+///
+/// The record here is released when the answer is unknown (a `504`: the service may still have
+/// committed), so the service gets the key too and keeps its own reply with the effects
+/// (`Database.transaction(once:)`): the retry then replays that reply instead of acting twice.
 struct Idempotency: Sendable {
     let redis: RedisClient
     static let lifetime = 24 * 3600
@@ -19,13 +23,14 @@ struct Idempotency: Sendable {
         var retryAfter: Int?
     }
 
-    /// Runs `perform` once per key; a nil key means the client asked for no idempotency.
-    func run(key: String?, scope: String, body: Data, perform: () async throws -> RPCResult) async throws -> Response {
-        guard let key else { return HTTPReply.response(try await perform()) }
+    /// Runs `perform` once per key, handing it the key to send to the service (scoped to the
+    /// caller, the route and the body); a nil key means the client asked for no idempotency.
+    func run(key: String?, scope: String, body: Data, perform: (_ serviceKey: String?) async throws -> RPCResult) async throws -> Response {
+        guard let key else { return HTTPReply.response(try await perform(nil)) }
         guard (1...255).contains(key.count) else {
             throw Problem.validation(field: "Idempotency-Key", "must be 1 to 255 characters")
         }
-        let hash = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let hash = Self.hex(SHA256.hash(data: body))
         let storeKey = "idempotency:\(scope):\(key)"
         let pending = String(decoding: try JSONEncoder().encode(Record(bodyHash: hash)), as: UTF8.self)
         guard try await redis.set(storeKey, pending, expiresIn: .seconds(Self.lifetime), onlyIfAbsent: true) else {
@@ -33,7 +38,7 @@ struct Idempotency: Sendable {
         }
         let result: RPCResult
         do {
-            result = try await perform()
+            result = try await perform(Self.hex(SHA256.hash(data: Data("\(storeKey)\n\(hash)".utf8))))
         } catch {
             // Nothing was decided, or it is unknown (504): the client may try again with the key.
             _ = try? await redis.delete([storeKey])
@@ -47,6 +52,10 @@ struct Idempotency: Sendable {
                 storeKey, String(decoding: try JSONEncoder().encode(record), as: UTF8.self), expiresIn: .seconds(Self.lifetime))
         }
         return HTTPReply.response(result)
+    }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     private func replay(_ storeKey: String, hash: String) async throws -> Response {

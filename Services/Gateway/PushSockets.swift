@@ -37,7 +37,7 @@ struct PushSockets: Sendable {
 
     /// The HTTP answer to a request that was not upgraded.
     func refuse(_ request: Request, _ context: GatewayContext) async throws -> Response {
-        _ = try await authenticator.authenticate(request)
+        _ = try context.verifiedToken()
         throw Problem(status: 426, slug: "upgrade-required", title: "Upgrade required", detail: "Open a WebSocket on this path.")
     }
 

@@ -7,18 +7,16 @@ import ServiceKit
 struct RouteSupport: Sendable {
     let forwarder: Forwarder
     let body: RequestBody
-    let authenticator: Authenticator
-    let limiter: RateLimiter
+    let admission: Admission
     let limits: GatewaySettings.RateLimits
     let idempotency: Idempotency
 
-    /// The context with the verified caller, after spending from the caller's own budget. A staff
-    /// member who must set up MFA first gets only the routes that do that (`allowingMFASetup`).
+    /// The context with the verified caller (admitted by `AdmissionMiddleware`). A staff member who
+    /// must set up MFA first gets only the routes that do that (`allowingMFASetup`).
     func signedIn(_ request: Request, _ context: GatewayContext, allowingMFASetup: Bool = false) async throws -> GatewayContext {
         var context = context
-        let claims = try await authenticator.authenticate(request)
+        let claims = try context.verifiedToken()
         if claims.mfaSetupRequired == true, !allowingMFASetup { throw Problem.mfaSetupRequired }
-        try await limiter.spend("user:\(claims.sub.value)", budget: limits.perUser, what: "requests")
         context.claims = claims
         context.callerRole.set(claims.role.rawValue)
         return context
@@ -33,11 +31,11 @@ struct RouteSupport: Sendable {
     /// Sign-in and code attempts spend from two small budgets: the address's and the account's,
     /// so neither one address nor many addresses can hammer one account.
     func signInAttempt(email: String, _ context: GatewayContext) async throws {
-        try await limiter.spend(
-            "sign-in:ip:\(context.clientIP)", budget: limits.signInPerAddress, what: "sign-in attempts from your address")
         let account = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        try await limiter.spend(
-            "sign-in:account:\(account)", budget: limits.signInPerAccount, what: "sign-in attempts for this account")
+        try await admission.spend([
+            .init(key: "sign-in:ip:\(context.clientIP)", limit: limits.signInPerAddress, what: "sign-in attempts from your address"),
+            .init(key: "sign-in:account:\(account)", limit: limits.signInPerAccount, what: "sign-in attempts for this account"),
+        ])
     }
 
     /// The `:id` of the path; a malformed one names nothing, so it is not found.
@@ -67,8 +65,8 @@ struct RouteSupport: Sendable {
         let operationRequest = build(value)
         return try await idempotency.run(
             key: request.headers[.idempotencyKey], scope: "\(caller):\(request.uri.path)", body: canonical
-        ) {
-            try await forwarder.call(operation, operationRequest, context: context)
+        ) { serviceKey in
+            try await forwarder.call(operation, operationRequest, context: context, idempotencyKey: serviceKey)
         }
     }
 }

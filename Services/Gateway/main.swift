@@ -15,13 +15,12 @@ for service in [ServiceName.auth, .loans, .approvals, .notifications, .analytics
     }
 }
 let keys = VerificationKeys(caller: caller)
-let limiter = RateLimiter(redis: redis, logger: host.logger)
-let authenticator = Authenticator(keys: keys, redis: redis)
+let admission = Admission(redis: redis, logger: host.logger)
+let authenticator = Authenticator(keys: keys, admission: admission)
 let sockets = PushSockets(hub: hub, authenticator: authenticator, heartbeat: settings.heartbeat)
 let support = RouteSupport(
     forwarder: Forwarder(caller: caller, timeout: settings.serviceTimeout),
-    body: RequestBody(limit: settings.maximumBodyBytes), authenticator: authenticator,
-    limiter: limiter, limits: settings.limits, idempotency: Idempotency(redis: redis))
+    body: RequestBody(limit: settings.maximumBodyBytes), admission: admission, limits: settings.limits, idempotency: Idempotency(redis: redis))
 
 let traffic = TrafficMeter(instance: host.configuration.instance)
 let router = Router(context: GatewayContext.self)
@@ -32,7 +31,7 @@ router.add(middleware: ProblemMiddleware())
 router.add(middleware: ClientAddressMiddleware(trustedProxies: settings.trustedProxies))
 router.add(middleware: CORSAllowListMiddleware(allowedOrigins: settings.allowedOrigins))
 try SystemRoutes(readiness: host.readiness(), keys: keys).add(to: router)
-let api = router.group("api/v1").add(middleware: AddressRateLimitMiddleware(limiter: limiter, budget: settings.limits.perAddress))
+let api = router.group("api/v1").add(middleware: AdmissionMiddleware(authenticator: authenticator, admission: admission, limits: settings.limits))
 AuthRoutes(support: support).add(to: api)
 UserRoutes(support: support).add(to: api)
 LendingRoutes(support: support).add(to: api)

@@ -47,7 +47,7 @@ struct ApplicationOperations: Sendable {
         let new = ApplicationStore.NewApplication(
             id: UUID(), customerID: client.userID, product: product, amount: request.amount, termMonths: request.termMonths,
             purpose: purpose, snapshot: snapshot)
-        let application = try await database.transaction { connection in
+        let reply = try await database.transaction(once: context.idempotencyKey) { connection -> RPCReply<Application> in
             try await store.insert(new, on: connection)
             try await database.outbox.publish(
                 LoansEvents.ApplicationSubmitted(
@@ -56,11 +56,11 @@ struct ApplicationOperations: Sendable {
                     instalment: Amortization.emi(principal: new.amount, annualRate: product.annualRate, termMonths: new.termMonths),
                     purpose: purpose, snapshot: snapshot,
                     occurredAt: Date()), on: connection)
-            return try await store.application(new.id, on: connection)
+            guard let application = try await store.application(new.id, on: connection) else { throw Problem.internalError }
+            return .accepted(application)
         }
-        guard let application else { throw Problem.internalError }
         await lists.invalidate(client.userID)
-        return .accepted(application)
+        return reply
     }
 
     func list(_ request: ApplicationsRPC.List.Request, _ context: RPCContext) async throws -> RPCReply<Page<Application>> {

@@ -93,7 +93,7 @@ struct LoanOperations: Sendable {
         let reference = request.reference.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reference.isEmpty, reference.count <= 100 else { throw Problem.validation(field: "reference", "must be 1 to 100 characters") }
         guard request.amount > .zero else { throw Problem.validation(field: "amount", "must be more than 0.00") }
-        let payment = try await database.transaction { connection -> Payment in
+        let reply = try await database.transaction(once: context.idempotencyKey) { connection -> RPCReply<Payment> in
             guard let loan = try await loans.lock(request.loanID, on: connection), caller.role.isStaff || loan.customerID == caller.userID else {
                 throw Problem.notFound("No such loan.")
             }
@@ -116,10 +116,10 @@ struct LoanOperations: Sendable {
                 try await loans.close(request.loanID, on: connection)
                 try await closeApplication(of: loan.applicationID, actor: caller.userID, on: connection)
             }
-            return payment
+            return .created(payment)
         }
         if let loan = try await loans.loan(request.loanID) { await lists.invalidate(loan.customerID) }
-        return .created(payment)
+        return reply
     }
 
     /// Closes a loan early for exactly today's quote.

@@ -17,6 +17,9 @@ public enum RPCWire {
     public static let requestIDHeader = "x-request-id"
     /// The client's address as the gateway saw it (for audit and per-account defences).
     public static let clientIPHeader = "x-client-ip"
+    /// The client's `Idempotency-Key`, scoped to the caller and route by the gateway, on creating
+    /// requests: the service keeps its reply under it (`Database.transaction(once:)`).
+    public static let idempotencyKeyHeader = "x-idempotency-key"
     /// Reply header with the seconds a refused caller should wait (for `429` and `503`).
     public static let retryAfterHeader = "x-retry-after"
     public static let replyType = "rpc.reply"

@@ -16,6 +16,7 @@ public struct Database: Sendable {
 
     public var outbox: Outbox { Outbox(schema: schema, logger: logger) }
     public var inbox: Inbox { Inbox(schema: schema, logger: logger) }
+    public var idempotentReplies: IdempotentReplies { IdempotentReplies(schema: schema, logger: logger) }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     /// An error thrown by `body` reaches the caller as it was thrown (a `Problem` stays a `Problem`).

@@ -96,6 +96,16 @@ public struct Migrator: Sendable {
                     processed_at timestamptz NOT NULL DEFAULT now())
                 """
             ]),
+            Migration(id: "platform-0003-idempotent-replies", statements: [
+                """
+                CREATE TABLE \(schema).idempotent_replies (
+                    key text PRIMARY KEY,
+                    status integer,
+                    body text,
+                    created_at timestamptz NOT NULL DEFAULT now())
+                """,
+                "CREATE INDEX idempotent_replies_age ON \(schema).idempotent_replies (created_at)",
+            ]),
         ]
     }
 }

@@ -12,6 +12,9 @@ public struct RPCContext: Sendable {
     public let requestID: String?
     /// The client's address, when the call came through the gateway.
     public let clientIP: String?
+    /// The client's idempotency key on a creating request, scoped by the gateway (see
+    /// `Database.transaction(once:)`).
+    public let idempotencyKey: String?
     public let logger: Logger
 
     public func requirePrincipal() throws -> Principal {
@@ -139,7 +142,8 @@ struct RPCServer: Service {
                 }
                 let context = RPCContext(
                     principal: principal, requestID: requestID,
-                    clientIP: request.properties.headers[RPCWire.clientIPHeader], logger: logger)
+                    clientIP: request.properties.headers[RPCWire.clientIPHeader],
+                    idempotencyKey: request.properties.headers[RPCWire.idempotencyKeyHeader], logger: logger)
                 response = await handler(request.body, context)
             } catch {
                 response = RPCResponse(.badRequest("Malformed \(Principal.headerName) header."))

@@ -32,21 +32,23 @@ public struct ServiceCaller: Sendable {
 
     public func call<Operation: ServiceOperation>(
         _ operation: Operation.Type, _ request: Operation.Request, principal: Principal? = nil,
-        requestID: String? = nil, clientIP: String? = nil, timeout: Duration = .seconds(5)
+        requestID: String? = nil, clientIP: String? = nil, idempotencyKey: String? = nil, timeout: Duration = .seconds(5)
     ) async throws -> RPCResult {
         try await call(
             operation, request, on: Operation.service, principal: principal, requestID: requestID, clientIP: clientIP,
-            timeout: timeout)
+            idempotencyKey: idempotencyKey, timeout: timeout)
     }
 
     public func call<Operation: RPCOperation>(
         _ operation: Operation.Type, _ request: Operation.Request, on service: ServiceName,
-        principal: Principal? = nil, requestID: String? = nil, clientIP: String? = nil, timeout: Duration = .seconds(5)
+        principal: Principal? = nil, requestID: String? = nil, clientIP: String? = nil, idempotencyKey: String? = nil,
+        timeout: Duration = .seconds(5)
     ) async throws -> RPCResult {
         var headers: [String: String] = [:]
         if let principal { headers[Principal.headerName] = String(decoding: try JSON.encode(principal), as: UTF8.self) }
         headers[RPCWire.requestIDHeader] = requestID
         headers[RPCWire.clientIPHeader] = clientIP
+        headers[RPCWire.idempotencyKeyHeader] = idempotencyKey
         let message = OutgoingMessage(
             body: try JSON.encode(request),
             properties: MessageProperties(

@@ -1,5 +1,7 @@
 import Contracts
 import Foundation
+import Logging
+import Redis
 import TestSupport
 import Testing
 
@@ -11,6 +13,35 @@ import Testing
     init() throws {
         api = try API()
         approvers = try Approvers()
+    }
+
+    /// A payment whose reply was lost (the gateway answered 504 and released its record of the
+    /// key, as it does when the outcome is unknown) and that the client retries with the same
+    /// Idempotency-Key is applied once: loans kept its reply with the payment.
+    @Test func aPaymentRetriedAfterItsReplyWasLostIsAppliedOnce() async throws {
+        let (id, client) = try await approvedApplication()
+        let root = try await SuperAdmin.session.value.access
+        let loanID = try #require(try await api.post("/api/v1/applications/\(id)/disburse", [:], token: root)["id"])
+        let key = UUID().uuidString
+        let pay = { try await self.api.post(
+            "/api/v1/loans/\(loanID)/payments", ["amount": "300.00", "reference": "lost-reply"], token: client,
+            headers: [("Idempotency-Key", key)]) }
+        let first = try await pay()
+        #expect(first.status == 201, "\(first.text)")
+
+        let redis = try RedisClient(url: TestEnvironment.require("REDIS_URL"), logger: Logger(label: "test"))
+        defer { Task { try await redis.shutdown() } }
+        let records = try #require(try await redis.send(["KEYS", "idempotency:*:\(key)"]).arrayValue?.compactMap(\.stringValue))
+        #expect(records.count == 1)
+        try await redis.delete(records)
+
+        let retried = try await pay()
+        #expect(retried.status == 201)
+        #expect(retried["id"] == first["id"])
+        #expect(retried.headers.first(name: "Idempotent-Replayed") == nil)  // loans replayed it, not the gateway
+        let history = try await api.get("/api/v1/loans/\(loanID)/payments", token: client)
+        #expect(history.json["total"] as? Int == 1)
+        #expect(try await EventStoreProbe.count("loans.payment.received.v1", where: "loan_id", is: loanID) == 1)
     }
 
     /// A client's application of 12,000.00 over 24 months at 12 %, approved by its approver.

@@ -1,0 +1,71 @@
+import Logging
+import PostgresNIO
+
+/// Makes a creating request idempotent even when its reply is lost: the reply is stored under the
+/// caller's idempotency key in the same transaction as the effects, so the retry that follows a
+/// timeout (the reply went missing, or the service died after committing) gets the first reply
+/// instead of causing a second effect. Two attempts racing serialise on the primary key.
+public struct IdempotentReplies: Sendable {
+    /// A reply as sent: its status and body (JSON).
+    public struct Reply: Sendable {
+        public let status: Int
+        public let body: [UInt8]
+
+        public init(status: Int, body: [UInt8]) {
+            self.status = status
+            self.body = body
+        }
+    }
+
+    let schema: String
+    let logger: Logger
+
+    /// Claims `key` for this transaction: nil the first time (go on, then ``store(_:for:on:)``),
+    /// or the reply stored by the attempt that committed before.
+    public func claim(_ key: String, on connection: PostgresConnection) async throws -> Reply? {
+        let inserted = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: "INSERT INTO \(schema).idempotent_replies (key) VALUES ($1) ON CONFLICT DO NOTHING RETURNING key",
+                binds: Self.binds(key)), logger: logger)
+        for try await _ in inserted { return nil }
+        let stored = try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT status, body FROM \(schema).idempotent_replies WHERE key = $1", binds: Self.binds(key)),
+            logger: logger)
+        for try await (status, body) in stored.decode((Int?, String?).self) {
+            if let status, let body { return Reply(status: status, body: Array(body.utf8)) }
+        }
+        // Claimed and committed without a reply: only a caller that skipped `store` does that.
+        throw IdempotentRepliesError.replyMissing(key: key)
+    }
+
+    /// Stores the reply of the attempt that claimed `key`, in its transaction.
+    public func store(_ reply: Reply, for key: String, on connection: PostgresConnection) async throws {
+        var binds = Self.binds(key)
+        binds.append(reply.status)
+        binds.append(String(decoding: reply.body, as: UTF8.self))
+        try await connection.query(
+            PostgresQuery(unsafeSQL: "UPDATE \(schema).idempotent_replies SET status = $2, body = $3 WHERE key = $1", binds: binds),
+            logger: logger)
+    }
+
+    /// Forgets replies older than `age` (clients retry within minutes; the gateway keeps its own
+    /// record of a key for a day).
+    public func prune(olderThan age: Duration, on connection: PostgresConnection) async throws {
+        var binds = PostgresBindings()
+        binds.append(Int(age.components.seconds))
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: "DELETE FROM \(schema).idempotent_replies WHERE created_at < now() - make_interval(secs => $1)",
+                binds: binds), logger: logger)
+    }
+
+    private static func binds(_ key: String) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(key)
+        return binds
+    }
+}
+
+public enum IdempotentRepliesError: Error {
+    case replyMissing(key: String)
+}
