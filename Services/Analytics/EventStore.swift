@@ -1,10 +1,13 @@
+import Contracts
 import Foundation
 import Messaging
 import Persistence
 import PostgresNIO
 
 /// The append-only record of every domain event, the raw material of reports and the audit log.
-/// Keyed by message id, so a redelivered event is stored once.
+/// Keyed by message id, so a redelivered event is stored once. It keeps any well-formed event,
+/// also of a type the reports do not read (it is the platform's archive); only unreadable ones
+/// are poison.
 struct EventStore: Sendable {
     let database: Database
     let audit: AuditTrail
@@ -12,12 +15,14 @@ struct EventStore: Sendable {
     enum Outcome {
         case stored
         case duplicate
-        /// Not JSON: kept out of the store, the consumer dead-letters it.
+        /// Not a JSON object, larger than `BusMessages.maximumBodyBytes`, or without a message id
+        /// or type: kept out of the store, the consumer dead-letters it.
         case unreadable
     }
 
     func record(_ delivery: Delivery) async throws -> Outcome {
-        guard let messageID = delivery.properties.messageID, let type = delivery.properties.type,
+        guard delivery.body.count <= BusMessages.maximumBodyBytes,
+              let messageID = delivery.properties.messageID, let type = delivery.properties.type,
               let json = (try? JSONSerialization.jsonObject(with: Data(delivery.body))) as? [String: Any]
         else { return .unreadable }
         let payload = String(decoding: delivery.body, as: UTF8.self)

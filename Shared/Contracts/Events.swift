@@ -11,11 +11,7 @@ public protocol BusMessage: Codable, Sendable {
 public protocol DomainEvent: BusMessage {}
 
 extension DomainEvent {
-    public static var routingKey: String {
-        let parts = type.split(separator: ".")
-        guard let last = parts.last, last.hasPrefix("v"), Int(last.dropFirst()) != nil else { return type }
-        return parts.dropLast().joined(separator: ".")
-    }
+    public static var routingKey: String { BusMessages.family(of: type) }
 }
 
 public enum AuthEvents {

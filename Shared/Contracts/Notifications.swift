@@ -55,7 +55,7 @@ public struct NotificationPreferences: Codable, Sendable, Equatable {
 /// What the gateways push to a user's open WebSockets: `notifications` publishes it on the push
 /// exchange with the routing key `PushMessage.routingKey(for:)`, every gateway replica receives
 /// it, and the one holding the user's socket delivers it.
-public struct PushMessage: Codable, Sendable, Equatable {
+public struct PushMessage: BusMessage, Equatable {
     public var type: String
     public var data: [String: String]
     public var at: Date

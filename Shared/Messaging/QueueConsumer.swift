@@ -4,8 +4,10 @@ import ServiceLifecycle
 
 /// Consumes a queue with bounded prefetch, runs a handler per delivery concurrently, and settles
 /// each delivery after its handler finished: acknowledged, dead-lettered (a message that can never
-/// succeed, such as one that does not decode), or requeued after a backoff (a passing failure,
-/// such as a database that blinked; past the queue's delivery limit the broker parks it).
+/// succeed, such as one that does not decode), or retried. A failing handler is first retried here,
+/// with backoff, for up to `retryWindow` (a database restarting must not park good messages: a
+/// requeue counts against the queue's delivery limit), then requeued; past the delivery limit the
+/// broker parks the message.
 ///
 /// On graceful shutdown it stops taking deliveries, lets the running handlers finish and settles
 /// them; deliveries it had not started return to the queue when the connection closes.
@@ -21,15 +23,17 @@ public struct QueueConsumer: Service {
     private let prefetch: UInt16
     private let logger: Logger
     private let retryBackoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5))
+    private let retryWindow: Duration
     private let handler: @Sendable (Delivery) async -> Outcome
 
     public init(
-        connection: AMQPConnection, queue: String, prefetch: UInt16, logger: Logger,
+        connection: AMQPConnection, queue: String, prefetch: UInt16, retryWindow: Duration = .seconds(30), logger: Logger,
         handler: @escaping @Sendable (Delivery) async -> Outcome
     ) {
         self.connection = connection
         self.queue = queue
         self.prefetch = prefetch
+        self.retryWindow = retryWindow
         self.logger = logger
         self.handler = handler
     }
@@ -43,7 +47,15 @@ public struct QueueConsumer: Service {
         await withDiscardingTaskGroup { group in
             for await delivery in deliveries.cancelOnGracefulShutdown() {
                 group.addTask {
-                    let outcome = await handler(delivery)
+                    var outcome = await handler(delivery)
+                    let giveUp = ContinuousClock.now + retryWindow
+                    var attempt = 0
+                    while outcome == .retry, ContinuousClock.now < giveUp, !Task.isShuttingDownGracefully {
+                        outcomes["\(outcome)"]?.increment()
+                        try? await Task.sleep(for: retryBackoff.delay(attempt: attempt))
+                        attempt += 1
+                        outcome = await handler(delivery)
+                    }
                     outcomes["\(outcome)"]?.increment()
                     switch outcome {
                     case .ack:
@@ -55,7 +67,6 @@ public struct QueueConsumer: Service {
                                        "type": "\(delivery.properties.type ?? "-")"])
                         delivery.reject(requeue: false)
                     case .retry:
-                        try? await Task.sleep(for: retryBackoff.delay(attempt: delivery.previousDeliveries))
                         delivery.reject(requeue: true)
                     }
                 }

@@ -15,10 +15,12 @@ public struct MessageContext: Sendable {
     }
 }
 
-/// The handlers of one queue, keyed by message type. A message whose type has no handler is
-/// acknowledged and skipped (consumers ignore what they do not know); one that does not decode,
-/// or lacks a message id, is dead-lettered; a handler that throws is retried with backoff until
-/// the queue's delivery limit parks the message in its dead-letter queue.
+/// The handlers of one queue, keyed by message type. A message of the platform's that has no
+/// handler here (an event the service does not act on, or a newer version of one) is acknowledged
+/// and skipped. Poison is dead-lettered: a type no service sends (`BusMessages.catalogue`), a
+/// body over `BusMessages.maximumBodyBytes`, one that does not decode, one without a message id.
+/// A handler that throws is retried (see `QueueConsumer`) until the queue's delivery limit parks
+/// the message in its dead-letter queue.
 public struct MessageHandlers: Sendable {
     typealias Handler = @Sendable (Delivery, MessageContext) async -> QueueConsumer.Outcome
     private(set) var handlers: [String: Handler] = [:]
@@ -47,7 +49,15 @@ public struct MessageHandlers: Sendable {
     }
 
     func handle(_ delivery: Delivery, logger: Logger) async -> QueueConsumer.Outcome {
-        guard let type = delivery.properties.type, let handler = handlers[type] else { return .ack }
+        guard let type = delivery.properties.type, BusMessages.isKnown(type) else {
+            logger.warning("message of a type no service sends", metadata: ["type": "\(delivery.properties.type ?? "-")"])
+            return .deadLetter
+        }
+        guard let handler = handlers[type] else { return .ack }
+        guard delivery.body.count <= BusMessages.maximumBodyBytes else {
+            logger.warning("oversized message", metadata: ["type": "\(type)", "bytes": "\(delivery.body.count)"])
+            return .deadLetter
+        }
         guard let messageID = delivery.properties.messageID, !messageID.isEmpty else {
             logger.warning("message without message_id", metadata: ["type": "\(type)"])
             return .deadLetter

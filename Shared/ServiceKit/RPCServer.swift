@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import Messaging
+import Persistence
 import Metrics
 import ServiceLifecycle
 
@@ -93,6 +94,9 @@ public struct RPCHandlers: Sendable {
                 return RPCResponse(status: reply.status, body: try JSON.encode(reply.body))
             } catch let problem as Problem {
                 return RPCResponse(problem)
+            } catch where DatabaseOutage.matches(error) {
+                context.logger.warning("RPC handler failed: database unavailable", metadata: ["error": "\(error)"])
+                return RPCResponse(.unavailable("The service's database cannot be reached right now."))
             } catch {
                 context.logger.error("RPC handler failed", metadata: ["error": "\(String(reflecting: error))"])
                 return RPCResponse(.internalError)

@@ -8,7 +8,7 @@ import Testing
 /// others), since it takes the broker from under everything.
 @Suite(.serialized) struct BrokerRestartTests {
     @Test func connectionsAndTheWholeSystemComeBackAfterABrokerRestart() async throws {
-        let restartCommand = try TestEnvironment.require("RABBITMQ_RESTART_COMMAND")
+        let restartCommand = try TestEnvironment.require("SERVER_RESTART_COMMAND") + " rabbitmq"
         let configuration = try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL"))
         let queue = TestEnvironment.uniqueName("test.restart")
         let topology = Topology(queues: [Queue(name: queue, kind: .quorum)])

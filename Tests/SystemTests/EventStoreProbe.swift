@@ -32,4 +32,38 @@ enum EventStoreProbe {
         }
         return found
     }
+
+    /// How many events of `type` each of `values` has in `payload[field]` (values with none are
+    /// left out), read once.
+    static func counts(_ type: String, where field: String, in values: [String]) async throws -> [String: Int] {
+        let logger = Logger(label: "test.event-store")
+        let client = PostgresClient(configuration: try .init(url: TestEnvironment.require("DATABASE_URL")), backgroundLogger: logger)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        var binds = PostgresBindings()
+        binds.append(type)
+        binds.append(field)
+        binds.append(values.map { $0.lowercased() })
+        let sql = """
+            SELECT lower(payload->>$2), count(*)::int FROM analytics.events
+            WHERE type = $1 AND lower(payload->>$2) = ANY($3) GROUP BY 1
+            """
+        var counts: [String: Int] = [:]
+        for try await (value, count) in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            .decode((String, Int).self) {
+            counts[value] = count
+        }
+        return counts
+    }
+
+    /// ``counts(_:where:in:)`` once every value has events (analytics may still be catching up),
+    /// or as it stands after a minute.
+    static func settledCounts(_ type: String, where field: String, in values: [String]) async -> [String: Int] {
+        var counts: [String: Int] = [:]
+        _ = await eventually(timeout: .seconds(60), every: .milliseconds(500)) {
+            counts = (try? await Self.counts(type, where: field, in: values)) ?? counts
+            return counts.count == Set(values.map { $0.lowercased() }).count
+        }
+        return counts
+    }
 }

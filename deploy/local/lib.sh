@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared functions for deploy/local/{up,down,test,restart-test-broker}. Source it, don't run it.
+# Shared functions for deploy/local/{up,down,test,bench,chaos,restart-test-server,kill-test-instance}. Source it, don't run it.
 #
 # A "stack" is RabbitMQ + Redis + PostgreSQL + the 7 services (8 processes: two analysis workers),
 # running as plain background processes on 127.0.0.1, with every byte of state under one folder:
