@@ -42,6 +42,7 @@ let package = Package(
         .executable(name: "rpc-bench", targets: ["RPCBench"]),
         .executable(name: "worker-bench", targets: ["WorkerBench"]),
         .executable(name: "http-bench", targets: ["HTTPBench"]),
+        .executable(name: "pipeline-bench", targets: ["PipelineBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -116,11 +117,19 @@ let package = Package(
             resources: $0.target == "Gateway" ? [.copy("Resources/openapi.json")] : nil)
     }
     + [
-        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport"),
+        .target(
+            name: "BenchSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/BenchSupport"),
         .executableTarget(name: "RPCBench", dependencies: [serviceKit, "BenchSupport"], path: "Benchmarks/RPCBench"),
         .executableTarget(
             name: "HTTPBench", dependencies: ["BenchSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             path: "Benchmarks/HTTPBench"),
+        .executableTarget(
+            name: "PipelineBench", dependencies: ["BenchSupport", .product(name: "NIOHTTP1", package: "swift-nio")],
+            path: "Benchmarks/PipelineBench"),
         .executableTarget(
             name: "WorkerBench", dependencies: [serviceKit, .product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/WorkerBench"),

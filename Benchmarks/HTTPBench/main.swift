@@ -47,20 +47,9 @@ let environment = ProcessInfo.processInfo.environment
 let base = environment["GATEWAY_URL"] ?? "http://127.0.0.1:8080"
 let email = environment["BENCH_EMAIL"] ?? "admin@lending.local"
 let password = environment["BENCH_PASSWORD"] ?? "local-dev-only-admin-password"
-var configuration = HTTPClient.Configuration()
-configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(64, options.concurrencies.max() ?? 1)
-let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-
-var login = HTTPClientRequest(url: "\(base)/api/v1/auth/login")
-login.method = .POST
-login.headers.add(name: "Content-Type", value: "application/json")
-login.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["email": email, "password": password])))
-let signedIn = try await http.execute(login, timeout: .seconds(10))
-let answer = try await signedIn.body.collect(upTo: 1 << 20)
-let tokens = try JSONSerialization.jsonObject(with: Data(answer.readableBytesView)) as? [String: Any]
-guard signedIn.status == .ok, let token = tokens?["access_token"] as? String else {
-    throw Failure(description: "sign-in as \(email) answered \(signedIn.status.code)")
-}
+let gateway = GatewayClient(base: base, connections: max(64, options.concurrencies.max() ?? 1))
+let http = gateway.http
+let token = try await gateway.signIn(email, password)
 
 let path = options.path
 let read: @Sendable () async throws -> Void = {
@@ -76,4 +65,4 @@ for concurrency in options.concurrencies {
     print("http-bench: \(report.count) GET \(path), \(concurrency) in flight")
     print(report.summary(unit: "requests"))
 }
-try await http.shutdown()
+try await gateway.shutdown()

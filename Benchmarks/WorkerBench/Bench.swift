@@ -49,7 +49,11 @@ struct Bench {
         let outcomes = try await SimulatedBureau.serving(latency: options.bureauLatency) { bureauURL in
             var outcomes: [(round: Round, outcome: Round.Outcome)] = []
             for (workers, concurrency) in options.rounds {
-                let round = Round(workers: workers, concurrency: concurrency, requests: options.requests, bureauLatency: options.bureauLatency)
+                // At least 100 requests per slot: ramp-up and drain (about one bureau latency each)
+                // then weigh 2 % at most, whatever the concurrency.
+                let round = Round(
+                    workers: workers, concurrency: concurrency, requests: max(options.requests, 100 * workers * concurrency),
+                    bureauLatency: options.bureauLatency)
                 let pool = try WorkerProcesses(
                     count: workers, concurrency: concurrency, binary: options.workerBinary, bureauURL: bureauURL, servers: servers,
                     logDirectory: logDirectory)

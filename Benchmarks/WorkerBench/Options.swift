@@ -6,6 +6,7 @@ struct Options {
     var workers = 1
     var concurrency = 4
     var bureauLatency = Duration.milliseconds(50)
+    /// Requests per round, at least (a round sends 100 per slot when that is more).
     var requests = 2000
     var workerBinary = ".build/release/analysis-worker"
     /// Every combination of workers ∈ {1, 2, 4} and concurrency ∈ {1, 4, 16} instead of one.
