@@ -24,16 +24,19 @@ public struct QueueConsumer: Service {
     private let logger: Logger
     private let retryBackoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5))
     private let retryWindow: Duration
+    private let handlerDeadline: Duration
     private let handler: @Sendable (Delivery) async -> Outcome
 
     public init(
-        connection: AMQPConnection, queue: String, prefetch: UInt16, retryWindow: Duration = .seconds(30), logger: Logger,
+        connection: AMQPConnection, queue: String, prefetch: UInt16, retryWindow: Duration = .seconds(30),
+        handlerDeadline: Duration = .seconds(60), logger: Logger,
         handler: @escaping @Sendable (Delivery) async -> Outcome
     ) {
         self.connection = connection
         self.queue = queue
         self.prefetch = prefetch
         self.retryWindow = retryWindow
+        self.handlerDeadline = handlerDeadline
         self.logger = logger
         self.handler = handler
     }
@@ -47,14 +50,14 @@ public struct QueueConsumer: Service {
         await withDiscardingTaskGroup { group in
             for await delivery in deliveries.cancelOnGracefulShutdown() {
                 group.addTask {
-                    var outcome = await handler(delivery)
+                    var outcome = await attempt(delivery)
                     let giveUp = ContinuousClock.now + retryWindow
-                    var attempt = 0
+                    var retries = 0
                     while outcome == .retry, ContinuousClock.now < giveUp, !Task.isShuttingDownGracefully {
                         outcomes["\(outcome)"]?.increment()
-                        try? await Task.sleep(for: retryBackoff.delay(attempt: attempt))
-                        attempt += 1
-                        outcome = await handler(delivery)
+                        try? await Task.sleep(for: retryBackoff.delay(attempt: retries))
+                        retries += 1
+                        outcome = await attempt(delivery)
                     }
                     outcomes["\(outcome)"]?.increment()
                     switch outcome {
@@ -72,6 +75,18 @@ public struct QueueConsumer: Service {
                 }
             }
             await consumer.cancel()
+        }
+    }
+
+    /// One run of the handler; one that has not finished after `handlerDeadline` (stuck on a
+    /// connection that went away) is cancelled and retried.
+    private func attempt(_ delivery: Delivery) async -> Outcome {
+        let handler = handler
+        do {
+            return try await withDeadline(handlerDeadline) { await handler(delivery) }
+        } catch {
+            logger.warning("message handler gave up", metadata: ["queue": "\(queue)", "error": "\(error)"])
+            return .retry
         }
     }
 

@@ -48,9 +48,11 @@ public struct OutboxRelay: Service {
     }
 
     /// Relays batches until the outbox is empty or publishing fails (the next wake-up retries).
+    /// A batch that hangs (a connection request lost across a database restart) is given up
+    /// after 30 s, so one stuck await cannot stop the relay for good.
     public func drain() async {
         do {
-            while try await relayBatch() == batchSize {}
+            while try await withDeadline(.seconds(30), { try await relayBatch() }) == batchSize {}
         } catch {
             database.logger.warning("outbox relay failed, will retry", metadata: ["error": "\(String(reflecting: error))"])
         }

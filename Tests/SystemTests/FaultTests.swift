@@ -22,7 +22,9 @@ import Testing
 
     init() throws {
         approvers = try Approvers()
-        api = try API()
+        // The second gateway, whose request budgets are out of the way: the stream and the checks
+        // are many requests from one address, and a 429 is not what these tests look at.
+        api = API(base: try TestEnvironment.require("SECOND_GATEWAY_URL"))
         streamLength = .seconds(Int(ProcessInfo.processInfo.environment["CHAOS_SECONDS"] ?? "") ?? 12)
     }
 
@@ -78,9 +80,8 @@ import Testing
             .joined(separator: ", ")
         print(
             "chaos[\(fault)]: \(accepted.applications.count) applications and \(accepted.payments.count) payments accepted "
-                + "(\(accepted.resends) resends after \(refusals.isEmpty ? "no refusal" : refusals)); "
-                + "each took effect once and its events are in the analytics store once; "
-                + "\(poison.injected.values.reduce(0, +)) poison messages injected, as many parked")
+                + "(\(accepted.resends == 0 ? "none resent" : "\(accepted.resends) resent after \(refusals)")); "
+                + "\(poison.injected.values.reduce(0, +)) poison messages injected; the checks above judge the outcome")
     }
 
     /// A product, three applicants and two disbursed loans (12,000.00 each) owned by their clients.
