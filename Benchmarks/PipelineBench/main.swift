@@ -78,8 +78,18 @@ let tally = Tally()
 let inFlight = Atomic<Int>(0)
 print("pipeline-bench: \(options.rate) applications/s for \(options.seconds) s through \(gateway.base), \(options.clients) clients, \(options.analysts) analysts")
 let started = ContinuousClock.now
+// Every 5 s: how many were accepted and how many had reached an approver, to see whether the
+// pipeline keeps up with the intake or falls behind.
+let progress = Task {
+    var lines: [String] = []
+    while !Task.isCancelled {
+        try? await Task.sleep(for: .seconds(5))
+        guard let reached = try? await openStages() else { continue }
+        lines.append("\(Int((ContinuousClock.now - started).seconds)) s: \(tally.accepted) accepted, \(reached - before) reached")
+    }
+    return lines
+}
 let interval = Duration.seconds(1) / options.rate
-var samples: [(second: Int, reached: Int)] = []
 await withDiscardingTaskGroup { group in
     let total = options.rate * options.seconds
     for index in 0..<total {
@@ -101,8 +111,8 @@ await withDiscardingTaskGroup { group in
 }
 let submitted = ContinuousClock.now - started
 let accepted = tally.accepted
-print("  submitted in \(submitted): \(tally.summary)")
-print("  gateway took \(Int(Double(accepted) / submitted.seconds)) applications/s")
+print("  submitted in \(submitted.text): \(tally.summary)")
+print("  the gateway took \(Int(Double(accepted) / submitted.seconds)) applications/s")
 
 // Waits until every accepted application has its open stage, or nothing moved for 60 s.
 var reached = try await openStages() - before
@@ -112,14 +122,15 @@ while reached < accepted, ContinuousClock.now - lastProgress < .seconds(60) {
     let now = try await openStages() - before
     if now > reached { lastProgress = .now }
     reached = now
-    samples.append((Int((ContinuousClock.now - started).seconds), reached))
 }
+progress.cancel()
 let drained = lastProgress - started
-print("  \(reached) of \(accepted) reached their first approver after \(drained) (\(accepted - reached) not reached)")
-print("  end to end: throughput \(Int(Double(reached) / drained.seconds)) applications/s")
-print("  reached by second: " + samples.filter { $0.second % 10 == 0 }.map { "\($0.second)s \($0.reached)" }.joined(separator: ", "))
+print("  \(reached) of \(accepted) reached their first approver, the last after \(drained.text) (\(accepted - reached) not reached)")
+print("  end to end: \(Int(Double(reached) / drained.seconds)) applications/s sustained from the first submission to the last assignment")
+for line in await progress.value { print("    \(line)") }
 try await gateway.shutdown()
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    var text: String { String(format: "%.1f s", seconds) }
 }
