@@ -142,22 +142,8 @@ private struct ScoreFile: Decodable {
 }
 
 enum BureauError: Error {
-    case timedOut
     case serverError(status: Int)
     case refused(status: Int)
     case unusableAnswer
 }
 
-/// Runs `body`, cancelling it when `timeout` passes first. (The HTTP client's own deadline stops
-/// counting when the response head arrives; this one also covers reading the body.)
-private func withDeadline<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask(operation: body)
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            throw BureauError.timedOut
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
-    }
-}

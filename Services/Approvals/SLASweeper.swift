@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Logging
+import Metrics
 import Persistence
 import ServiceKit
 
@@ -22,6 +23,8 @@ struct SLASweeper: Sendable {
     func periodically(every interval: Duration) -> PeriodicTask {
         PeriodicTask("SLA sweep", every: interval, logger: logger) {
             let (stages, tickets) = try await sweep()
+            Counter(label: "approvals_sla_breaches_total", dimensions: [("kind", "stage")]).increment(by: stages)
+            Counter(label: "approvals_sla_breaches_total", dimensions: [("kind", "ticket")]).increment(by: tickets)
             if stages + tickets > 0 { logger.info("escalated past their SLA", metadata: ["stages": "\(stages)", "tickets": "\(tickets)"]) }
         }
     }

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Logging
+import Metrics
 import Persistence
 import Redis
 import ServiceKit
@@ -119,6 +120,7 @@ struct AuthService: Sendable {
         let invalid = Problem.unauthorized("The email or password is wrong.", slug: "invalid-credentials")
         let user = try await store.user(email: AccountRules.normalizedEmail(request.email))
         if let lockedUntil = user?.lockedUntil, lockedUntil > Date() {
+            Self.signInFailed("locked")
             throw Problem(
                 status: 423, slug: "account-locked", title: "Account locked",
                 detail: "Too many failed sign-ins; try again later.",
@@ -126,11 +128,13 @@ struct AuthService: Sendable {
         }
         guard try await hasher.verify(request.password, against: user?.passwordHash), let user else {
             if let user { try await recordLoginFailure(user, clientIP: context.clientIP) }
+            Self.signInFailed("bad_credentials")
             throw invalid
         }
         if user.mfaEnabled {
             guard let totp = request.totp, let secret = user.mfaSecret, MultiFactor.accepts(totp, secret: secret) else {
                 if request.totp != nil { try await recordLoginFailure(user, clientIP: context.clientIP) }
+                Self.signInFailed("mfa")
                 throw Problem.unauthorized("Enter the code from your authenticator app (totp).", slug: "mfa-required")
             }
         }
@@ -252,6 +256,11 @@ struct AuthService: Sendable {
                 AuthEvents.UserRegistered(userID: id, email: email, role: .superAdmin, occurredAt: Date()), on: connection)
         }
         logger.info("bootstrap super admin created", metadata: ["email": "\(email)"])
+    }
+
+    /// Counted for the alert on a spike of failed sign-ins (credential stuffing).
+    private static func signInFailed(_ reason: String) {
+        Counter(label: "auth_sign_in_failures_total", dimensions: [("reason", reason)]).increment()
     }
 
     private func recordLoginFailure(_ user: UserRecord, clientIP: String?) async throws {

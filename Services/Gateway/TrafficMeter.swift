@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Messaging
+import Metrics
 import Synchronization
 
 /// Counts this replica's requests by route template, status class and role, with a latency
@@ -90,7 +91,8 @@ final class CallerRole: Sendable {
     func set(_ value: String) { role.withLock { $0 = value } }
 }
 
-/// Times every request and counts it once the response (or problem) is known.
+/// Times every request and counts it once the response (or problem) is known: in the traffic
+/// figures for analytics, and as Prometheus metrics by route template for the alerts.
 struct TrafficMiddleware: RouterMiddleware {
     let meter: TrafficMeter
 
@@ -99,9 +101,16 @@ struct TrafficMiddleware: RouterMiddleware {
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let route = context.endpointPath ?? "NotFound"
         meter.record(
-            method: request.method.rawValue, path: context.endpointPath ?? "NotFound", status: response.status.code,
+            method: request.method.rawValue, path: route, status: response.status.code,
             role: context.callerRole.value ?? "anonymous", milliseconds: milliseconds)
+        Counter(
+            label: "http_requests_total",
+            dimensions: [("method", request.method.rawValue), ("route", route), ("status", String(response.status.code))]
+        ).increment()
+        Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("method", request.method.rawValue), ("route", route)])
+            .record(duration: elapsed)
         return response
     }
 }

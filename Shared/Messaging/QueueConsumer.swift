@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
@@ -29,7 +30,7 @@ public struct QueueConsumer: Service {
 
     public init(
         connection: AMQPConnection, queue: String, prefetch: UInt16, retryWindow: Duration = .seconds(30),
-        handlerDeadline: Duration = .seconds(60), logger: Logger,
+        handlerDeadline: Duration = .seconds(15), logger: Logger,
         handler: @escaping @Sendable (Delivery) async -> Outcome
     ) {
         self.connection = connection
@@ -47,8 +48,15 @@ public struct QueueConsumer: Service {
             counters["\(outcome)"] = Counter(
                 label: "messages_consumed_total", dimensions: [("queue", queue), ("outcome", "\(outcome)")])
         }
+        // How long messages waited between their publication and their consumption: the lag an
+        // alert on a backlog looks at.
+        let age = Metrics.Timer(label: "message_age_seconds", dimensions: [("queue", queue)])
         await withDiscardingTaskGroup { group in
             for await delivery in deliveries.cancelOnGracefulShutdown() {
+                if let published = delivery.properties.timestamp {
+                    // Whole seconds: AMQP timestamps have no finer grain.
+                    age.recordSeconds(max(0, Date().timeIntervalSince(published)))
+                }
                 group.addTask {
                     var outcome = await attempt(delivery)
                     let giveUp = ContinuousClock.now + retryWindow

@@ -18,6 +18,7 @@ public struct OutboxRelay: Service {
     private let pollInterval: Duration
     private let published: Counter
     private let failed: Counter
+    private let backlog: Gauge
 
     public init(
         database: Database, publisher: AMQPConnection, appID: String, batchSize: Int = 256,
@@ -30,6 +31,7 @@ public struct OutboxRelay: Service {
         self.pollInterval = pollInterval
         self.published = Counter(label: "outbox_published_total", dimensions: [("schema", database.schema)])
         self.failed = Counter(label: "outbox_publish_failures_total", dimensions: [("schema", database.schema)])
+        self.backlog = Gauge(label: "outbox_backlog", dimensions: [("schema", database.schema)])
     }
 
     public func run() async throws {
@@ -53,6 +55,7 @@ public struct OutboxRelay: Service {
     public func drain() async {
         do {
             while try await withDeadline(.seconds(30), { try await relayBatch() }) == batchSize {}
+            backlog.record(try await withDeadline(.seconds(30), { try await waiting() }))
         } catch {
             database.logger.warning("outbox relay failed, will retry", metadata: ["error": "\(String(reflecting: error))"])
         }
@@ -100,6 +103,14 @@ public struct OutboxRelay: Service {
             }
             return ids.count
         }
+    }
+
+    /// Rows still in the outbox (those written since the drain, or that failed to publish).
+    private func waiting() async throws -> Int {
+        let rows = try await database.client.query(
+            PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(database.schema).outbox"), logger: database.logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
     }
 
     private func listen(_ waker: AsyncStream<Void>.Continuation) async {

@@ -92,8 +92,6 @@ import Testing
     }
 
     private func adminURL(_ name: String) throws -> String {
-        let urls = try TestEnvironment.require("ADMIN_URLS")
-        let entry = urls.split(separator: ",").first { $0.hasPrefix("\(name)=") }
-        return String(try #require(entry, "no admin URL for \(name)").dropFirst(name.count + 1))
+        try MetricsTests.adminURL(name)
     }
 }
