@@ -57,7 +57,8 @@ struct Analyst: Sendable {
             properties: MessageProperties(
                 // Derived from the request, so a redelivered request publishes the same message id
                 // and consumers' inboxes drop the copy.
-                messageID: "analysis-\(context.messageID)", type: AnalysisEvents.Completed.type, timestamp: Date(), appID: instance))
+                messageID: "analysis-\(context.messageID)", type: AnalysisEvents.Completed.type, timestamp: Date(), appID: instance,
+                headers: TraceContext.current.map { [TraceContext.header: $0.child().traceparent] } ?? [:]))
         try await publisher.publish(message, exchange: Exchanges.events, routingKey: AnalysisEvents.Completed.routingKey)
         context.logger.info(
             "analysis completed",

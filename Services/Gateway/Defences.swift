@@ -87,7 +87,7 @@ struct CORSAllowListMiddleware: RouterMiddleware {
         response.headers[.vary] = "Origin"
         response.headers[.accessControlAllowCredentials] = "true"
         response.headers[.accessControlExposeHeaders] =
-            "X-Request-Id, X-Total-Count, X-Page, X-Page-Size, ETag, Retry-After, Location"
+            "X-Request-Id, traceparent, X-Total-Count, X-Page, X-Page-Size, ETag, Retry-After, Location"
         if request.method == .options {
             response.headers[.accessControlAllowMethods] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
             response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type, Idempotency-Key, If-Match, X-Request-Id"

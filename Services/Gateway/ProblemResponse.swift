@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Messaging
 import NIOCore
 import ServiceKit
 
@@ -77,6 +78,21 @@ struct RequestIDMiddleware: RouterMiddleware {
     }
 }
 
+/// Starts the request's trace, or continues the caller's (`traceparent`), for the whole request:
+/// every RPC and message it causes carries it, and every log line on the way names it. The answer
+/// says which trace it was (`traceparent`), for a client reporting a problem.
+struct TraceMiddleware: RouterMiddleware {
+    func handle(
+        _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
+    ) async throws -> Response {
+        let trace = request.headers[.traceparent].flatMap(TraceContext.init(traceparent:))?.child() ?? .root()
+        var response = try await TraceContext.$current.withValue(trace) { try await next(request, context) }
+        response.headers[.traceparent] = trace.traceparent
+        return response
+    }
+}
+
 extension HTTPField.Name {
     static let requestID = Self("X-Request-Id")!
+    static let traceparent = Self(TraceContext.header)!
 }

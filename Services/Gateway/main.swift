@@ -24,6 +24,7 @@ let support = RouteSupport(
 
 let traffic = TrafficMeter(instance: host.configuration.instance)
 let router = Router(context: GatewayContext.self)
+router.add(middleware: TraceMiddleware())
 router.add(middleware: RequestIDMiddleware())
 router.add(middleware: TrafficMiddleware(meter: traffic))
 router.add(middleware: SecurityHeadersMiddleware())

@@ -91,7 +91,9 @@ public struct QueueConsumer: Service {
     private func attempt(_ delivery: Delivery) async -> Outcome {
         let handler = handler
         do {
-            return try await withDeadline(handlerDeadline) { await handler(delivery) }
+            return try await withDeadline(handlerDeadline) {
+                await TraceContext.$current.withValue(TraceContext.from(delivery.properties.headers)) { await handler(delivery) }
+            }
         } catch {
             logger.warning("message handler gave up", metadata: ["queue": "\(queue)", "error": "\(error)"])
             return .retry

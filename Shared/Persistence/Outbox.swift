@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Messaging
 import PostgresNIO
 
 /// A message to publish once the transaction that wrote it commits.
@@ -39,8 +40,11 @@ public struct Outbox: Sendable {
     /// The LISTEN/NOTIFY channel an insert into the schema's outbox signals.
     public static func channel(schema: String) -> String { "\(schema)_outbox" }
 
+    /// Writes `message` in the caller's transaction; it carries the current trace, if any.
     public func enqueue(_ message: OutboxMessage, on connection: PostgresConnection) async throws {
-        let headers = String(decoding: try JSONEncoder().encode(message.headers), as: UTF8.self)
+        var traced = message.headers
+        if let trace = TraceContext.current { traced[TraceContext.header] = trace.child().traceparent }
+        let headers = String(decoding: try JSONEncoder().encode(traced), as: UTF8.self)
         var binds = PostgresBindings()
         binds.append(message.messageID)
         binds.append(message.exchange)

@@ -6,15 +6,19 @@ import Logging
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let service: String
     private let instance: String
 
-    public init(label: String, service: String, instance: String, level: Logger.Level) {
+    public init(
+        label: String, service: String, instance: String, level: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil
+    ) {
         self.label = label
         self.service = service
         self.instance = instance
         self.logLevel = level
+        self.metadataProvider = metadataProvider
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -30,7 +34,8 @@ public struct JSONLogHandler: LogHandler {
             "ts": Self.timestamp(), "level": level.rawValue, "service": service, "instance": instance,
             "logger": label, "msg": message.description, "source": source,
         ]
-        for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) {
+        let provided = metadataProvider?.get() ?? [:]
+        for (key, value) in provided.merging(metadata, uniquingKeysWith: { $1 }).merging(explicit ?? [:], uniquingKeysWith: { $1 }) {
             record[key] = Self.jsonValue(value)
         }
         guard var line = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])

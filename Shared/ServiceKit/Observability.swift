@@ -1,4 +1,5 @@
 import Logging
+import Messaging
 import Metrics
 import Prometheus
 
@@ -8,11 +9,19 @@ public enum Observability {
     public static let registry = PrometheusCollectorRegistry()
 
     public static func bootstrap(_ configuration: ServiceConfiguration) {
-        LoggingSystem.bootstrap { label in
-            JSONLogHandler(
-                label: label, service: configuration.service.rawValue, instance: configuration.instance,
-                level: configuration.logLevel)
-        }
+        LoggingSystem.bootstrap(
+            { label, provider in
+                JSONLogHandler(
+                    label: label, service: configuration.service.rawValue, instance: configuration.instance,
+                    level: configuration.logLevel, metadataProvider: provider)
+            }, metadataProvider: .traceContext)
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    }
+}
+
+extension Logger.MetadataProvider {
+    /// `trace_id` of the request or message being worked on (see `TraceContext`).
+    static let traceContext = Logger.MetadataProvider {
+        TraceContext.current.map { ["trace_id": "\($0.traceID)"] } ?? [:]
     }
 }

@@ -148,7 +148,9 @@ struct RPCServer: Service {
                     principal: principal, requestID: requestID,
                     clientIP: request.properties.headers[RPCWire.clientIPHeader],
                     idempotencyKey: request.properties.headers[RPCWire.idempotencyKeyHeader], logger: logger)
-                response = await handler(request.body, context)
+                response = await TraceContext.$current.withValue(TraceContext.from(request.properties.headers)) {
+                    await handler(request.body, context)
+                }
             } catch {
                 response = RPCResponse(.badRequest("Malformed \(Principal.headerName) header."))
             }

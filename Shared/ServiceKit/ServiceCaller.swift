@@ -49,6 +49,7 @@ public struct ServiceCaller: Sendable {
         headers[RPCWire.requestIDHeader] = requestID
         headers[RPCWire.clientIPHeader] = clientIP
         headers[RPCWire.idempotencyKeyHeader] = idempotencyKey
+        headers[TraceContext.header] = TraceContext.current?.child().traceparent
         let message = OutgoingMessage(
             body: try JSON.encode(request),
             properties: MessageProperties(

@@ -1,0 +1,62 @@
+/// A W3C Trace Context (`traceparent`): the trace a client request belongs to. The gateway starts
+/// one per request (or continues the caller's), and it travels in a `traceparent` header on every
+/// RPC and every message that request causes, through outboxes and consumers, so that every log
+/// line of one request, in any service, carries its `trace_id`.
+public struct TraceContext: Sendable, Equatable {
+    public static let header = "traceparent"
+
+    /// 32 lowercase hex digits, not all zero.
+    public let traceID: String
+    /// 16 lowercase hex digits, not all zero: this hop.
+    public let spanID: String
+    public let sampled: Bool
+
+    /// The context of the request or message the current task works for.
+    @TaskLocal public static var current: TraceContext?
+
+    /// Parses `00-<trace id>-<span id>-<flags>`; nil for anything else (a malformed header starts
+    /// a new trace rather than failing the request).
+    public init?(traceparent: String) {
+        let parts = traceparent.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "00", parts[3].count == 2, let flags = UInt8(parts[3], radix: 16),
+              Self.isID(parts[1], length: 32), Self.isID(parts[2], length: 16)
+        else { return nil }
+        self.init(traceID: String(parts[1]), spanID: String(parts[2]), sampled: flags & 1 == 1)
+    }
+
+    private init(traceID: String, spanID: String, sampled: Bool) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.sampled = sampled
+    }
+
+    /// A new trace.
+    public static func root() -> TraceContext {
+        TraceContext(traceID: randomHex(16), spanID: randomHex(8), sampled: true)
+    }
+
+    /// The next hop of the same trace.
+    public func child() -> TraceContext {
+        TraceContext(traceID: traceID, spanID: Self.randomHex(8), sampled: sampled)
+    }
+
+    public var traceparent: String { "00-\(traceID)-\(spanID)-\(sampled ? "01" : "00")" }
+
+    /// The context carried in message or RPC headers, if any.
+    public static func from(_ headers: [String: String]) -> TraceContext? {
+        headers[header].flatMap(TraceContext.init(traceparent:))
+    }
+
+    private static func isID(_ text: Substring, length: Int) -> Bool {
+        text.count == length && text.allSatisfy { $0.isHexDigit && !$0.isUppercase } && text.contains { $0 != "0" }
+    }
+
+    private static func randomHex(_ bytes: Int) -> String {
+        var text = ""
+        for _ in 0..<bytes {
+            let byte = UInt8.random(in: 0...255)
+            text += String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
+        }
+        return text
+    }
+}
