@@ -2,21 +2,16 @@ import BenchSupport
 import Foundation
 import NIOHTTP1
 
-/// What the submissions need: a product, analysts to receive the applications, and clients whose
-/// files are complete (low risk, so that no application is declined before reaching an approver).
+/// What the submissions need: analysts to receive the applications, and clients whose files are
+/// complete (low risk, so that no application is declined before reaching an approver).
 struct Setup {
-    let product: String
     let clients: [String]
 
     static let password = "a sound password"
 
+    /// Analysts to receive the applications and `count` clients with complete files.
     static func make(on gateway: GatewayClient, admin: String, clients count: Int, analysts: Int, mailFolder: String) async throws -> Setup {
         let run = UUID().uuidString.prefix(6).lowercased()
-        let product = try await gateway.expect(
-            201, .POST, "/api/v1/products",
-            ["name": "Bench \(run)", "type": "personal", "min_amount": "1000.00", "max_amount": "50000.00",
-             "min_term_months": 6, "max_term_months": 60, "annual_rate": "12.00", "processing_fee_percent": "1.00",
-             "prepayment_fee_percent": "2.00", "required_documents": [String]()], token: admin)
         for index in 0..<analysts {
             try await gateway.expect(
                 201, .POST, "/api/v1/users",
@@ -27,8 +22,18 @@ struct Setup {
         for index in 0..<count {
             clients.append(try await client("client-\(index)-\(run)@bench.example", on: gateway, mailFolder: mailFolder))
         }
+        return Setup(clients: clients)
+    }
+
+    /// A new product (12 % a year, no documents required), so that each round counts its own.
+    static func product(on gateway: GatewayClient, admin: String) async throws -> String {
+        let product = try await gateway.expect(
+            201, .POST, "/api/v1/products",
+            ["name": "Bench \(UUID().uuidString.prefix(6))", "type": "personal", "min_amount": "1000.00", "max_amount": "50000.00",
+             "min_term_months": 6, "max_term_months": 60, "annual_rate": "12.00", "processing_fee_percent": "1.00",
+             "prepayment_fee_percent": "2.00", "required_documents": [String]()], token: admin)
         guard let id = product["id"] as? String else { throw GatewayClient.Failure("the product has no id") }
-        return Setup(product: id, clients: clients)
+        return id
     }
 
     /// Registers, verifies (with the code from the mail folder) and signs in a client, then

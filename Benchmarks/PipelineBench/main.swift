@@ -6,17 +6,20 @@ import Synchronization
 // The credit pipeline end to end: applications submitted through the gateway at a steady rate,
 // each analysed by the worker pool and assigned to a first approver, counted until none is left.
 //
-//   pipeline-bench [--rate 500] [--seconds 60] [--clients 20] [--analysts 4] [--in-flight 256]
+//   pipeline-bench [--rates 50,100,500] [--seconds 60] [--clients 20] [--analysts 4] [--in-flight 256]
 //
 // GATEWAY_URL, BENCH_EMAIL / BENCH_PASSWORD (a super admin) and MAIL_DIR (where the stack files
 // emails, for the new clients' verification codes). The gateway's rate limits must allow the
 // load (deploy/local/bench starts a stack whose limits do).
 //
-// It reports the submission rate the gateway took, how long the stages took to reach everyone,
-// the sustained end-to-end rate, and how many accepted applications never reached an approver.
+// One round per rate, each on a product of its own: it reports the submissions the gateway
+// accepted, how long the pipeline took to give every stored application its first approver, the
+// sustained end-to-end rate, and how many accepted applications never reached an approver. A
+// submission the gateway answered 504 may still have been stored (the client would retry it with
+// its key): the end-to-end figures count what was stored, read back through the API.
 
 struct Options {
-    var rate = 500
+    var rates = [500]
     var seconds = 60
     var clients = 20
     var analysts = 4
@@ -25,14 +28,21 @@ struct Options {
     init(_ arguments: [String]) throws {
         var remaining = arguments.makeIterator()
         while let flag = remaining.next() {
-            guard let text = remaining.next(), let value = Int(text), value > 0 else { throw GatewayClient.Failure("bad \(flag)") }
+            guard let text = remaining.next() else { throw GatewayClient.Failure("\(flag) needs a value") }
+            if flag == "--rates" {
+                rates = text.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+                guard !rates.isEmpty else { throw GatewayClient.Failure("bad --rates") }
+                continue
+            }
+            guard let value = Int(text), value > 0 else { throw GatewayClient.Failure("bad \(flag)") }
             switch flag {
-            case "--rate": rate = value
             case "--seconds": seconds = value
             case "--clients": clients = value
             case "--analysts": analysts = value
             case "--in-flight": inFlight = value
-            default: throw GatewayClient.Failure("unknown \(flag); usage: pipeline-bench [--rate N] [--seconds N] [--clients N] [--analysts N] [--in-flight N]")
+            default:
+                throw GatewayClient.Failure(
+                    "unknown \(flag); usage: pipeline-bench [--rates N,N] [--seconds N] [--clients N] [--analysts N] [--in-flight N]")
             }
         }
     }
@@ -46,15 +56,30 @@ final class Tally: Sendable {
         var skipped = 0
     }
     private let counts = Mutex(Counts())
+    private let inFlight = Atomic<Int>(0)
+
+    /// Takes one of `limit` in-flight slots; false (and counted as not sent) when all are taken.
+    func enter(limit: Int) -> Bool {
+        guard inFlight.add(1, ordering: .relaxed).newValue <= limit else {
+            inFlight.subtract(1, ordering: .relaxed)
+            counts.withLock { $0.skipped += 1 }
+            return false
+        }
+        return true
+    }
+
+    func leave() { inFlight.subtract(1, ordering: .relaxed) }
 
     func accept() { counts.withLock { $0.accepted += 1 } }
     func refuse(_ status: Int) { counts.withLock { $0.refused[status, default: 0] += 1 } }
-    /// A tick found every in-flight slot taken: the gateway is behind the rate.
-    func skip() { counts.withLock { $0.skipped += 1 } }
     var accepted: Int { counts.withLock { $0.accepted } }
-    var summary: String {
+
+    func summary(inFlight: Int) -> String {
         counts.withLock { counts in
-            "\(counts.accepted) accepted, refused \(counts.refused.isEmpty ? "none" : counts.refused.sorted { $0.key < $1.key }.map { "\($0.key == 0 ? "no answer" : String($0.key)) ×\($0.value)" }.joined(separator: ", ")), \(counts.skipped) ticks skipped (all \(options.inFlight) in flight)"
+            let refused = counts.refused.sorted { $0.key < $1.key }
+                .map { "\($0.key == 0 ? "no answer" : String($0.key)) ×\($0.value)" }.joined(separator: ", ")
+            return "\(counts.accepted) accepted, refused \(refused.isEmpty ? "none" : refused), "
+                + "\(counts.skipped) not sent (all \(inFlight) in flight)"
         }
     }
 }
@@ -67,67 +92,66 @@ let admin = try await gateway.signIn(
 let setup = try await Setup.make(
     on: gateway, admin: admin, clients: options.clients, analysts: options.analysts, mailFolder: environment["MAIL_DIR"] ?? ".run/mail")
 
-/// Open stages across all approvers: each application that reached its first approver has one.
-func openStages() async throws -> Int {
-    let reply = try await gateway.expect(200, .GET, "/api/v1/approvals/tasks?assignee=any&status=open&page_size=1", token: admin)
-    return reply["total"] as? Int ?? 0
+/// The product's stored applications, and those of them that reached their first approver.
+func stored(of product: String) async throws -> (all: Int, reached: Int) {
+    let all = try await gateway.expect(200, .GET, "/api/v1/applications?product_id=\(product)&page_size=1", token: admin)
+    let reached = try await gateway.expect(
+        200, .GET, "/api/v1/applications?product_id=\(product)&status=pending_approval&page_size=1", token: admin)
+    return (all["total"] as? Int ?? 0, reached["total"] as? Int ?? 0)
 }
 
-let before = try await openStages()
-let tally = Tally()
-let inFlight = Atomic<Int>(0)
-print("pipeline-bench: \(options.rate) applications/s for \(options.seconds) s through \(gateway.base), \(options.clients) clients, \(options.analysts) analysts")
-let started = ContinuousClock.now
-// Every 5 s: how many were accepted and how many had reached an approver, to see whether the
-// pipeline keeps up with the intake or falls behind.
-let progress = Task {
-    var lines: [String] = []
-    while !Task.isCancelled {
-        try? await Task.sleep(for: .seconds(5))
-        guard let reached = try? await openStages() else { continue }
-        lines.append("\(Int((ContinuousClock.now - started).seconds)) s: \(tally.accepted) accepted, \(reached - before) reached")
-    }
-    return lines
-}
-let interval = Duration.seconds(1) / options.rate
-await withDiscardingTaskGroup { group in
-    let total = options.rate * options.seconds
-    for index in 0..<total {
-        try? await Task.sleep(until: started + interval * index)
-        guard inFlight.add(1, ordering: .relaxed).newValue <= options.inFlight else {
-            inFlight.subtract(1, ordering: .relaxed)
-            tally.skip()
-            continue
+print("pipeline-bench: \(options.seconds) s per rate through \(gateway.base), \(options.clients) clients, \(options.analysts) analysts")
+for rate in options.rates {
+    let product = try await Setup.product(on: gateway, admin: admin)
+    let tally = Tally()
+    print("  \(rate) applications/s offered for \(options.seconds) s")
+    let started = ContinuousClock.now
+    // Every 10 s: what was stored and what had reached an approver, to see whether the pipeline
+    // keeps up with the intake or falls behind.
+    let progress = Task {
+        var lines: [String] = []
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(10))
+            guard let now = try? await stored(of: product) else { continue }
+            lines.append("\(Int((ContinuousClock.now - started).seconds)) s: \(now.all) stored, \(now.reached) reached")
         }
-        group.addTask {
-            defer { inFlight.subtract(1, ordering: .relaxed) }
-            let reply = try? await gateway.send(
-                .POST, "/api/v1/applications",
-                ["product_id": setup.product, "amount": "12000.00", "term_months": 24, "purpose": "Bench"],
-                token: setup.clients[index % setup.clients.count], headers: [("Idempotency-Key", UUID().uuidString)])
-            if reply?.status == 202 { tally.accept() } else { tally.refuse(reply?.status ?? 0) }
+        return lines
+    }
+    let interval = Duration.seconds(1) / rate
+    await withDiscardingTaskGroup { group in
+        for index in 0..<(rate * options.seconds) {
+            try? await Task.sleep(until: started + interval * index)
+            guard tally.enter(limit: options.inFlight) else { continue }
+            group.addTask {
+                defer { tally.leave() }
+                let reply = try? await gateway.send(
+                    .POST, "/api/v1/applications",
+                    ["product_id": product, "amount": "12000.00", "term_months": 24, "purpose": "Bench"],
+                    token: setup.clients[index % setup.clients.count], headers: [("Idempotency-Key", UUID().uuidString)])
+                if reply?.status == 202 { tally.accept() } else { tally.refuse(reply?.status ?? 0) }
+            }
         }
     }
-}
-let submitted = ContinuousClock.now - started
-let accepted = tally.accepted
-print("  submitted in \(submitted.text): \(tally.summary)")
-print("  the gateway took \(Int(Double(accepted) / submitted.seconds)) applications/s")
+    let submitted = ContinuousClock.now - started
+    print("    submitted in \(submitted.text): \(tally.summary(inFlight: options.inFlight))")
+    print("    the gateway accepted \(Int(Double(tally.accepted) / submitted.seconds)) applications/s")
 
-// Waits until every accepted application has its open stage, or nothing moved for 60 s.
-var reached = try await openStages() - before
-var lastProgress = ContinuousClock.now
-while reached < accepted, ContinuousClock.now - lastProgress < .seconds(60) {
-    try await Task.sleep(for: .seconds(1))
-    let now = try await openStages() - before
-    if now > reached { lastProgress = .now }
-    reached = now
+    // Waits until every stored application has reached its approver, or nothing moved for 60 s.
+    var now = try await stored(of: product)
+    var lastProgress = ContinuousClock.now
+    while now.reached < now.all, ContinuousClock.now - lastProgress < .seconds(60) {
+        try await Task.sleep(for: .seconds(1))
+        let next = try await stored(of: product)
+        if next.reached > now.reached { lastProgress = .now }
+        now = next
+    }
+    progress.cancel()
+    let drained = lastProgress - started
+    print("    \(now.reached) of \(now.all) stored reached their first approver, the last after \(drained.text) "
+        + "(\(now.all - now.reached) not reached; \(max(0, tally.accepted - now.all)) accepted but not stored)")
+    print("    end to end: \(Int(Double(now.reached) / drained.seconds)) applications/s from the first submission to the last assignment")
+    for line in await progress.value { print("      \(line)") }
 }
-progress.cancel()
-let drained = lastProgress - started
-print("  \(reached) of \(accepted) reached their first approver, the last after \(drained.text) (\(accepted - reached) not reached)")
-print("  end to end: \(Int(Double(reached) / drained.seconds)) applications/s sustained from the first submission to the last assignment")
-for line in await progress.value { print("    \(line)") }
 try await gateway.shutdown()
 
 extension Duration {

@@ -25,12 +25,12 @@ public struct QueueConsumer: Service {
     private let logger: Logger
     private let retryBackoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5))
     private let retryWindow: Duration
-    private let handlerDeadline: Duration
+    private let handlerDeadline: Duration?
     private let handler: @Sendable (Delivery) async -> Outcome
 
     public init(
         connection: AMQPConnection, queue: String, prefetch: UInt16, retryWindow: Duration = .seconds(30),
-        handlerDeadline: Duration = .seconds(15), logger: Logger,
+        handlerDeadline: Duration? = .seconds(15), logger: Logger,
         handler: @escaping @Sendable (Delivery) async -> Outcome
     ) {
         self.connection = connection
@@ -86,14 +86,16 @@ public struct QueueConsumer: Service {
         }
     }
 
-    /// One run of the handler; one that has not finished after `handlerDeadline` (stuck on a
-    /// connection that went away) is cancelled and retried.
+    /// One run of the handler, in the message's trace; one that has not finished after
+    /// `handlerDeadline` (stuck on a connection that went away) is cancelled and retried.
     private func attempt(_ delivery: Delivery) async -> Outcome {
         let handler = handler
+        let run: @Sendable () async -> Outcome = {
+            await TraceContext.$current.withValue(TraceContext.from(delivery.properties.headers)) { await handler(delivery) }
+        }
+        guard let handlerDeadline else { return await run() }
         do {
-            return try await withDeadline(handlerDeadline) {
-                await TraceContext.$current.withValue(TraceContext.from(delivery.properties.headers)) { await handler(delivery) }
-            }
+            return try await withDeadline(handlerDeadline, run)
         } catch {
             logger.warning("message handler gave up", metadata: ["queue": "\(queue)", "error": "\(error)"])
             return .retry

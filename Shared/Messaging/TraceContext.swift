@@ -51,12 +51,12 @@ public struct TraceContext: Sendable, Equatable {
         text.count == length && text.allSatisfy { $0.isHexDigit && !$0.isUppercase } && text.contains { $0 != "0" }
     }
 
+    /// `bytes` (8 or 16) random bytes as lowercase hex, never all zero.
     private static func randomHex(_ bytes: Int) -> String {
-        var text = ""
-        for _ in 0..<bytes {
-            let byte = UInt8.random(in: 0...255)
-            text += String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
-        }
-        return text
+        let words = (0..<(bytes / 8)).map { _ in UInt64.random(in: 1...UInt64.max) }
+        return words.map { word in
+            let digits = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }.joined()
     }
 }
