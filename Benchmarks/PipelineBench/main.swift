@@ -137,16 +137,18 @@ for rate in options.rates {
     print("    the gateway accepted \(Int(Double(tally.accepted) / submitted.seconds)) applications/s")
 
     // Waits until every stored application has reached its approver, or nothing moved for 60 s.
-    var now = try await stored(of: product)
+    // A count that times out (loans still swamped) is asked again.
+    var now = (all: Int.max, reached: 0)
     var lastProgress = ContinuousClock.now
     while now.reached < now.all, ContinuousClock.now - lastProgress < .seconds(60) {
         try await Task.sleep(for: .seconds(1))
-        let next = try await stored(of: product)
+        guard let next = try? await stored(of: product) else { continue }
         if next.reached > now.reached { lastProgress = .now }
         now = next
     }
     progress.cancel()
     let drained = lastProgress - started
+    if now.all == .max { now.all = 0 }  // no count ever came back
     print("    \(now.reached) of \(now.all) stored reached their first approver, the last after \(drained.text) "
         + "(\(now.all - now.reached) not reached; \(max(0, tally.accepted - now.all)) accepted but not stored)")
     print("    end to end: \(Int(Double(now.reached) / drained.seconds)) applications/s from the first submission to the last assignment")
