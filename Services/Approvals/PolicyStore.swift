@@ -13,7 +13,7 @@ struct PolicyStore: Sendable {
 
     func current(on connection: PostgresConnection? = nil) async throws -> ApprovalPolicy {
         let query: PostgresQuery = "SELECT document::text, version, updated_at FROM approvals.policy"
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.client.query(query, logger: logger) }
+        let rows = try await database.query(query, on: connection)
         for try await (document, version, updatedAt) in rows.decode((String, Int, Date).self) {
             var policy = try JSON.decode(ApprovalPolicy.self, from: Array(document.utf8))
             policy.version = version

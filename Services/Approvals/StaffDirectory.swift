@@ -110,7 +110,7 @@ struct StaffDirectory: Sendable {
     /// The names of `ids` that the directory knows.
     func names(of ids: [UUID], on connection: PostgresConnection? = nil) async throws -> [UUID: String] {
         let query: PostgresQuery = "SELECT user_id, full_name FROM approvals.staff WHERE user_id = ANY(\(ids)) AND full_name IS NOT NULL"
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.client.query(query, logger: logger) }
+        let rows = try await database.query(query, on: connection)
         var names: [UUID: String] = [:]
         for try await (id, name) in rows.decode((UUID, String).self) { names[id] = name }
         return names

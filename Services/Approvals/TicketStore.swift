@@ -118,7 +118,7 @@ struct TicketStore: Sendable {
 
     private func tickets(where condition: String, binds: PostgresBindings, suffix: String, on connection: PostgresConnection?) async throws -> [Ticket] {
         let query = PostgresQuery(unsafeSQL: "SELECT \(Self.columns) \(Self.from) WHERE \(condition)\(suffix)", binds: binds)
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.client.query(query, logger: logger) }
+        let rows = try await database.query(query, on: connection)
         return try await Self.decode(rows)
     }
 

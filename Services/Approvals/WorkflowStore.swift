@@ -186,7 +186,7 @@ struct WorkflowStore: Sendable {
         for value in values { binds.append(value) }
         let query = PostgresQuery(
             unsafeSQL: "SELECT \(Self.columns) FROM approvals.stages WHERE \(condition) ORDER BY \(order)", binds: binds)
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.client.query(query, logger: logger) }
+        let rows = try await database.query(query, on: connection)
         return try await Self.decode(rows)
     }
 

@@ -104,10 +104,9 @@ struct ApplicationStore: Sendable {
 
     func application(_ id: UUID, on connection: PostgresConnection? = nil) async throws -> Application? {
         let query = PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM loans.applications WHERE id = $1", binds: Self.binds(id))
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.client.query(query, logger: logger) }
-        guard var application = try await Self.applications(rows).first else { return nil }
-        application.timeline = try await timeline(id)
-        application.documents = try await documents(of: id).map(\.document)
+        guard var application = try await Self.applications(try await database.query(query, on: connection)).first else { return nil }
+        application.timeline = try await timeline(id, on: connection)
+        application.documents = try await documents(of: id, on: connection).map(\.document)
         let uploaded = Set(application.documents.map(\.documentType))
         application.missingDocuments.removeAll { uploaded.contains($0) }
         return application
@@ -171,13 +170,13 @@ struct ApplicationStore: Sendable {
             """, logger: logger)
     }
 
-    func documents(of applicationID: UUID) async throws -> [(document: Document, blobKey: String)] {
+    func documents(of applicationID: UUID, on connection: PostgresConnection? = nil) async throws -> [(document: Document, blobKey: String)] {
         var documents: [(Document, String)] = []
-        for try await (id, type, filename, contentType, size, sha, key, at) in try await database.client.query(
+        for try await (id, type, filename, contentType, size, sha, key, at) in try await database.query(
             """
             SELECT id, document_type, filename, content_type, size, sha256, blob_key, uploaded_at
             FROM loans.documents WHERE application_id = \(applicationID) ORDER BY uploaded_at, id
-            """, logger: logger
+            """, on: connection
         ).decode((UUID, String, String, String, Int, String, String, Date).self) {
             guard let type = DocumentType(rawValue: type) else { continue }
             documents.append((Document(id: id, documentType: type, filename: filename, contentType: contentType, size: size, sha256: sha, uploadedAt: at), key))
@@ -191,10 +190,10 @@ struct ApplicationStore: Sendable {
             logger: logger)
     }
 
-    private func timeline(_ id: UUID) async throws -> [Application.TimelineEntry] {
+    private func timeline(_ id: UUID, on connection: PostgresConnection?) async throws -> [Application.TimelineEntry] {
         var entries: [Application.TimelineEntry] = []
-        for try await (at, status, actor) in try await database.client.query(
-            "SELECT at, status, actor_id FROM loans.application_timeline WHERE application_id = \(id) ORDER BY id", logger: logger
+        for try await (at, status, actor) in try await database.query(
+            "SELECT at, status, actor_id FROM loans.application_timeline WHERE application_id = \(id) ORDER BY id", on: connection
         ).decode((Date, String, UUID?).self) {
             if let status = ApplicationStatus(rawValue: status) { entries.append(.init(at: at, status: status, actorID: actor)) }
         }

@@ -128,7 +128,7 @@ struct LoanStore: Sendable {
             FROM loans.loans l JOIN loans.applications a ON a.id = l.application_id JOIN loans.products p ON p.id = a.product_id
             WHERE l.id = \(id)
             """
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.client.query(query, logger: logger) }
+        let rows = try await database.query(query, on: connection)
         var terms: (CalendarDate, Percent, Percent, Money)?
         for try await (disbursed, rate, fee, fees) in rows.decode((String, Decimal, Decimal, Decimal).self) {
             terms = (CalendarDate(disbursed) ?? .today, Percent(rate), Percent(fee), Money(fees))
@@ -138,7 +138,7 @@ struct LoanStore: Sendable {
             SELECT due_date::text, interest - paid_interest, principal - paid_principal FROM loans.instalments
             WHERE loan_id = \(id) ORDER BY number
             """
-        let instalmentRows = if let connection { try await connection.query(instalmentQuery, logger: logger) } else { try await database.client.query(instalmentQuery, logger: logger) }
+        let instalmentRows = try await database.query(instalmentQuery, on: connection)
         var instalments: [PreClosure.Instalment] = []
         for try await (due, interest, principal) in instalmentRows.decode((String, Decimal, Decimal).self) {
             instalments.append(.init(dueDate: CalendarDate(due) ?? .today, unpaidInterest: Money(interest), unpaidPrincipal: Money(principal)))

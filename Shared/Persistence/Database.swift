@@ -31,6 +31,14 @@ public struct Database: Sendable {
         }
     }
 
+    /// Runs `query` on the caller's transaction when there is one, else on any pooled connection.
+    /// Inside a transaction it must be the same connection: another would not see the
+    /// transaction's writes, and holding one connection while waiting for a second deadlocks a
+    /// busy pool (every holder waiting for another).
+    public func query(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> PostgresRowSequence {
+        if let connection { try await connection.query(query, logger: logger) } else { try await client.query(query, logger: logger) }
+    }
+
     /// Whether a round trip to the server works right now (for `/readyz`).
     public func isReachable() async -> Bool {
         do {

@@ -25,7 +25,7 @@ import Testing
                 try await group.waitForAll()
             }
             #expect(try await database.count("ledger") == 2)
-            #expect(try await database.count("schema_migrations") == 4)  // two platform + two own
+            #expect(try await database.count("schema_migrations") == 5)  // outbox, inbox, idempotent replies + two own
 
             try await Migrator(database: database, migrations: migrations).run()
             #expect(try await database.count("ledger") == 2)
