@@ -3,6 +3,7 @@ import Contracts
 import Foundation
 import Messaging
 import ServiceKit
+import ServiceLifecycle
 
 // Who hears what, on which channel: the in-app inbox, WebSocket pushes (through the gateways) and
 // email (the `.eml` folder in local mode), from the domain events; plus the emails other services
@@ -56,6 +57,7 @@ host.addWork(QueueConsumer(connection: host.consumer, queue: webhookQueue, prefe
     }
 })
 host.addWork(PeriodicTask("webhook sender", every: .milliseconds(200), logger: logger) {
-    while try await webhooks.sendDue() > 0 {}
+    // Rounds until nothing is due, but not past a shutdown: what is left is claimed again later.
+    while !Task.isShuttingDownGracefully, try await webhooks.sendDue() > 0 {}
 })
 try await host.run()
