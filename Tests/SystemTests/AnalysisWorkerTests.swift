@@ -1,6 +1,5 @@
 import Contracts
 import Foundation
-import Logging
 import Messaging
 import TestSupport
 import Testing
@@ -23,14 +22,11 @@ import Testing
     /// A connection, and a private queue receiving every `analysis.completed`.
     private func listen() async throws -> (AMQPConnection, Received, String) {
         let queue = TestEnvironment.uniqueName("test.analysis-results")
-        let connection = AMQPConnection(
-            name: "analysis-test", configuration: try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL")),
+        let connection = try await TestServers.broker(
+            "analysis-test",
             topology: Topology(
                 queues: [Queue(name: queue, durable: false, autoDelete: true)],
-                bindings: [Binding(queue: queue, exchange: Exchanges.events, routingKey: AnalysisEvents.Completed.routingKey)]),
-            logger: Logger(label: "test"))
-        connection.start()
-        try #require(await eventually { connection.isConnected })
+                bindings: [Binding(queue: queue, exchange: Exchanges.events, routingKey: AnalysisEvents.Completed.routingKey)]))
         let (received, _) = try await receive(from: queue, on: connection, prefetch: 100, noAck: true)
         return (connection, received, queue)
     }

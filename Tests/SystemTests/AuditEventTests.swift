@@ -1,4 +1,3 @@
-import Logging
 import PostgresNIO
 import Foundation
 import TestSupport
@@ -102,16 +101,8 @@ import Testing
 
 /// Direct access to the audit table, as an attacker with database access would have.
 enum AuditLogDatabase {
-    private static func withClient<T: Sendable>(_ body: (PostgresClient, Logger) async throws -> T) async throws -> T {
-        let logger = Logger(label: "test.audit")
-        let client = PostgresClient(configuration: try .init(url: TestEnvironment.require("DATABASE_URL")), backgroundLogger: logger)
-        let running = Task { await client.run() }
-        defer { running.cancel() }
-        return try await body(client, logger)
-    }
-
     static func lastSeq() async throws -> Int? {
-        try await withClient { client, logger in
+        try await TestServers.withDatabase { client, logger in
             var seq: Int?
             _ = try await eventually {
                 for try await value in try await client.query("SELECT max(seq)::int FROM analytics.audit_log", logger: logger).decode(Int?.self) {
@@ -125,7 +116,7 @@ enum AuditLogDatabase {
 
     /// Changes an entry's details without fixing its hash; returns what they were.
     static func tamper(seq: Int) async throws -> String {
-        try await withClient { client, logger in
+        try await TestServers.withDatabase { client, logger in
             var original = ""
             for try await details in try await client.query(
                 "UPDATE analytics.audit_log a SET details = '{\"role\":\"super_admin\"}' FROM analytics.audit_log b WHERE a.seq = \(seq) AND b.seq = a.seq RETURNING b.details",
@@ -136,7 +127,7 @@ enum AuditLogDatabase {
     }
 
     static func restore(seq: Int, details: String) async throws {
-        try await withClient { client, logger in
+        try await TestServers.withDatabase { client, logger in
             try await client.query("UPDATE analytics.audit_log SET details = \(details) WHERE seq = \(seq)", logger: logger)
         }
     }

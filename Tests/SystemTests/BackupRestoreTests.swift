@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Messaging
 import PostgresNIO
 import TestSupport
@@ -13,12 +12,8 @@ import Testing
         let restore = try TestEnvironment.require("RESTORE_COMMAND")
         let approvers = try Approvers()
         let (id, client, before) = try await approvers.pending()
-        let broker = AMQPConnection(
-            name: "backup-test", configuration: try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL")),
-            logger: Logger(label: "test.backup"))
-        broker.start()
+        let broker = try await TestServers.broker("backup-test")
         defer { Task { await broker.close() } }
-        try #require(await eventually { broker.isConnected })
         let queue = TestEnvironment.uniqueName("test.backup")
         _ = try await broker.withSession { try $0.declare(Queue(name: queue, kind: .quorum)) }
 
@@ -27,7 +22,7 @@ import Testing
         try Shell.run("\(backup) \(folder)")
 
         // The disaster: the loans schema and a queue are gone.
-        try await Self.execute("DROP SCHEMA loans CASCADE")
+        try await TestServers.withDatabase { client, logger in try await client.query("DROP SCHEMA loans CASCADE", logger: logger) }
         try await broker.withSession { try $0.delete(queue: queue) }
         #expect(try await approvers.api.get("/api/v1/applications/\(id)", token: client).status >= 500)
 
@@ -42,13 +37,5 @@ import Testing
         // loans works on the restored schema: a new application goes through.
         #expect(try await approvers.pending().detail["status"] == "pending_approval")
         try await broker.withSession { try $0.delete(queue: queue) }
-    }
-
-    private static func execute(_ sql: String) async throws {
-        let logger = Logger(label: "test.backup")
-        let client = PostgresClient(configuration: try .init(url: TestEnvironment.require("DATABASE_URL")), backgroundLogger: logger)
-        let running = Task { await client.run() }
-        defer { running.cancel() }
-        try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import PostgresNIO
 import TestSupport
 import Testing
@@ -9,37 +8,31 @@ enum EventStoreProbe {
     /// How many events of `type` have `payload[field] == value` (case-insensitive) and match every
     /// extra condition, once that number stops being zero (or after the wait).
     static func count(_ type: String, where field: String, is value: String, and extra: [String: String] = [:]) async throws -> Int {
-        let logger = Logger(label: "test.event-store")
-        let client = PostgresClient(configuration: try .init(url: TestEnvironment.require("DATABASE_URL")), backgroundLogger: logger)
-        let running = Task { await client.run() }
-        defer { running.cancel() }
-        var found = 0
-        _ = try await eventually(timeout: .seconds(15), every: .milliseconds(200)) {
-            var binds = PostgresBindings()
-            binds.append(type)
-            binds.append(field)
-            binds.append(value)
-            var sql = "SELECT count(*)::int FROM analytics.events WHERE type = $1 AND lower(payload->>$2) = lower($3)"
-            for (key, expected) in extra.sorted(by: { $0.key < $1.key }) {
-                binds.append(key)
-                binds.append(expected)
-                sql += " AND payload->>$\(binds.count - 1) = $\(binds.count)"
+        try await TestServers.withDatabase { client, logger in
+            var found = 0
+            _ = try await eventually(timeout: .seconds(15), every: .milliseconds(200)) {
+                var binds = PostgresBindings()
+                binds.append(type)
+                binds.append(field)
+                binds.append(value)
+                var sql = "SELECT count(*)::int FROM analytics.events WHERE type = $1 AND lower(payload->>$2) = lower($3)"
+                for (key, expected) in extra.sorted(by: { $0.key < $1.key }) {
+                    binds.append(key)
+                    binds.append(expected)
+                    sql += " AND payload->>$\(binds.count - 1) = $\(binds.count)"
+                }
+                for try await count in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(Int.self) {
+                    found = count
+                }
+                return found > 0
             }
-            for try await count in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(Int.self) {
-                found = count
-            }
-            return found > 0
+            return found
         }
-        return found
     }
 
     /// How many events of `type` each of `values` has in `payload[field]` (values with none are
     /// left out), read once.
     static func counts(_ type: String, where field: String, in values: [String]) async throws -> [String: Int] {
-        let logger = Logger(label: "test.event-store")
-        let client = PostgresClient(configuration: try .init(url: TestEnvironment.require("DATABASE_URL")), backgroundLogger: logger)
-        let running = Task { await client.run() }
-        defer { running.cancel() }
         var binds = PostgresBindings()
         binds.append(type)
         binds.append(field)
@@ -48,12 +41,14 @@ enum EventStoreProbe {
             SELECT lower(payload->>$2), count(*)::int FROM analytics.events
             WHERE type = $1 AND lower(payload->>$2) = ANY($3) GROUP BY 1
             """
-        var counts: [String: Int] = [:]
-        for try await (value, count) in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-            .decode((String, Int).self) {
-            counts[value] = count
+        return try await TestServers.withDatabase { client, logger in
+            var counts: [String: Int] = [:]
+            for try await (value, count) in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                .decode((String, Int).self) {
+                counts[value] = count
+            }
+            return counts
         }
-        return counts
     }
 
     /// ``counts(_:where:in:)`` once every value has events (analytics may still be catching up),

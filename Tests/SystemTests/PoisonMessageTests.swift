@@ -1,6 +1,5 @@
 import Contracts
 import Foundation
-import Logging
 import Messaging
 import TestSupport
 import Testing
@@ -8,12 +7,8 @@ import Testing
 /// A bad message on the bus is parked and counted, and the consumer keeps going.
 @Suite struct PoisonMessageTests {
     @Test func anUndecodableCommandIsDeadLetteredAndTheNextOneStillWorks() async throws {
-        let connection = AMQPConnection(
-            name: "poison-test", configuration: try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL")),
-            logger: Logger(label: "test"))
-        connection.start()
+        let connection = try await TestServers.broker("poison-test")
         defer { Task { await connection.close() } }
-        try #require(await eventually { connection.isConnected })
         let queue = "notifications.commands"
         let parkedBefore = try await connection.withSession { try $0.inspect(queue: "\(queue).dlq") }.messageCount
 
@@ -37,12 +32,8 @@ import Testing
     }
 
     @Test func anUndecodableAnalysisResultIsDeadLetteredAndThePipelineGoesOn() async throws {
-        let connection = AMQPConnection(
-            name: "poison-approvals-test", configuration: try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL")),
-            logger: Logger(label: "test"))
-        connection.start()
+        let connection = try await TestServers.broker("poison-approvals-test")
         defer { Task { await connection.close() } }
-        try #require(await eventually { connection.isConnected })
         let queue = "approvals.events"
         let parkedBefore = try await connection.withSession { try $0.inspect(queue: "\(queue).dlq") }.messageCount
         let poison = OutgoingMessage(
@@ -62,12 +53,8 @@ import Testing
     @Test func anOperatorSeesWhatIsParkedAndReplaysIt() async throws {
         let root = try await SuperAdmin.session.value.access
         let api = try API()
-        let connection = AMQPConnection(
-            name: "dead-letters-test", configuration: try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL")),
-            logger: Logger(label: "test"))
-        connection.start()
+        let connection = try await TestServers.broker("dead-letters-test")
         defer { Task { await connection.close() } }
-        try #require(await eventually { connection.isConnected })
         // A good event parked by hand (as if analytics had been down too long): replay must store it.
         let id = UUID().uuidString.lowercased()
         let event = OutgoingMessage(

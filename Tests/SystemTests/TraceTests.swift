@@ -1,6 +1,5 @@
 import Contracts
 import Foundation
-import Logging
 import Messaging
 import TestSupport
 import Testing
@@ -12,12 +11,8 @@ import Testing
         let applications = try ApplicationTests()
         let product = try await applications.product()
         let client = try await applications.applicant()
-        let broker = AMQPConnection(
-            name: "trace-test", configuration: try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL")),
-            logger: Logger(label: "test.trace"))
-        broker.start()
+        let broker = try await TestServers.broker("trace-test")
         defer { Task { await broker.close() } }
-        try #require(await eventually { broker.isConnected })
         let queue = TestEnvironment.uniqueName("test.trace")
         let caused = [LoansEvents.ApplicationSubmitted.self, AnalysisEvents.Requested.self, AnalysisEvents.Completed.self,
                       ApprovalsEvents.AwaitingDecision.self] as [any DomainEvent.Type]
