@@ -1,6 +1,5 @@
 import Contracts
 import Foundation
-import Logging
 import Messaging
 import Synchronization
 import TestSupport
@@ -60,7 +59,7 @@ import Testing
     /// every outcome and prints the counts.
     private func survive(_ fault: String, _ strike: @escaping @Sendable () throws -> Void) async throws {
         let traffic = try await prepareTraffic()
-        let poison = try PoisonInjector()
+        let poison = try await PoisonInjector()
         let parkedBefore = try await poison.parkedCounts()
         let accepted = try await traffic.run(for: streamLength, faultAfter: streamLength / 4) {
             try strike()
@@ -144,11 +143,8 @@ final class PoisonInjector: Sendable {
     private let connection: AMQPConnection
     private let counts = Mutex<[String: Int]>([:])
 
-    init() throws {
-        connection = AMQPConnection(
-            name: "poison-injector", configuration: try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL")),
-            logger: Logger(label: "test.poison"))
-        connection.start()
+    init() async throws {
+        connection = try await TestServers.broker("poison-injector")
     }
 
     deinit {
