@@ -51,7 +51,8 @@ struct AdmissionMiddleware: RouterMiddleware {
     }
 }
 
-/// Headers that keep browsers from sniffing, framing or caching API answers.
+/// Headers that keep browsers from sniffing, framing or caching API answers. Pages of the web
+/// front end get a policy that lets them load the gateway's own scripts and styles.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
@@ -60,7 +61,8 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.xFrameOptions] = "DENY"
         response.headers[.referrerPolicy] = "no-referrer"
-        response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
+        let isPage = response.headers[.contentType]?.hasPrefix("text/html") == true
+        response.headers[.contentSecurityPolicy] = isPage ? WebFrontEnd.pageSecurityPolicy : "default-src 'none'; frame-ancestors 'none'"
         response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response

@@ -13,6 +13,8 @@ struct GatewaySettings: Sendable {
     let limits: RateLimits
     /// Where uploaded documents are kept (a folder; see `BlobStore`).
     let blobDirectory: String
+    /// The web front end's files (see `WebFrontEnd`).
+    let webRoot: String
     /// How often an open WebSocket gets a heartbeat.
     let heartbeat: Duration
     /// How often the replica sends its traffic figures to analytics.
@@ -36,6 +38,7 @@ struct GatewaySettings: Sendable {
         trustedProxies = Self.list(reader.string(forKey: "gateway.trusted.proxies", default: ""))
         allowedOrigins = Self.list(reader.string(forKey: "gateway.cors.origins", default: ""))
         blobDirectory = reader.string(forKey: "blob.dir", default: ".run/blobs")
+        webRoot = reader.string(forKey: "gateway.web.root", default: "Services/Gateway/Web")
         heartbeat = .seconds(reader.int(forKey: "gateway.ws.heartbeat.seconds", default: 30))
         trafficReportInterval = .seconds(reader.int(forKey: "gateway.traffic.report.seconds", default: 5))
         limits = RateLimits(

@@ -17,6 +17,8 @@ LENDING_BIN_DIR="${LENDING_BIN_DIR:-$LENDING_ROOT/.build/debug}"
 LENDING_INSTANCES=(gateway auth loans approvals analysis-worker-1 notifications analytics analysis-worker-2 gateway-2)
 LENDING_APT_PACKAGES=(rabbitmq-server redis-server postgresql postgresql-client librabbitmq-dev
   libhiredis-dev libcurl4-openssl-dev python3-aiosmtpd python3-venv pkg-config openssl curl ca-certificates util-linux procps)
+# What only the test run needs: a real browser for the web UI tests.
+LENDING_TEST_APT_PACKAGES=(chromium chromium-driver)
 
 # ---------------------------------------------------------------------------------------------
 # logging
@@ -169,6 +171,7 @@ apt_install_missing() {
 }
 
 ensure_packages() { apt_install_missing "${LENDING_APT_PACKAGES[@]}"; }
+ensure_test_packages() { apt_install_missing "${LENDING_APT_PACKAGES[@]}" "${LENDING_TEST_APT_PACKAGES[@]}"; }
 
 # ---------------------------------------------------------------------------------------------
 # processes
@@ -621,7 +624,8 @@ start_instance() {
       local gateway_port
       gateway_port="$(instance_gateway_port "$inst")"
       require_port_free "$gateway_port" "$inst"
-      vars+=("GATEWAY_PORT=$gateway_port" "BLOB_DIR=$STACK_STATE/blobs" "${STACK_GATEWAY_SETTINGS[@]}")
+      vars+=("GATEWAY_PORT=$gateway_port" "BLOB_DIR=$STACK_STATE/blobs" "GATEWAY_WEB_ROOT=$LENDING_ROOT/Services/Gateway/Web"
+        "${STACK_GATEWAY_SETTINGS[@]}")
       [[ "$inst" == gateway ]] || vars+=("${STACK_SECOND_GATEWAY_SETTINGS[@]}") ;;
     auth)
       bootstrap_defaults
