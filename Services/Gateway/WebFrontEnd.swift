@@ -20,8 +20,14 @@ struct WebFrontEnd: RouterMiddleware {
     ) async throws -> Response {
         // An API path that is not found is the API's 404, never a file lookup.
         if request.uri.path.hasPrefix("/api/") { return try await next(request, context) }
-        return try await files.handle(request, context: context, next: next)
+        let response = try await files.handle(request, context: context, next: next)
+        // Counted by the traffic meter as one route, in the router's notation for "any path".
+        if context.endpointPath == Self.fileMiddlewareEndpoint { context.coreContext.endpointPath.value = "/**" }
+        return response
     }
+
+    /// The route name `FileMiddleware` gives a file it served.
+    private static let fileMiddlewareEndpoint = "FileMiddleware"
 
     /// What pages may load: the gateway's own scripts, styles and API (its WebSocket too), and
     /// inline `data:` images. No inline script, no plugins, no framing.

@@ -1,0 +1,149 @@
+// The signed-in app: the shell (header, role navigation, live status, unread count), the routes
+// and the guard that sends each role to its own area.
+import { api } from './api.js';
+import { h, mount } from './dom.js';
+import { label, shortId } from './format.js';
+import * as live from './live.js';
+import { ADMINS, ANYONE_SIGNED_IN, STAFF, SUPERVISORS, landing, navigation, roleName } from './roles.js';
+import { fallback, route, setGuard, start } from './router.js';
+import * as session from './session.js';
+import { announce, empty, pageHead, toast } from './ui.js';
+import { registerView, signInView, verifyView } from './views/auth.js';
+import { applicationView, myApplicationsView } from './views/applications.js';
+import { dashboardView, deadLettersView, auditView, trafficView } from './views/dashboard.js';
+import { loanView, loansView } from './views/loans.js';
+import { notificationsView } from './views/notifications.js';
+import { applyView, overviewView, profileView } from './views/portal.js';
+import { policyView, productsView, usersView } from './views/admin.js';
+import { reviewView, staffApplicationsView, tasksView } from './views/staff.js';
+import { ticketView, ticketsView } from './views/tickets.js';
+
+const CLIENT = ['client'];
+const SUPER = ['super_admin'];
+
+route('/sign-in', signInView, { guest: true });
+route('/register', registerView, { guest: true });
+route('/verify', verifyView, { guest: true });
+route('/portal', overviewView, { roles: CLIENT });
+route('/portal/profile', profileView, { roles: CLIENT });
+route('/portal/apply', applyView, { roles: CLIENT });
+route('/portal/applications', myApplicationsView, { roles: CLIENT });
+route('/portal/applications/:id', applicationView, { roles: CLIENT });
+route('/portal/loans', loansView, { roles: CLIENT });
+route('/portal/loans/:id', loanView, { roles: CLIENT });
+route('/portal/tickets', ticketsView, { roles: CLIENT });
+route('/portal/tickets/:id', ticketView, { roles: CLIENT });
+route('/notifications', notificationsView, { roles: ANYONE_SIGNED_IN });
+route('/staff/tasks', tasksView, { roles: STAFF });
+route('/staff/applications', staffApplicationsView, { roles: STAFF });
+route('/staff/applications/:id', reviewView, { roles: STAFF });
+route('/staff/loans/:id', loanView, { roles: STAFF });
+route('/staff/tickets', ticketsView, { roles: ADMINS });
+route('/staff/tickets/:id', ticketView, { roles: ADMINS });
+route('/admin/products', productsView, { roles: ADMINS });
+route('/admin/users', usersView, { roles: ADMINS });
+route('/admin/policy', policyView, { roles: ADMINS });
+route('/dashboard', dashboardView, { roles: SUPERVISORS });
+route('/dashboard/traffic', trafficView, { roles: SUPER });
+route('/dashboard/audit', auditView, { roles: SUPER });
+route('/dashboard/dead-letters', deadLettersView, { roles: SUPER });
+route('/', () => h('div'), { roles: ANYONE_SIGNED_IN });
+fallback(() => h('div', { class: 'page' }, pageHead('Page not found'),
+  empty('There is no page at this address.', null, h('a', { class: 'btn btn--primary', href: '#/' }, 'Go to your start page'))));
+
+setGuard((meta, path) => {
+  const role = session.role();
+  if (meta.guest) return role ? landing(role) : null;
+  if (!meta.roles) return null;
+  if (!role) return `#/sign-in?next=${encodeURIComponent(location.hash.slice(1))}`;
+  if (path === '/' || !meta.roles.includes(role)) return landing(role);
+  return null;
+});
+
+const nav = document.getElementById('app-nav');
+const tools = document.getElementById('header-tools');
+const unread = h('span', { class: 'count', 'data-testid': 'unread-count', hidden: true });
+const liveStatus = h('span', { class: 'live', 'data-testid': 'live-status', 'data-state': live.connection(), role: 'status' });
+
+function showLiveState(state) {
+  liveStatus.dataset.state = state;
+  liveStatus.textContent = { live: 'Live', connecting: 'Connecting…', offline: 'Offline' }[state];
+  liveStatus.title = state === 'live' ? 'Updates arrive as they happen' : 'Reconnecting: updates will resume shortly';
+}
+live.on('state', showLiveState);
+showLiveState(live.connection());
+
+async function refreshUnread() {
+  if (!session.isSignedIn()) return;
+  try {
+    const page = await api('/notifications', { query: { unread: true, page_size: 1 } });
+    mount(unread, page.total > 99 ? '99+' : String(page.total), h('span', { class: 'visually-hidden' }, ' unread'));
+    unread.hidden = !page.total;
+  } catch { /* the badge is a convenience */ }
+}
+
+const PUSH_TEXT = {
+  application_status_changed: (d) => `Application ${shortId(d.application_id)} is now ${label(d.status).toLowerCase()}.`,
+  documents_requested: (d) => `Documents were requested for application ${shortId(d.application_id)}.`,
+  stage_assigned: (d) => `A review of application ${shortId(d.application_id)} was assigned to you.`,
+  new_application: (d) => `Application ${shortId(d.application_id)} is waiting for a ${d.role || 'reviewer'}.`,
+  ticket_updated: () => 'One of your support tickets changed.',
+};
+live.on('*', (push) => {
+  const text = PUSH_TEXT[push.type]?.(push.data || {});
+  if (text) toast(text);
+  refreshUnread();
+});
+
+async function renderShell() {
+  const role = session.role();
+  document.body.classList.toggle('is-signed-in', Boolean(role));
+  if (!role) {
+    mount(nav);
+    mount(tools,
+      h('a', { class: 'btn btn--ghost btn--small', href: '#/sign-in' }, 'Sign in'),
+      h('a', { class: 'btn btn--primary btn--small', href: '#/register' }, 'Register'));
+    return;
+  }
+  mount(nav, h('ul', { class: 'app-nav__list' }, navigation(role).map(([href, text]) =>
+    h('li', {}, h('a', { class: 'app-nav__link', href }, text, href === '#/notifications' ? unread : null)))));
+  const user = await session.currentUser().catch(() => null);
+  mount(tools, liveStatus,
+    h('span', { class: 'who' }, h('span', { class: 'who__name', 'data-testid': 'user-name' }, user?.full_name || user?.email || ''),
+      h('span', { class: 'who__role', 'data-testid': 'user-role' }, roleName(role))),
+    h('button', {
+      class: 'btn btn--ghost btn--small', type: 'button', 'data-testid': 'sign-out',
+      onClick: async () => { await session.signOut(); location.hash = '#/sign-in'; },
+    }, 'Sign out'));
+  live.connect();
+  refreshUnread();
+}
+
+session.onChange(({ signedIn, reason }) => {
+  if (!signedIn) {
+    live.disconnect();
+    if (reason === 'expired') {
+      toast('Your session ended. Please sign in again.', 'error');
+      location.hash = `#/sign-in?next=${encodeURIComponent(location.hash.slice(1))}`;
+    }
+  }
+  renderShell();
+});
+
+let first = true;
+start(document.getElementById('main'), () => {
+  const hash = location.hash || '#/';
+  const links = [...nav.querySelectorAll('a')];
+  const best = links.filter((a) => hash === a.getAttribute('href') || hash.startsWith(`${a.getAttribute('href')}/`) || hash.startsWith(`${a.getAttribute('href')}?`))
+    .sort((a, b) => b.getAttribute('href').length - a.getAttribute('href').length)[0];
+  links.forEach((a) => (a === best ? a.setAttribute('aria-current', 'page') : a.removeAttribute('aria-current')));
+  const heading = document.querySelector('#main h1');
+  document.title = `${heading ? heading.textContent : 'Northwind Lending'} · Northwind Lending`;
+  if (!first) {
+    heading?.focus({ preventScroll: true });
+    window.scrollTo({ top: 0 });
+    if (heading) announce(heading.textContent);
+  }
+  first = false;
+});
+renderShell();

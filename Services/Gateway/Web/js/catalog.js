@@ -1,0 +1,29 @@
+// The product catalogue, fetched once per page load (it changes rarely) and shared by views.
+import { api } from './api.js';
+
+let cached = null;
+
+/** Active products (admins also see inactive ones when `all`). Resolves to an array. */
+export function products({ all = false, fresh = false } = {}) {
+  if (all) return api('/products', { query: { page_size: 100 } }).then((page) => page.items);
+  if (!cached || fresh) {
+    cached = api('/products', { query: { page_size: 100, active: true }, anonymous: true })
+      .then((page) => page.items)
+      .catch((error) => { cached = null; throw error; });
+  }
+  return cached;
+}
+
+/** A product by id, or null. */
+export async function product(id) {
+  const list = await products();
+  return list.find((p) => p.id === id) || api(`/products/${id}`).catch(() => null);
+}
+
+export const DOCUMENT_TYPES = ['govt_id', 'address_proof', 'income_proof', 'bank_statement', 'photo', 'other'];
+export const PRODUCT_TYPES = ['personal', 'home', 'auto', 'business', 'education'];
+
+export const documentName = (type) => ({
+  govt_id: 'Government ID', address_proof: 'Proof of address', income_proof: 'Proof of income',
+  bank_statement: 'Bank statement', photo: 'Photograph', other: 'Other document',
+}[type] || type);
