@@ -1,9 +1,13 @@
 import Logging
+import Messaging
 import ServiceLifecycle
 
 /// Work repeated at an interval for the life of the service (sweeps). A failed round is logged
-/// and the next one runs as planned.
+/// and the next one runs as planned; so is a round stuck past ``roundLimit`` (on a connection that
+/// went away), which is cancelled and abandoned rather than ending the repetition.
 public struct PeriodicTask: Service {
+    static let roundLimit = Duration.seconds(300)
+
     let name: String
     let interval: Duration
     let logger: Logger
@@ -19,7 +23,7 @@ public struct PeriodicTask: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully {
             do {
-                try await round()
+                try await withDeadline(Self.roundLimit, round)
             } catch {
                 logger.warning("\(name) failed, will retry", metadata: ["error": "\(String(reflecting: error))"])
             }

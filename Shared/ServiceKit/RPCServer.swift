@@ -120,9 +120,9 @@ struct RPCServer: Service {
     func run() async throws {
         let queueConsumer = QueueConsumer(
             connection: consumer, queue: service.rpcQueue, prefetch: prefetch,
-            // A request carries its caller's deadline as its expiration; a deadline per handler
-            // here would cost two tasks per call on the hottest path.
-            handlerDeadline: nil, logger: logger
+            // Far past any caller's timeout: it answers nobody by then, but a handler stuck on a
+            // dead connection must give back its prefetch slot (and not hold up shutdown).
+            handlerDeadline: .seconds(15), logger: logger
         ) { request in
             await answer(request)
             return .ack

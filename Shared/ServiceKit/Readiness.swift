@@ -1,3 +1,5 @@
+import Messaging
+
 /// Named checks behind `/readyz`: each says whether one dependency can be used right now.
 public struct Readiness: Sendable {
     public typealias Check = @Sendable () async -> Bool
@@ -13,11 +15,15 @@ public struct Readiness: Sendable {
         checks += other.checks
     }
 
+    /// How long a check may take before it counts as not ready: a probe must answer, and a
+    /// dependency that hangs is not usable.
+    private static let checkLimit = Duration.seconds(2)
+
     /// Runs every check concurrently.
     public func evaluate() async -> [String: Bool] {
         await withTaskGroup(of: (String, Bool).self) { group in
             for (name, check) in checks {
-                group.addTask { (name, await check()) }
+                group.addTask { (name, (try? await withDeadline(Self.checkLimit, check)) ?? false) }
             }
             return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
         }

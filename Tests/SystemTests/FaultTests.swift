@@ -50,10 +50,7 @@ import Testing
         try await survive("Redis restarted") { try Shell.run("\(restart) redis") }
     }
 
-    /// Known to hang now and then: `loans` can stop working after the restart in a way the
-    /// deadlines do not cancel (issue 7's note). Runs under deploy/local/chaos only, until fixed.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["CHAOS_SECONDS"] != nil, "flaky: loans can hang after a PostgreSQL restart"))
-    func postgreSQLRestarted() async throws {
+    @Test func postgreSQLRestarted() async throws {
         let restart = try TestEnvironment.require("SERVER_RESTART_COMMAND")
         try await survive("PostgreSQL restarted") { try Shell.run("\(restart) postgres") }
     }
