@@ -19,6 +19,13 @@ export function money(value) {
   return `${sign}${grouped}.${(cents + '00').slice(0, 2)}`;
 }
 
+/** An amount short enough for a headline figure ("4.94M"); the exact one belongs in its title. */
+export function compactMoney(value) {
+  const amount = Number(value);
+  if (value === null || value === undefined || value === '' || !Number.isFinite(amount)) return money(value);
+  return new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 }).format(amount);
+}
+
 /**
  * What a person typed as an amount → the API's decimal string ("10000" → "10000.00"), or null
  * when it is not an amount with at most two decimals.

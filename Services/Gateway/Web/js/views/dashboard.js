@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { barChart, donutChart } from '../charts.js';
 import { h, mount } from '../dom.js';
 import { form } from '../forms.js';
-import { count, dateTime, hours, isoDate, label, money, percent, shortId } from '../format.js';
+import { compactMoney, count, dateTime, hours, isoDate, label, money, percent, shortId } from '../format.js';
 import { ADMINS, SUPERVISORS, roleName } from '../roles.js';
 import { go, link } from '../router.js';
 import * as session from '../session.js';
@@ -64,7 +64,7 @@ function kpis(data) {
     v('portfolio') ? figure('Applications', count(v('portfolio').total ?? 0), { 'data-testid': 'kpi-applications' }, `${money(v('portfolio').sum_amount)} requested`) : null,
     v('traffic') ? figure('API requests', count(v('traffic').total_requests ?? 0), { 'data-testid': 'kpi-traffic' }, `${percent(v('traffic').error_rate ?? 0, 2)} server errors`) : null,
     v('approvals') ? figure('Approved', count(v('approvals').approved ?? 0), { 'data-testid': 'kpi-approved' }, `avg ${hours(v('approvals').avg_hours_to_decision)} to a decision`) : null,
-    v('portfolio') ? figure('Outstanding principal', money(v('portfolio').outstanding_principal), { 'data-testid': 'kpi-outstanding' }, `${money(v('portfolio').disbursed_amount)} disbursed`) : null,
+    v('portfolio') ? figure('Outstanding principal', compactMoney(v('portfolio').outstanding_principal), { 'data-testid': 'kpi-outstanding', title: money(v('portfolio').outstanding_principal) }, `${money(v('portfolio').disbursed_amount)} disbursed`) : null,
     v('tickets') ? figure('Open tickets', count((v('tickets').open ?? 0) + (v('tickets').in_progress ?? 0)), { 'data-testid': 'kpi-tickets' }, `${count(v('tickets').sla_breached ?? 0)} past their SLA`) : null,
   ].filter(Boolean);
   return h('div', { class: 'figures figures--kpi', 'data-testid': 'kpis' }, cells);
@@ -90,9 +90,9 @@ function portfolioSection(portfolio, query) {
     barChart('Applications by status', statuses, { testid: 'chart-portfolio', valueLabel: 'Applications', note: 'Choose a bar to list those applications.' }),
     h('div', { class: 'figures figures--2' },
       figure('Average risk score', portfolio.avg_risk_score ?? '—'),
-      figure('Requested', money(portfolio.sum_amount)),
-      figure('Disbursed', money(portfolio.disbursed_amount)),
-      figure('Outstanding', money(portfolio.outstanding_principal))));
+      figure('Requested', compactMoney(portfolio.sum_amount), { title: money(portfolio.sum_amount) }),
+      figure('Disbursed', compactMoney(portfolio.disbursed_amount), { title: money(portfolio.disbursed_amount) }),
+      figure('Outstanding', compactMoney(portfolio.outstanding_principal), { title: money(portfolio.outstanding_principal) })));
 }
 
 function approvalsSection(approvals, query) {
