@@ -23,11 +23,9 @@ public func withDeadline<Value: Sendable>(
             let work = Task {
                 do { race.settle(.success(try await operation())) } catch { race.settle(.failure(error)) }
             }
-            let timer = Task {
-                guard (try? await Task.sleep(for: limit)) != nil else { return }
+            race.track(work, watch: DeadlineWatch.shared.watch(until: .now + limit) {
                 race.settle(.failure(DeadlineExceeded(limit: limit)))
-            }
-            race.track([work, timer])
+            })
         }
     } onCancel: {
         race.settle(.failure(CancellationError()))
@@ -40,12 +38,13 @@ public struct DeadlineExceeded: Error, CustomStringConvertible {
 }
 
 /// The first outcome of an operation racing its deadline (or the caller's cancellation): it
-/// resumes the caller once and cancels the contenders still running.
+/// resumes the caller once, cancels the work if it is still running and stops watching the clock.
 private final class Race<Value: Sendable>: Sendable {
     private struct State {
         var caller: CheckedContinuation<Value, any Error>?
         var outcome: Result<Value, any Error>?
-        var contenders: [Task<Void, Never>] = []
+        var work: Task<Void, Never>?
+        var watch: DeadlineWatch.Ticket?
     }
 
     private let state = Mutex(State())
@@ -62,23 +61,80 @@ private final class Race<Value: Sendable>: Sendable {
         return false
     }
 
-    func track(_ contenders: [Task<Void, Never>]) {
+    func track(_ work: Task<Void, Never>, watch: DeadlineWatch.Ticket) {
         let decided = state.withLock { state in
-            if state.outcome == nil { state.contenders = contenders }
+            if state.outcome == nil { (state.work, state.watch) = (work, watch) }
             return state.outcome != nil
         }
-        if decided { contenders.forEach { $0.cancel() } }
+        if decided { finish(work, watch) }
     }
 
     /// The first call decides; later ones are ignored.
     func settle(_ outcome: Result<Value, any Error>) {
-        let (caller, losers) = state.withLock { state -> (CheckedContinuation<Value, any Error>?, [Task<Void, Never>]) in
-            guard state.outcome == nil else { return (nil, []) }
+        let (caller, work, watch) = state.withLock { state in
+            guard state.outcome == nil else { return (nil, nil, nil) as (CheckedContinuation<Value, any Error>?, Task<Void, Never>?, DeadlineWatch.Ticket?) }
             state.outcome = outcome
-            defer { state.caller = nil; state.contenders = [] }
-            return (state.caller, state.contenders)
+            defer { (state.caller, state.work, state.watch) = (nil, nil, nil) }
+            return (state.caller, state.work, state.watch)
         }
         caller?.resume(with: outcome)
-        losers.forEach { $0.cancel() }
+        finish(work, watch)
+    }
+
+    private func finish(_ work: Task<Void, Never>?, _ watch: DeadlineWatch.Ticket?) {
+        work?.cancel()
+        if let watch { DeadlineWatch.shared.forget(watch) }
+    }
+}
+
+/// One clock for every deadline of the process: a task that looks every `resolution` for
+/// deadlines that have passed, instead of a timer task per deadline (a deadline per RPC call must
+/// cost next to nothing: a sleeping task per call cost ServiceKit's RPC about a tenth of its
+/// throughput, measured). Deadlines fire up to `resolution` late.
+final class DeadlineWatch: Sendable {
+    typealias Ticket = UInt64
+    static let shared = DeadlineWatch()
+    static let resolution = Duration.milliseconds(20)
+
+    private struct Watched {
+        var next: Ticket = 0
+        var due: [Ticket: (at: ContinuousClock.Instant, expire: @Sendable () -> Void)] = [:]
+        var ticking = false
+    }
+
+    private let state = Mutex(Watched())
+
+    /// Calls `expire` once `deadline` has passed, unless the ticket is forgotten first.
+    func watch(until deadline: ContinuousClock.Instant, expire: @escaping @Sendable () -> Void) -> Ticket {
+        let (ticket, startTicking) = state.withLock { state in
+            state.next += 1
+            state.due[state.next] = (deadline, expire)
+            defer { state.ticking = true }
+            return (state.next, !state.ticking)
+        }
+        // Detached: the clock outlives whoever first needed it, and carries none of its context.
+        if startTicking { Task.detached(priority: .high) { await self.tick() } }
+        return ticket
+    }
+
+    func forget(_ ticket: Ticket) {
+        state.withLock { _ = $0.due.removeValue(forKey: ticket) }
+    }
+
+    /// Ticks while anything is watched (an idle process does not wake up for nothing).
+    private func tick() async {
+        var watching = true
+        while watching {
+            try? await Task.sleep(for: Self.resolution)
+            let now = ContinuousClock.now
+            let expired = state.withLock { state in
+                let due = state.due.filter { $0.value.at <= now }
+                for ticket in due.keys { state.due.removeValue(forKey: ticket) }
+                state.ticking = !state.due.isEmpty
+                watching = state.ticking
+                return due.values.map(\.expire)
+            }
+            expired.forEach { $0() }
+        }
     }
 }

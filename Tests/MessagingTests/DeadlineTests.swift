@@ -34,6 +34,29 @@ import Testing
         neverAnswered.open()
     }
 
+    /// One clock serves every deadline of the process: each of many at once still fires, and
+    /// those met in time give their values.
+    @Test func manyDeadlinesAtOnceEachFire() async throws {
+        let neverAnswered = Gate()
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for number in 0..<200 {
+                group.addTask {
+                    do {
+                        return try await withDeadline(.milliseconds(50 + number % 7)) {
+                            if number.isMultiple(of: 2) { await neverAnswered.passed() }
+                            return "value"
+                        }
+                    } catch {
+                        return error is DeadlineExceeded ? "deadline" : "\(error)"
+                    }
+                }
+            }
+            return await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+        }
+        neverAnswered.open()
+        #expect(outcomes == ["value": 100, "deadline": 100])
+    }
+
     @Test func theOperationSeesTheCallersTaskLocals() async throws {
         let seen = try await Trace.$name.withValue("request-7") {
             try await withDeadline(.seconds(10)) { Trace.name }
