@@ -90,6 +90,20 @@ struct API {
     func get(_ path: String, token: String? = nil) async throws -> Reply {
         try await send(.GET, path, token: token)
     }
+
+    /// Every item of a listing, page by page (`path` may carry a query of its own).
+    func allItems(_ path: String, token: String? = nil) async throws -> [[String: Any]] {
+        let pageSize = 100
+        var items: [[String: Any]] = []
+        for page in 1... {
+            let reply = try await get("\(path)\(path.contains("?") ? "&" : "?")page_size=\(pageSize)&page=\(page)", token: token)
+            try #require(reply.status == 200, "\(path): \(reply.status) \(reply.text)")
+            let pageItems = reply.json["items"] as? [[String: Any]] ?? []
+            items += pageItems
+            if pageItems.count < pageSize { break }
+        }
+        return items
+    }
 }
 
 /// Accounts for tests: each one new, so tests never share state.

@@ -249,14 +249,7 @@ import Testing
 
     /// Every active analyst's id, as `auth` lists them.
     private func activeAnalysts(token: String) async throws -> Set<String> {
-        var ids: Set<String> = []
-        for page in 1... {
-            let reply = try await api.get("/api/v1/users?role=analyst&status=active&page_size=100&page=\(page)", token: token)
-            let items = reply.json["items"] as? [[String: Any]] ?? []
-            ids.formUnion(items.compactMap { $0["id"] as? String })
-            if items.count < 100 { break }
-        }
-        return ids
+        Set(try await api.allItems("/api/v1/users?role=analyst&status=active", token: token).compactMap { $0["id"] as? String })
     }
 
     private static func text(_ json: [String: Any]) throws -> String {

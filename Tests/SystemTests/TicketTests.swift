@@ -45,13 +45,7 @@ import Testing
         #expect(abs(due.timeIntervalSinceNow - 4 * 3600) < 120)
 
         // Nobody active had fewer open and in-progress tickets than the assignee had before this one.
-        var admins: [String] = []
-        for page in 1... {
-            let items = try await api.get("/api/v1/users?role=admin&status=active&page_size=100&page=\(page)", token: root).json["items"]
-                as? [[String: Any]] ?? []
-            admins += items.compactMap { $0["id"] as? String }
-            if items.count < 100 { break }
-        }
+        let admins = try await api.allItems("/api/v1/users?role=admin&status=active", token: root).compactMap { $0["id"] as? String }
         #expect(admins.contains(assigneeID))
         let before = try await load(of: assigneeID, token: root) - 1
         for admin in admins where admin != assigneeID {
