@@ -25,12 +25,12 @@ public struct QueueConsumer: Service {
     private let logger: Logger
     private let retryBackoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5))
     private let retryWindow: Duration
-    private let handlerDeadline: Duration?
+    private let handlerDeadline: Duration
     private let handler: @Sendable (Delivery) async -> Outcome
 
     public init(
         connection: AMQPConnection, queue: String, prefetch: UInt16, retryWindow: Duration = .seconds(30),
-        handlerDeadline: Duration? = .seconds(15), logger: Logger,
+        handlerDeadline: Duration = .seconds(15), logger: Logger,
         handler: @escaping @Sendable (Delivery) async -> Outcome
     ) {
         self.connection = connection
@@ -93,7 +93,6 @@ public struct QueueConsumer: Service {
         let run: @Sendable () async -> Outcome = {
             await TraceContext.$current.withValue(TraceContext.from(delivery.properties.headers)) { await handler(delivery) }
         }
-        guard let handlerDeadline else { return await run() }
         do {
             return try await withDeadline(handlerDeadline, run)
         } catch {
