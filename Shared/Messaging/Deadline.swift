@@ -71,14 +71,14 @@ private final class Race<Value: Sendable>: Sendable {
 
     /// The first call decides; later ones are ignored.
     func settle(_ outcome: Result<Value, any Error>) {
-        let (caller, work, watch) = state.withLock { state in
-            guard state.outcome == nil else { return (nil, nil, nil) as (CheckedContinuation<Value, any Error>?, Task<Void, Never>?, DeadlineWatch.Ticket?) }
-            state.outcome = outcome
-            defer { (state.caller, state.work, state.watch) = (nil, nil, nil) }
-            return (state.caller, state.work, state.watch)
+        let losers = state.withLock { state -> State? in
+            guard state.outcome == nil else { return nil }
+            defer { state = State(outcome: outcome) }
+            return state
         }
-        caller?.resume(with: outcome)
-        finish(work, watch)
+        guard let losers else { return }
+        losers.caller?.resume(with: outcome)
+        finish(losers.work, losers.watch)
     }
 
     private func finish(_ work: Task<Void, Never>?, _ watch: DeadlineWatch.Ticket?) {
@@ -91,7 +91,7 @@ private final class Race<Value: Sendable>: Sendable {
 /// deadlines that have passed, instead of a timer task per deadline (a deadline per RPC call must
 /// cost next to nothing: a sleeping task per call cost ServiceKit's RPC about a tenth of its
 /// throughput, measured). Deadlines fire up to `resolution` late.
-final class DeadlineWatch: Sendable {
+private final class DeadlineWatch: Sendable {
     typealias Ticket = UInt64
     static let shared = DeadlineWatch()
     static let resolution = Duration.milliseconds(20)
