@@ -7,6 +7,7 @@ import Synchronization
 // each analysed by the worker pool and assigned to a first approver, counted until none is left.
 //
 //   pipeline-bench [--rates 50,100,500] [--seconds 60] [--clients 20] [--analysts 4] [--in-flight 256]
+//                  [--stack-pids PID,PID,...]
 //
 // GATEWAY_URL, BENCH_EMAIL / BENCH_PASSWORD (a super admin) and MAIL_DIR (where the stack files
 // emails, for the new clients' verification codes). The gateway's rate limits must allow the
@@ -17,6 +18,10 @@ import Synchronization
 // sustained end-to-end rate, and how many accepted applications never reached an approver. A
 // submission the gateway answered 504 may still have been stored (the client would retry it with
 // its key): the end-to-end figures count what was stored, read back through the API.
+//
+// With --stack-pids (each service, the PostgreSQL postmaster, the RabbitMQ node, redis-server),
+// each round also prints the CPU the stack spent per application: its CPU time between the first
+// submission and the last assignment, divided by the applications that reached an approver.
 
 struct Options {
     var rates = [500]
@@ -24,6 +29,7 @@ struct Options {
     var clients = 20
     var analysts = 4
     var inFlight = 256
+    var stackPIDs: [Int32] = []
 
     init(_ arguments: [String]) throws {
         var remaining = arguments.makeIterator()
@@ -34,6 +40,10 @@ struct Options {
                 guard !rates.isEmpty else { throw GatewayClient.Failure("bad --rates") }
                 continue
             }
+            if flag == "--stack-pids" {
+                stackPIDs = text.split(separator: ",").compactMap { Int32($0) }
+                continue
+            }
             guard let value = Int(text), value > 0 else { throw GatewayClient.Failure("bad \(flag)") }
             switch flag {
             case "--seconds": seconds = value
@@ -42,7 +52,8 @@ struct Options {
             case "--in-flight": inFlight = value
             default:
                 throw GatewayClient.Failure(
-                    "unknown \(flag); usage: pipeline-bench [--rates N,N] [--seconds N] [--clients N] [--analysts N] [--in-flight N]")
+                    "unknown \(flag); usage: pipeline-bench [--rates N,N] [--seconds N] [--clients N] [--analysts N] [--in-flight N] "
+                        + "[--stack-pids PID,PID]")
             }
         }
     }
@@ -89,6 +100,7 @@ let environment = ProcessInfo.processInfo.environment
 let gateway = GatewayClient(base: environment["GATEWAY_URL"] ?? "http://127.0.0.1:8080", connections: options.inFlight)
 let admin = try await gateway.signIn(
     environment["BENCH_EMAIL"] ?? "admin@lending.local", environment["BENCH_PASSWORD"] ?? "local-dev-only-admin-password")
+let stackCPU = StackCPU(roots: options.stackPIDs)
 let setup = try await Setup.make(
     on: gateway, admin: admin, clients: options.clients, analysts: options.analysts, mailFolder: environment["MAIL_DIR"] ?? ".run/mail")
 
@@ -106,6 +118,8 @@ for rate in options.rates {
     let tally = Tally()
     print("  \(rate) applications/s offered for \(options.seconds) s")
     let started = ContinuousClock.now
+    let cpuAtStart = stackCPU.sample()
+    var cpuAtLastProgress = cpuAtStart
     // Every 10 s: what was stored and what had reached an approver, to see whether the pipeline
     // keeps up with the intake or falls behind.
     let progress = Task {
@@ -143,7 +157,7 @@ for rate in options.rates {
     while now.reached < now.all, ContinuousClock.now - lastProgress < .seconds(60) {
         try await Task.sleep(for: .seconds(1))
         guard let next = try? await stored(of: product) else { continue }
-        if next.reached > now.reached { lastProgress = .now }
+        if next.reached > now.reached { (lastProgress, cpuAtLastProgress) = (ContinuousClock.now, stackCPU.sample()) }
         now = next
     }
     progress.cancel()
@@ -152,6 +166,12 @@ for rate in options.rates {
     print("    \(now.reached) of \(now.all) stored reached their first approver, the last after \(drained.text) "
         + "(\(now.all - now.reached) not reached; \(max(0, tally.accepted - now.all)) accepted but not stored)")
     print("    end to end: \(Int(Double(now.reached) / drained.seconds)) applications/s from the first submission to the last assignment")
+    if !options.stackPIDs.isEmpty, now.reached > 0 {
+        let spent = cpuAtLastProgress.milliseconds(since: cpuAtStart)
+        let perApplication = { (ms: Double) in String(format: "%.2f", ms / Double(now.reached)) }
+        print("    cpu per application: \(perApplication(spent.map(\.ms).reduce(0, +))) ms ("
+            + spent.map { "\($0.group) \(perApplication($0.ms))" }.joined(separator: ", ") + ")")
+    }
     for line in await progress.value { print("      \(line)") }
 }
 try await gateway.shutdown()

@@ -3,16 +3,19 @@ import Foundation
 import Messaging
 import Persistence
 import PostgresNIO
+import Synchronization
 
 /// The append-only record of every domain event, the raw material of reports and the audit log.
 /// Keyed by message id, so a redelivered event is stored once. It keeps any well-formed event,
 /// also of a type the reports do not read (it is the platform's archive); only unreadable ones
 /// are poison.
-struct EventStore: Sendable {
-    let database: Database
-    let audit: AuditTrail
-
-    enum Outcome {
+///
+/// Every event of the platform comes through here, so events are written together: the events
+/// that arrive while a transaction is being written wait for it to commit and then go in the next
+/// one, in a single statement (group commit). Each caller still returns only once its own event is
+/// committed, so the consumer acknowledges after the commit, as everywhere.
+final class EventStore: Sendable {
+    enum Outcome: Sendable {
         case stored
         case duplicate
         /// Not a JSON object, larger than `BusMessages.maximumBodyBytes`, or without a message id
@@ -20,28 +23,114 @@ struct EventStore: Sendable {
         case unreadable
     }
 
+    private struct Event: Sendable {
+        let messageID: String
+        let type: String
+        let routingKey: String
+        let source: String?
+        let occurredAt: Date
+        let payload: String
+        let audit: AuditRules.Draft?
+    }
+
+    private struct Waiting: Sendable {
+        let event: Event
+        let caller: CheckedContinuation<Outcome, any Error>
+    }
+
+    private struct Queue {
+        var waiting: [Waiting] = []
+        var writing = false
+    }
+
+    private let database: Database
+    private let audit: AuditTrail
+    private let queue = Mutex(Queue())
+    /// The most events one statement takes (six parameters each).
+    private let batchLimit = 256
+
+    init(database: Database, audit: AuditTrail) {
+        self.database = database
+        self.audit = audit
+    }
+
     func record(_ delivery: Delivery) async throws -> Outcome {
         guard delivery.body.count <= BusMessages.maximumBodyBytes,
               let messageID = delivery.properties.messageID, let type = delivery.properties.type,
               let json = (try? JSONSerialization.jsonObject(with: Data(delivery.body))) as? [String: Any]
         else { return .unreadable }
-        let payload = String(decoding: delivery.body, as: UTF8.self)
-        let occurredAt = delivery.properties.timestamp ?? Date()
-        return try await database.transaction { connection in
-            let rows = try await connection.query(
-                """
-                INSERT INTO analytics.events (message_id, type, routing_key, source, occurred_at, payload)
-                VALUES (\(messageID), \(type), \(delivery.routingKey), \(delivery.properties.appID), \(occurredAt), \(payload)::jsonb)
-                ON CONFLICT (message_id) DO NOTHING RETURNING seq
-                """, logger: database.logger)
-            var stored = false
-            for try await _ in rows { stored = true }
-            guard stored else { return .duplicate }
+        let event = Event(
+            messageID: messageID, type: type, routingKey: delivery.routingKey, source: delivery.properties.appID,
+            occurredAt: delivery.properties.timestamp ?? Date(), payload: String(decoding: delivery.body, as: UTF8.self),
             // Staff actions and security events also go into the audit log, in the same transaction.
-            if let draft = AuditRules.draft(type: type, payload: json) {
-                try await audit.append(draft, messageID: messageID, at: Date(), on: connection)
+            audit: AuditRules.draft(type: type, payload: json))
+        return try await withCheckedThrowingContinuation { caller in
+            let startWriting = queue.withLock { queue in
+                queue.waiting.append(Waiting(event: event, caller: caller))
+                defer { queue.writing = true }
+                return !queue.writing
             }
-            return .stored
+            if startWriting { Task { await writeWhileWaiting() } }
+        }
+    }
+
+    /// Writes what is waiting, one transaction at a time, until nothing is. A transaction that
+    /// hangs (a connection lost across a database restart) is given up after 15 s: its callers
+    /// get the error and their consumer retries the events.
+    private func writeWhileWaiting() async {
+        while true {
+            let batch = queue.withLock { queue -> [Waiting] in
+                let batch = Array(queue.waiting.prefix(batchLimit))
+                queue.waiting.removeFirst(batch.count)
+                queue.writing = !batch.isEmpty
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                let stored = try await withDeadline(.seconds(15)) { try await self.write(batch.map(\.event)) }
+                var first = Set<String>()
+                for waiting in batch {
+                    let isFirst = stored.contains(waiting.event.messageID) && first.insert(waiting.event.messageID).inserted
+                    waiting.caller.resume(returning: isFirst ? .stored : .duplicate)
+                }
+            } catch {
+                for waiting in batch { waiting.caller.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// Inserts the events in one statement and appends the audit entries of the new ones; returns
+    /// the message ids stored now (the others were stored before).
+    private func write(_ events: [Event]) async throws -> Set<String> {
+        try await database.transaction { connection in
+            var binds = PostgresBindings()
+            var rows: [String] = []
+            for event in events {
+                let first = binds.count
+                binds.append(event.messageID)
+                binds.append(event.type)
+                binds.append(event.routingKey)
+                binds.append(event.source)
+                binds.append(event.occurredAt)
+                binds.append(event.payload)
+                rows.append("($\(first + 1), $\(first + 2), $\(first + 3), $\(first + 4), $\(first + 5), $\(first + 6)::jsonb)")
+            }
+            var stored = Set<String>()
+            for try await messageID in try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        INSERT INTO analytics.events (message_id, type, routing_key, source, occurred_at, payload)
+                        VALUES \(rows.joined(separator: ", "))
+                        ON CONFLICT (message_id) DO NOTHING RETURNING message_id
+                        """, binds: binds), logger: database.logger
+            ).decode(String.self) {
+                stored.insert(messageID)
+            }
+            var appended = Set<String>()
+            for event in events where stored.contains(event.messageID) && appended.insert(event.messageID).inserted {
+                if let draft = event.audit { try await audit.append(draft, messageID: event.messageID, at: Date(), on: connection) }
+            }
+            return stored
         }
     }
 }

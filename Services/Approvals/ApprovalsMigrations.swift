@@ -94,5 +94,9 @@ enum ApprovalsMigrations {
             """,
             "CREATE INDEX ticket_comments_by_ticket ON approvals.ticket_comments (ticket_id, created_at)",
         ]),
+        // The number of the last event that moved the application in `loans` (ApplicationMoveEvent).
+        Migration(id: "approvals-0005-event-sequence", statements: [
+            "ALTER TABLE approvals.workflows ADD COLUMN event_sequence integer NOT NULL DEFAULT 0",
+        ]),
     ]
 }

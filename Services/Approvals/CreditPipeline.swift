@@ -52,7 +52,10 @@ struct CreditPipeline: Sendable {
     private func analyse(_ submitted: LoansEvents.ApplicationSubmitted, on connection: PostgresConnection) async throws {
         guard try await workflows.open(submitted, on: connection) else { return }
         try await database.outbox.publish(
-            ApprovalsEvents.AnalysisStarted(applicationID: submitted.applicationID, occurredAt: Date()), on: connection)
+            ApprovalsEvents.AnalysisStarted(
+                applicationID: submitted.applicationID, occurredAt: Date(),
+                sequence: try await workflows.nextEventSequence(submitted.applicationID, on: connection)),
+            on: connection)
         try await database.outbox.publish(
             AnalysisEvents.Requested(
                 applicationID: submitted.applicationID, customerID: submitted.customerID, amount: submitted.amount,
@@ -77,12 +80,15 @@ struct CreditPipeline: Sendable {
             try await database.outbox.publish(
                 ApprovalsEvents.Rejected(
                     applicationID: id, decidedBy: nil, reason: (["RISK_TOO_HIGH"] + result.reasonCodes).joined(separator: ","),
-                    occurredAt: Date()), on: connection)
+                    occurredAt: Date(), sequence: try await workflows.nextEventSequence(id, on: connection)), on: connection)
             return
         }
         _ = try await workflows.insertStages(id, roles: PolicyRules.chain(for: current.amount, under: policy), on: connection)
         try await workflows.setStatus(id, .deciding, on: connection)
-        try await database.outbox.publish(ApprovalsEvents.AwaitingDecision(applicationID: id, occurredAt: Date()), on: connection)
+        try await database.outbox.publish(
+            ApprovalsEvents.AwaitingDecision(
+                applicationID: id, occurredAt: Date(), sequence: try await workflows.nextEventSequence(id, on: connection)),
+            on: connection)
         if let first = try await workflows.stages(of: id, on: connection).first {
             try await assignment.assignLeastLoaded(first, reason: .opened, policy: policy, on: connection)
         }

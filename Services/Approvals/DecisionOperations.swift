@@ -25,6 +25,7 @@ struct DecisionOperations: Sendable {
         let messageID: String
         let status: ApplicationStatus
         let documents: [DocumentType]
+        let sequence: Int
     }
 
     private func decide(_ request: ApprovalsRPC.Decide.Request, _ context: RPCContext) async throws -> RPCReply<Empty> {
@@ -65,21 +66,26 @@ struct DecisionOperations: Sendable {
                 return nil
             }
             try await workflows.setStatus(id, .approved, on: connection)
+            let sequence = try await workflows.nextEventSequence(id, on: connection)
             let messageID = try await database.outbox.publish(
-                ApprovalsEvents.Approved(applicationID: id, decidedBy: approver, occurredAt: Date()), on: connection)
-            return ApplicationMove(messageID: messageID, status: .approved, documents: [])
+                ApprovalsEvents.Approved(applicationID: id, decidedBy: approver, occurredAt: Date(), sequence: sequence), on: connection)
+            return ApplicationMove(messageID: messageID, status: .approved, documents: [], sequence: sequence)
         case .reject:
             try await workflows.setStatus(id, .rejected, on: connection)
             try await workflows.cancelRemaining(id, on: connection)
+            let sequence = try await workflows.nextEventSequence(id, on: connection)
             let messageID = try await database.outbox.publish(
-                ApprovalsEvents.Rejected(applicationID: id, decidedBy: approver, reason: comment, occurredAt: Date()), on: connection)
-            return ApplicationMove(messageID: messageID, status: .rejected, documents: [])
+                ApprovalsEvents.Rejected(applicationID: id, decidedBy: approver, reason: comment, occurredAt: Date(), sequence: sequence),
+                on: connection)
+            return ApplicationMove(messageID: messageID, status: .rejected, documents: [], sequence: sequence)
         case .requestDocuments:
             let documents = request.documents ?? []
+            let sequence = try await workflows.nextEventSequence(id, on: connection)
             let messageID = try await database.outbox.publish(
-                ApprovalsEvents.DocumentsRequested(applicationID: id, documents: documents, requestedBy: approver, occurredAt: Date()),
+                ApprovalsEvents.DocumentsRequested(
+                    applicationID: id, documents: documents, requestedBy: approver, occurredAt: Date(), sequence: sequence),
                 on: connection)
-            return ApplicationMove(messageID: messageID, status: .documentsRequested, documents: documents)
+            return ApplicationMove(messageID: messageID, status: .documentsRequested, documents: documents, sequence: sequence)
         }
     }
 
@@ -89,7 +95,9 @@ struct DecisionOperations: Sendable {
         do {
             let result = try await services.call(
                 ApplicationsRPC.RecordDecision.self,
-                .init(messageID: move.messageID, applicationID: id, status: move.status, actorID: approver, requestedDocuments: move.documents),
+                .init(
+                    messageID: move.messageID, applicationID: id, status: move.status, actorID: approver,
+                    requestedDocuments: move.documents, sequence: move.sequence),
                 principal: context.principal, requestID: context.requestID)
             if result.status >= 300 { context.logger.warning("loans refused the decision", metadata: ["status": "\(result.status)"]) }
         } catch {

@@ -79,25 +79,28 @@ struct StaffDirectory: Sendable {
     }
 
     /// The active member of `role` with the least `work` (ties: the one who waited longest for
-    /// it), not one of `excluded`; recorded as just given work. Assignments of one role and kind
-    /// are serialised (a transaction-level lock), so two made at once both see each other's load.
+    /// it), not one of `excluded`; recorded as just given work. Concurrent assignments do not queue
+    /// behind one another: each locks the member it picks until its transaction ends and skips the
+    /// members other transactions are giving work to right now, so two made at once go to two
+    /// people. Only when every candidate is taken does it wait for the least loaded.
     func assignLeastLoaded(
         _ role: Role, _ work: Workload = .approvals, excluding excluded: [UUID] = [], on connection: PostgresConnection
     ) async throws -> UUID? {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("approvals:assign:\(work.lastAssigned):" + role.rawValue)))", logger: logger)
-        let rows = try await connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT s.user_id FROM approvals.staff s
-                    WHERE s.role = $1 AND s.active AND NOT (s.user_id = ANY($2))
-                    ORDER BY \(work.load), s.\(work.lastAssigned) NULLS FIRST, s.user_id
-                    LIMIT 1
-                    """, binds: Self.binds(role.rawValue, excluded)), logger: logger)
-        var chosen: UUID?
-        for try await id in rows.decode(UUID.self) { chosen = id }
-        guard let chosen else { return nil }
-        try await markAssigned(chosen, work, on: connection)
-        return chosen
+        for wait in [false, true] {
+            let rows = try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT s.user_id FROM approvals.staff s
+                        WHERE s.role = $1 AND s.active AND NOT (s.user_id = ANY($2))
+                        ORDER BY \(work.load), s.\(work.lastAssigned) NULLS FIRST, s.user_id
+                        LIMIT 1 FOR UPDATE OF s\(wait ? "" : " SKIP LOCKED")
+                        """, binds: Self.binds(role.rawValue, excluded)), logger: logger)
+            for try await chosen in rows.decode(UUID.self) {
+                try await markAssigned(chosen, work, on: connection)
+                return chosen
+            }
+        }
+        return nil
     }
 
     func markAssigned(_ id: UUID, _ work: Workload = .approvals, on connection: PostgresConnection) async throws {

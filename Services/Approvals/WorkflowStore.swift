@@ -48,6 +48,18 @@ struct WorkflowStore: Sendable {
             "UPDATE approvals.workflows SET status = \(status.rawValue), updated_at = now() WHERE application_id = \(id)", logger: logger)
     }
 
+    /// Numbers the next event that moves the application in `loans` (see `ApplicationMoveEvent`);
+    /// the workflow is locked by the caller's transaction, so numbers never repeat or skip.
+    func nextEventSequence(_ id: UUID, on connection: PostgresConnection) async throws -> Int {
+        let rows = try await connection.query(
+            """
+            UPDATE approvals.workflows SET event_sequence = event_sequence + 1 WHERE application_id = \(id)
+            RETURNING event_sequence
+            """, logger: logger)
+        for try await sequence in rows.decode(Int.self) { return sequence }
+        throw StoreError.corruptRow("no workflow for application \(id)")
+    }
+
     func recordAnalysis(_ id: UUID, _ analysis: ApplicationAnalysis, risk: Decimal, on connection: PostgresConnection) async throws {
         let document = String(decoding: try JSON.encode(analysis), as: UTF8.self)
         try await connection.query(

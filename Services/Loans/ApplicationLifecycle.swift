@@ -20,11 +20,26 @@ enum ApplicationLifecycle {
         .submitted: 0, .underAnalysis: 1, .pendingApproval: 2, .documentsRequested: 2, .approved: 3, .disbursed: 4,
     ]
 
-    /// Whether `next` lies further along than a move from `current` can reach now: a decision that
-    /// overtook an earlier one on the bus, worth retrying once the earlier one has been applied.
-    static func isAhead(_ next: ApplicationStatus, of current: ApplicationStatus) -> Bool {
-        guard let here = progress[current], let there = progress[next] else { return false }
-        return there > here + 1
+    /// Where an event of `approvals` stands against those already applied to the application.
+    enum Arrival: Equatable {
+        /// The next one: apply it (if the lifecycle still allows the move).
+        case inOrder
+        /// One before it has not been applied yet: retry it once that one is in.
+        case early
+        /// Applied already (under another message id): nothing to do.
+        case stale
+    }
+
+    /// Events carry the number `approvals` gave them (`ApplicationMoveEvent.sequence`); `applied`
+    /// is the number of the last one applied. An event without a number (published before numbers
+    /// existed) is early when its status lies further along than a move from `current` can reach.
+    static func arrival(of next: ApplicationStatus, numbered sequence: Int?, at current: ApplicationStatus, applied: Int) -> Arrival {
+        guard let sequence else {
+            guard let here = progress[current], let there = progress[next] else { return .inOrder }
+            return there > here + 1 ? .early : .inOrder
+        }
+        if sequence <= applied { return .stale }
+        return sequence == applied + 1 ? .inOrder : .early
     }
 
     static func canMove(from current: ApplicationStatus, to next: ApplicationStatus) -> Bool {

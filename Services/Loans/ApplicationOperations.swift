@@ -10,6 +10,7 @@ struct ApplicationOperations: Sendable {
     let customers: CustomerStore
     let products: ProductCatalogue
     let lists: ClientLists
+    let intake: IntakeGate
 
     func register(on handlers: inout RPCHandlers) {
         handlers.on(ApplicationsRPC.Submit.self) { request, context in try await submit(request, context) }
@@ -48,7 +49,9 @@ struct ApplicationOperations: Sendable {
             id: UUID(), customerID: client.userID, product: product, amount: request.amount, termMonths: request.termMonths,
             purpose: purpose, snapshot: snapshot)
         let reply = try await database.transaction(once: context.idempotencyKey) { connection -> RPCReply<Application> in
-            try await store.insert(new, on: connection)
+            // After the key's claim: a retry of a submission already stored gets its reply back.
+            try await intake.admit(database, on: connection)
+            let application = try await store.insert(new, on: connection)
             try await database.outbox.publish(
                 LoansEvents.ApplicationSubmitted(
                     applicationID: new.id, customerID: new.customerID, productID: product.id, amount: new.amount,
@@ -56,7 +59,6 @@ struct ApplicationOperations: Sendable {
                     instalment: Amortization.emi(principal: new.amount, annualRate: product.annualRate, termMonths: new.termMonths),
                     purpose: purpose, snapshot: snapshot,
                     occurredAt: Date()), on: connection)
-            guard let application = try await store.application(new.id, on: connection) else { throw Problem.internalError }
             return .accepted(application)
         }
         await lists.invalidate(client.userID)
@@ -81,9 +83,8 @@ struct ApplicationOperations: Sendable {
             throw ApplicationLifecycle.refusal(from: current.status, to: .withdrawn)
         }
         let moved = try await database.transaction { connection in
-            try await store.move(
-                id, from: .init(status: current.status, version: current.version, customerID: current.customerID), to: .withdrawn,
-                actor: client.userID, on: connection)
+            guard let locked = try await store.lock(id, on: connection), locked.version == current.version else { return false }
+            return try await store.move(id, from: locked, to: .withdrawn, actor: client.userID, on: connection)
         }
         await lists.invalidate(client.userID)
         guard moved, let application = try await store.application(id) else {

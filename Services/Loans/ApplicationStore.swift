@@ -20,8 +20,9 @@ struct ApplicationStore: Sendable {
         let snapshot: ApplicantSnapshot
     }
 
-    /// Stores a submitted application with its first timeline entry and status-changed event.
-    func insert(_ new: NewApplication, on connection: PostgresConnection) async throws {
+    /// Stores a submitted application with its first timeline entry and status-changed event, and
+    /// returns it as a read would (without reading it back: it has no documents yet).
+    func insert(_ new: NewApplication, on connection: PostgresConnection) async throws -> Application {
         var binds = PostgresBindings()
         binds.append(new.id)
         binds.append(new.customerID)
@@ -32,18 +33,29 @@ struct ApplicationStore: Sendable {
         binds.append(new.purpose)
         binds.append(String(decoding: try JSON.encode(new.snapshot), as: UTF8.self))
         binds.append(new.product.requiredDocuments.map(\.rawValue))
-        try await connection.query(
+        let rows = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
-                    INSERT INTO loans.applications (id, customer_id, product_id, amount, term_months, annual_rate, purpose,
-                        status, snapshot, required_documents)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, 'submitted', $8::jsonb, $9)
+                    WITH application AS (
+                        INSERT INTO loans.applications (id, customer_id, product_id, amount, term_months, annual_rate, purpose,
+                            status, snapshot, required_documents)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, 'submitted', $8::jsonb, $9)
+                        RETURNING id, created_at)
+                    INSERT INTO loans.application_timeline (application_id, status, actor_id, at)
+                    SELECT id, 'submitted', $2, created_at FROM application RETURNING at
                     """, binds: binds), logger: logger)
-        try await recordTimeline(new.id, status: .submitted, actor: new.customerID, on: connection)
+        var createdAt: Date?
+        for try await at in rows.decode(Date.self) { createdAt = at }
+        guard let createdAt else { throw StoreError.corruptRow("application \(new.id) was not stored") }
         try await database.outbox.publish(
             LoansEvents.ApplicationStatusChanged(
                 applicationID: new.id, customerID: new.customerID, from: nil, to: .submitted, actorID: new.customerID, occurredAt: Date()),
             on: connection)
+        return Application(
+            id: new.id, customerID: new.customerID, productID: new.product.id, amount: new.amount, termMonths: new.termMonths,
+            purpose: new.purpose, status: .submitted, version: 1, createdAt: createdAt, updatedAt: createdAt, requestedDocuments: [],
+            missingDocuments: new.product.requiredDocuments, documents: [],
+            timeline: [.init(at: createdAt, status: .submitted, actorID: new.customerID)])
     }
 
     /// An application's state as read (and, from `lock`, locked) in the current transaction.
@@ -51,22 +63,29 @@ struct ApplicationStore: Sendable {
         let status: ApplicationStatus
         let version: Int
         let customerID: UUID
+        /// The `sequence` of the last of approvals' events applied (see `ApplicationMoveEvent`).
+        let approvalsSequence: Int
     }
 
     /// Moves an application if it is still at the version read, with its timeline entry and the
     /// status-changed event, all in the caller's transaction; false if someone moved it first.
+    /// `approvalsSequence` records the approvals event that caused the move, if one did.
     func move(
-        _ id: UUID, from current: Current, to status: ApplicationStatus, actor: UUID?, on connection: PostgresConnection
+        _ id: UUID, from current: Current, to status: ApplicationStatus, actor: UUID?, approvalsSequence: Int? = nil,
+        on connection: PostgresConnection
     ) async throws -> Bool {
         let rows = try await connection.query(
             """
-            UPDATE loans.applications SET status = \(status.rawValue), version = version + 1, updated_at = now()
-            WHERE id = \(id) AND version = \(current.version) RETURNING id
+            WITH moved AS (
+                UPDATE loans.applications SET status = \(status.rawValue), version = version + 1, updated_at = now(),
+                    approvals_sequence = coalesce(\(approvalsSequence), approvals_sequence)
+                WHERE id = \(id) AND version = \(current.version) RETURNING id)
+            INSERT INTO loans.application_timeline (application_id, status, actor_id)
+            SELECT id, \(status.rawValue), \(actor) FROM moved RETURNING application_id
             """, logger: logger)
         var moved = false
         for try await _ in rows { moved = true }
         guard moved else { return false }
-        try await recordTimeline(id, status: status, actor: actor, on: connection)
         try await database.outbox.publish(
             LoansEvents.ApplicationStatusChanged(
                 applicationID: id, customerID: current.customerID, from: current.status, to: status, actorID: actor, occurredAt: Date()),
@@ -77,11 +96,19 @@ struct ApplicationStore: Sendable {
     /// The application's status and version, locked until the transaction ends.
     func lock(_ id: UUID, on connection: PostgresConnection) async throws -> Current? {
         let rows = try await connection.query(
-            "SELECT status, version, customer_id FROM loans.applications WHERE id = \(id) FOR UPDATE", logger: logger)
-        for try await (status, version, customer) in rows.decode((String, Int, UUID).self) {
-            return ApplicationStatus(rawValue: status).map { Current(status: $0, version: version, customerID: customer) }
+            "SELECT status, version, customer_id, approvals_sequence FROM loans.applications WHERE id = \(id) FOR UPDATE",
+            logger: logger)
+        for try await (status, version, customer, sequence) in rows.decode((String, Int, UUID, Int).self) {
+            return ApplicationStatus(rawValue: status).map {
+                Current(status: $0, version: version, customerID: customer, approvalsSequence: sequence)
+            }
         }
         return nil
+    }
+
+    /// Records an approvals event that no longer moves the application (see `ApplicationMoveEvent`).
+    func skipApprovalsEvent(_ id: UUID, sequence: Int, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE loans.applications SET approvals_sequence = \(sequence) WHERE id = \(id)", logger: logger)
     }
 
     /// What a loan is made of: the approved amount, term and rate, and the product's processing fee.
@@ -182,12 +209,6 @@ struct ApplicationStore: Sendable {
             documents.append((Document(id: id, documentType: type, filename: filename, contentType: contentType, size: size, sha256: sha, uploadedAt: at), key))
         }
         return documents
-    }
-
-    private func recordTimeline(_ id: UUID, status: ApplicationStatus, actor: UUID?, on connection: PostgresConnection) async throws {
-        try await connection.query(
-            "INSERT INTO loans.application_timeline (application_id, status, actor_id) VALUES (\(id), \(status.rawValue), \(actor))",
-            logger: logger)
     }
 
     private func timeline(_ id: UUID, on connection: PostgresConnection?) async throws -> [Application.TimelineEntry] {

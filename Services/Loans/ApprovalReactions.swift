@@ -18,21 +18,21 @@ struct ApprovalReactions: Sendable {
 
     func register(on handlers: inout MessageHandlers) {
         handlers.on(ApprovalsEvents.AnalysisStarted.self) { event, context in
-            try await move(event.applicationID, to: .underAnalysis, actor: nil, context)
+            try await move(by: event, to: .underAnalysis, actor: nil, context)
         }
         handlers.on(ApprovalsEvents.AwaitingDecision.self) { event, context in
-            try await move(event.applicationID, to: .pendingApproval, actor: nil, context)
+            try await move(by: event, to: .pendingApproval, actor: nil, context)
         }
         handlers.on(ApprovalsEvents.DocumentsRequested.self) { event, context in
-            try await move(event.applicationID, to: .documentsRequested, actor: event.requestedBy, context) { connection in
+            try await move(by: event, to: .documentsRequested, actor: event.requestedBy, context) { connection in
                 try await store.setRequestedDocuments(event.applicationID, event.documents, on: connection)
             }
         }
         handlers.on(ApprovalsEvents.Approved.self) { event, context in
-            try await move(event.applicationID, to: .approved, actor: event.decidedBy, context)
+            try await move(by: event, to: .approved, actor: event.decidedBy, context)
         }
         handlers.on(ApprovalsEvents.Rejected.self) { event, context in
-            try await move(event.applicationID, to: .rejected, actor: event.decidedBy, context)
+            try await move(by: event, to: .rejected, actor: event.decidedBy, context)
         }
     }
 
@@ -46,7 +46,9 @@ struct ApprovalReactions: Sendable {
             }
             let decision = MessageContext(messageID: request.messageID, logger: context.logger)
             do {
-                try await move(request.applicationID, to: request.status, actor: request.actorID, decision) { connection in
+                try await move(
+                    request.applicationID, to: request.status, sequence: request.sequence, actor: request.actorID, decision
+                ) { connection in
                     if request.status == .documentsRequested {
                         try await store.setRequestedDocuments(request.applicationID, request.requestedDocuments, on: connection)
                     }
@@ -60,11 +62,19 @@ struct ApprovalReactions: Sendable {
 
     private static let decided: Set<ApplicationStatus> = [.approved, .rejected, .documentsRequested]
 
-    /// Applies the move if the lifecycle allows it. A decision that overtook an earlier one (events
-    /// of one application can be handled concurrently) is retried until the earlier one is in; one
-    /// that no longer fits (the client withdrew meanwhile) is recorded as processed and logged.
     private func move(
-        _ id: UUID, to next: ApplicationStatus, actor: UUID?, _ context: MessageContext,
+        by event: some ApplicationMoveEvent, to next: ApplicationStatus, actor: UUID?, _ context: MessageContext,
+        alongside extra: @Sendable (PostgresConnection) async throws -> Void = { _ in }
+    ) async throws {
+        try await move(event.applicationID, to: next, sequence: event.sequence, actor: actor, context, alongside: extra)
+    }
+
+    /// Applies approvals' events of one application in the order approvals made them, whatever
+    /// order they arrive in: one that overtook an earlier one is retried until the earlier one is in
+    /// (so every state the application passed through is in its timeline, in order). A move the
+    /// lifecycle no longer allows (the client withdrew meanwhile) is recorded as processed and logged.
+    private func move(
+        _ id: UUID, to next: ApplicationStatus, sequence: Int?, actor: UUID?, _ context: MessageContext,
         alongside extra: @Sendable (PostgresConnection) async throws -> Void = { _ in }
     ) async throws {
         let customer = Mutex<UUID?>(nil)
@@ -73,14 +83,19 @@ struct ApprovalReactions: Sendable {
                 context.logger.warning("decision about an unknown application", metadata: ["application_id": "\(id)"])
                 return
             }
-            if ApplicationLifecycle.isAhead(next, of: current.status) { throw DecisionArrivedEarly(status: current.status, wanted: next) }
+            switch ApplicationLifecycle.arrival(of: next, numbered: sequence, at: current.status, applied: current.approvalsSequence) {
+            case .early: throw DecisionArrivedEarly(status: current.status, wanted: next)
+            case .stale: return
+            case .inOrder: break
+            }
             guard ApplicationLifecycle.canMove(from: current.status, to: next) else {
                 context.logger.info(
                     "decision does not apply any more",
                     metadata: ["application_id": "\(id)", "status": "\(current.status.rawValue)", "wanted": "\(next.rawValue)"])
+                if let sequence { try await store.skipApprovalsEvent(id, sequence: sequence, on: connection) }
                 return
             }
-            _ = try await store.move(id, from: current, to: next, actor: actor, on: connection)
+            _ = try await store.move(id, from: current, to: next, actor: actor, approvalsSequence: sequence, on: connection)
             customer.withLock { $0 = current.customerID }
             try await extra(connection)
         }

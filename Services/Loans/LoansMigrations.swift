@@ -134,5 +134,9 @@ enum LoansMigrations {
             "ALTER TABLE loans.instalments ADD COLUMN overdue_since date",
             "CREATE INDEX instalments_unpaid_due ON loans.instalments (due_date) WHERE overdue_since IS NULL AND paid_principal + paid_interest < payment",
         ]),
+        // The sequence number of the last of approvals' events applied (ApplicationMoveEvent).
+        Migration(id: "loans-0008-approvals-sequence", statements: [
+            "ALTER TABLE loans.applications ADD COLUMN approvals_sequence integer NOT NULL DEFAULT 0",
+        ]),
     ]
 }

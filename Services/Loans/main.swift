@@ -12,7 +12,12 @@ CalculatorOperations(products: catalogue).register(on: &host.rpc)
 let customers = CustomerStore(database: database)
 CustomerOperations(store: customers).register(on: &host.rpc)
 let applications = ApplicationStore(database: database)
-ApplicationOperations(database: database, store: applications, customers: customers, products: catalogue, lists: lists).register(on: &host.rpc)
+let intake = IntakeGate(
+    limit: host.configuration.reader.int(forKey: "loans.intake.backlog.limit", default: 2000),
+    retryAfter: host.configuration.reader.int(forKey: "loans.intake.retry.after.seconds", default: 5))
+ApplicationOperations(
+    database: database, store: applications, customers: customers, products: catalogue, lists: lists, intake: intake
+).register(on: &host.rpc)
 DocumentOperations(database: database, store: applications, lists: lists).register(on: &host.rpc)
 LoanOperations(database: database, applications: applications, loans: LoanStore(database: database), lists: lists).register(on: &host.rpc)
 let reactions = ApprovalReactions(database: database, store: applications, lists: lists)

@@ -44,7 +44,7 @@ host.consume(ServiceName.notifications.eventsQueue, handlers: events)
 InboxOperations(database: database).register(on: &host.rpc)
 
 let webhooks = Webhooks(
-    database: database, http: HTTPClient.shared,
+    database: database, subscriptions: WebhookSubscriptions(database: database), http: HTTPClient.shared,
     retryBase: .milliseconds(host.configuration.reader.int(forKey: "notifications.webhook.retry.base.ms", default: 1000)))
 webhooks.register(on: &host.rpc)
 let logger = host.logger

@@ -188,13 +188,19 @@ public enum ApplicationsRPC {
             public var status: ApplicationStatus
             public var actorID: UUID
             public var requestedDocuments: [DocumentType]
+            /// The event's `sequence` (see `ApplicationMoveEvent`).
+            public var sequence: Int?
 
-            public init(messageID: String, applicationID: UUID, status: ApplicationStatus, actorID: UUID, requestedDocuments: [DocumentType]) {
+            public init(
+                messageID: String, applicationID: UUID, status: ApplicationStatus, actorID: UUID, requestedDocuments: [DocumentType],
+                sequence: Int?
+            ) {
                 self.messageID = messageID
                 self.applicationID = applicationID
                 self.status = status
                 self.actorID = actorID
                 self.requestedDocuments = requestedDocuments
+                self.sequence = sequence
             }
         }
 

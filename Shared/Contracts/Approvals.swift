@@ -1,73 +1,93 @@
 import Foundation
 
+/// An event of `approvals` that moves an application in `loans`. The events of one application
+/// are numbered 1, 2, 3… in the order `approvals` made them (`sequence`), so `loans` applies them
+/// in that order whatever order the bus hands them over in: under load a consumer handles several
+/// deliveries at once, and a retried one comes back after those behind it.
+public protocol ApplicationMoveEvent: DomainEvent {
+    var applicationID: UUID { get }
+    /// Absent in events published before it was added; those are applied as they come.
+    var sequence: Int? { get }
+}
+
 /// Events `approvals` publishes about a credit request; `loans` moves the application with them.
 public enum ApprovalsEvents {
     /// The workflow opened and the request went to the analysis workers.
-    public struct AnalysisStarted: DomainEvent, Equatable {
+    public struct AnalysisStarted: ApplicationMoveEvent, Equatable {
         public static let type = "approvals.application.analysis_started.v1"
         public var applicationID: UUID
         public var occurredAt: Date
+        public var sequence: Int?
 
-        public init(applicationID: UUID, occurredAt: Date) {
+        public init(applicationID: UUID, occurredAt: Date, sequence: Int?) {
             self.applicationID = applicationID
             self.occurredAt = occurredAt
+            self.sequence = sequence
         }
     }
 
     /// Analysis done, not declined: the first stage waits for its approver.
-    public struct AwaitingDecision: DomainEvent, Equatable {
+    public struct AwaitingDecision: ApplicationMoveEvent, Equatable {
         public static let type = "approvals.application.awaiting_decision.v1"
         public var applicationID: UUID
         public var occurredAt: Date
+        public var sequence: Int?
 
-        public init(applicationID: UUID, occurredAt: Date) {
+        public init(applicationID: UUID, occurredAt: Date, sequence: Int?) {
             self.applicationID = applicationID
             self.occurredAt = occurredAt
+            self.sequence = sequence
         }
     }
 
-    public struct DocumentsRequested: DomainEvent, Equatable {
+    public struct DocumentsRequested: ApplicationMoveEvent, Equatable {
         public static let type = "approvals.application.documents_requested.v1"
         public var applicationID: UUID
         public var documents: [DocumentType]
         public var requestedBy: UUID
         public var occurredAt: Date
+        public var sequence: Int?
 
-        public init(applicationID: UUID, documents: [DocumentType], requestedBy: UUID, occurredAt: Date) {
+        public init(applicationID: UUID, documents: [DocumentType], requestedBy: UUID, occurredAt: Date, sequence: Int?) {
             self.applicationID = applicationID
             self.documents = documents
             self.requestedBy = requestedBy
             self.occurredAt = occurredAt
+            self.sequence = sequence
         }
     }
 
-    public struct Approved: DomainEvent, Equatable {
+    public struct Approved: ApplicationMoveEvent, Equatable {
         public static let type = "approvals.application.approved.v1"
         public var applicationID: UUID
         /// The approver of the last stage.
         public var decidedBy: UUID?
         public var occurredAt: Date
+        public var sequence: Int?
 
-        public init(applicationID: UUID, decidedBy: UUID?, occurredAt: Date) {
+        public init(applicationID: UUID, decidedBy: UUID?, occurredAt: Date, sequence: Int?) {
             self.applicationID = applicationID
             self.decidedBy = decidedBy
             self.occurredAt = occurredAt
+            self.sequence = sequence
         }
     }
 
-    public struct Rejected: DomainEvent, Equatable {
+    public struct Rejected: ApplicationMoveEvent, Equatable {
         public static let type = "approvals.application.rejected.v1"
         public var applicationID: UUID
         /// Nil when policy declined it automatically (risk too high).
         public var decidedBy: UUID?
         public var reason: String?
         public var occurredAt: Date
+        public var sequence: Int?
 
-        public init(applicationID: UUID, decidedBy: UUID?, reason: String?, occurredAt: Date) {
+        public init(applicationID: UUID, decidedBy: UUID?, reason: String?, occurredAt: Date, sequence: Int?) {
             self.applicationID = applicationID
             self.decidedBy = decidedBy
             self.reason = reason
             self.occurredAt = occurredAt
+            self.sequence = sequence
         }
     }
 }

@@ -90,8 +90,9 @@ private final class Race<Value: Sendable>: Sendable {
 /// One clock for every deadline of the process: a task that looks every `resolution` for
 /// deadlines that have passed, instead of a timer task per deadline (a deadline per RPC call must
 /// cost next to nothing: a sleeping task per call cost ServiceKit's RPC about a tenth of its
-/// throughput, measured). Deadlines fire up to `resolution` late.
-private final class DeadlineWatch: Sendable {
+/// throughput, measured). Deadlines fire up to `resolution` late. `withDeadline` and the RPC
+/// client's timeouts use it.
+final class DeadlineWatch: Sendable {
     typealias Ticket = UInt64
     static let shared = DeadlineWatch()
     static let resolution = Duration.milliseconds(20)

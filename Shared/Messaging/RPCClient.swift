@@ -100,11 +100,10 @@ final class PendingCalls: Sendable {
     }
 
     func wait(for id: String, timeout: Duration, operation: String) async throws -> Delivery {
-        let timer = Task {
-            try await Task.sleep(for: timeout)
+        let timer = DeadlineWatch.shared.watch(until: .now + timeout) {
             self.resolve(id, .failure(AMQPError.timedOut(operation: operation)))
         }
-        defer { timer.cancel() }
+        defer { DeadlineWatch.shared.forget(timer) }
         return try await withCheckedThrowingContinuation { continuation in
             let ready = slots.withLock { slots -> Result<Delivery, any Error>? in
                 switch slots[id] {

@@ -39,7 +39,10 @@ public struct OutboxRelay: Service {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await listen(waker) }
             group.addTask {
-                while (try? await Task.sleep(for: pollInterval)) != nil { waker.yield() }
+                while (try? await Task.sleep(for: pollInterval)) != nil {
+                    waker.yield()
+                    await measureBacklog()
+                }
             }
             for await _ in wakeUps.cancelOnGracefulShutdown() {
                 await drain()
@@ -55,62 +58,59 @@ public struct OutboxRelay: Service {
     public func drain() async {
         do {
             while try await withDeadline(.seconds(30), { try await relayBatch() }) == batchSize {}
-            backlog.record(try await withDeadline(.seconds(30), { try await waiting() }))
         } catch {
             database.logger.warning("outbox relay failed, will retry", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 
+    /// Takes the oldest rows out of the outbox and publishes them; the deletion commits only once
+    /// the broker confirmed every one, and rolls back otherwise (the next drain publishes them
+    /// again: consumers absorb the duplicates of those that did get through). Three statements a
+    /// batch, however many rows.
     private func relayBatch() async throws -> Int {
         guard publisher.isConnected else { return 0 }
         let schema = database.schema
         return try await database.transaction { connection in
             let rows = try await connection.query(
                 PostgresQuery(unsafeSQL: """
-                    SELECT id, message_id, exchange, routing_key, type, body, headers::text, created_at
-                    FROM \(schema).outbox ORDER BY id LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
+                    DELETE FROM \(schema).outbox WHERE id IN (
+                        SELECT id FROM \(schema).outbox ORDER BY id LIMIT \(batchSize) FOR UPDATE SKIP LOCKED)
+                    RETURNING id, message_id, exchange, routing_key, type, body, headers::text, created_at
                     """), logger: database.logger)
-            var ids: [Int64] = []
-            var batch: [Publication] = []
+            var batch: [(id: Int64, publication: Publication)] = []
             for try await (id, messageID, exchange, routingKey, type, body, headers, createdAt) in rows.decode(
                 (Int64, UUID, String, String, String, String, String, Date).self)
             {
                 let properties = MessageProperties(
                     messageID: OutboxMessage.wireID(messageID), type: type, timestamp: createdAt, appID: appID,
                     headers: (try? JSONDecoder().decode([String: String].self, from: Data(headers.utf8))) ?? [:])
-                ids.append(id)
-                batch.append(Publication(
+                batch.append((id, Publication(
                     message: OutgoingMessage(body: Array(body.utf8), properties: properties), exchange: exchange,
-                    routingKey: routingKey))
+                    routingKey: routingKey)))
             }
-            let results = await publisher.publish(batch)
-            let confirmed = zip(ids, results).compactMap { id, result in (try? result.get()).map { id } }
-            if !confirmed.isEmpty {
-                var binds = PostgresBindings()
-                binds.append(confirmed)
-                try await connection.query(
-                    PostgresQuery(unsafeSQL: "DELETE FROM \(schema).outbox WHERE id = ANY($1)", binds: binds),
-                    logger: database.logger)
-                published.increment(by: confirmed.count)
+            // RETURNING keeps no order; consumers see a service's messages in the order it wrote them.
+            batch.sort { $0.id < $1.id }
+            let results = await publisher.publish(batch.map(\.publication))
+            let failures = results.filter { (try? $0.get()) == nil }
+            guard failures.isEmpty else {
+                failed.increment(by: failures.count)
+                throw OutboxRelayError.unconfirmed(count: failures.count, first: failures.first.map { "\($0)" } ?? "")
             }
-            if confirmed.count < ids.count {
-                failed.increment(by: ids.count - confirmed.count)
-                let firstFailure = results.first { (try? $0.get()) == nil }
-                database.logger.warning(
-                    "some outbox messages were not confirmed, will retry",
-                    metadata: ["failed": "\(ids.count - confirmed.count)", "error": "\(String(describing: firstFailure))"])
-                return 0
-            }
-            return ids.count
+            published.increment(by: batch.count)
+            return batch.count
         }
     }
 
-    /// Rows still in the outbox (those written since the drain, or that failed to publish).
-    private func waiting() async throws -> Int {
-        let rows = try await database.client.query(
-            PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(database.schema).outbox"), logger: database.logger)
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
+    /// Rows still in the outbox (written since the last drain, or failing to publish), for the
+    /// `outbox_backlog` gauge the alerts watch.
+    private func measureBacklog() async {
+        let count = try? await withDeadline(.seconds(30)) {
+            let rows = try await database.client.query(
+                PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(database.schema).outbox"), logger: database.logger)
+            for try await count in rows.decode(Int.self) { return count }
+            return 0
+        }
+        if let count { backlog.record(count) }
     }
 
     private func listen(_ waker: AsyncStream<Void>.Continuation) async {
@@ -128,6 +128,17 @@ public struct OutboxRelay: Service {
                 database.logger.debug("outbox LISTEN interrupted, retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: pollInterval)
             }
+        }
+    }
+}
+
+enum OutboxRelayError: Error, CustomStringConvertible {
+    case unconfirmed(count: Int, first: String)
+
+    var description: String {
+        switch self {
+        case .unconfirmed(let count, let first):
+            "\(count) outbox messages were not confirmed (first: \(first)); the batch is rolled back"
         }
     }
 }

@@ -191,11 +191,23 @@ func roundingDrift(monthlyRate r: Double, term n: Int) -> Double {
         #expect(ApplicationLifecycle.refusal(from: .approved, to: .withdrawn).status == 409)
     }
 
-    @Test func aDecisionCanBeAheadOfTheCurrentState() {
-        #expect(ApplicationLifecycle.isAhead(.pendingApproval, of: .submitted))
-        #expect(!ApplicationLifecycle.isAhead(.underAnalysis, of: .submitted))
-        #expect(!ApplicationLifecycle.isAhead(.approved, of: .rejected))
-        #expect(!ApplicationLifecycle.isAhead(.pendingApproval, of: .documentsRequested))
+    @Test func numberedEventsApplyInTheOrderApprovalsMadeThem() {
+        // The auto-decline that overtook "analysis started" on the bus (the timeline lost
+        // under_analysis): number 2 waits for number 1, whatever the states say.
+        #expect(ApplicationLifecycle.arrival(of: .rejected, numbered: 2, at: .submitted, applied: 0) == .early)
+        #expect(ApplicationLifecycle.arrival(of: .underAnalysis, numbered: 1, at: .submitted, applied: 0) == .inOrder)
+        #expect(ApplicationLifecycle.arrival(of: .rejected, numbered: 2, at: .underAnalysis, applied: 1) == .inOrder)
+        // A second round of documents comes after the first, not before.
+        #expect(ApplicationLifecycle.arrival(of: .documentsRequested, numbered: 5, at: .pendingApproval, applied: 3) == .early)
+        #expect(ApplicationLifecycle.arrival(of: .documentsRequested, numbered: 3, at: .pendingApproval, applied: 3) == .stale)
+        #expect(ApplicationLifecycle.arrival(of: .pendingApproval, numbered: 2, at: .rejected, applied: 4) == .stale)
+    }
+
+    @Test func anUnnumberedEventIsEarlyOnlyWhenItsStateCannotBeReachedYet() {
+        #expect(ApplicationLifecycle.arrival(of: .pendingApproval, numbered: nil, at: .submitted, applied: 0) == .early)
+        #expect(ApplicationLifecycle.arrival(of: .underAnalysis, numbered: nil, at: .submitted, applied: 0) == .inOrder)
+        #expect(ApplicationLifecycle.arrival(of: .approved, numbered: nil, at: .rejected, applied: 0) == .inOrder)
+        #expect(ApplicationLifecycle.arrival(of: .pendingApproval, numbered: nil, at: .documentsRequested, applied: 0) == .inOrder)
     }
 }
 

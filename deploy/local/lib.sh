@@ -33,6 +33,7 @@ die() { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
 # stack_config dev|test [state-dir]: sets the STACK_* variables every other function reads.
 stack_config() {
   STACK_NAME="$1"
+  STACK_PG_SETTINGS=()
   case "$1" in
     dev)
       STACK_STATE="$LENDING_ROOT/.run"
@@ -67,7 +68,9 @@ stack_config() {
       # One role with mandatory MFA, so the restricted first sign-in can be tested.
       STACK_AUTH_SETTINGS=("AUTH_MFA_REQUIRED_ROLES=manager")
       # Sweep for overdue instalments every second, so the tests need not wait an hour.
-      STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=1")
+      # A backlog bound the intake test fills quickly (with rows of its own), far above what the
+      # other suites leave waiting at once.
+      STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=1" "LOANS_INTAKE_BACKLOG_LIMIT=300" "LOANS_INTAKE_RETRY_AFTER_SECONDS=2")
       # The same for stages past their SLA (tests move a due time into the past).
       STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=1")
       # Webhook retries after 200 ms, 400 ms, … so a retried delivery is seen within the test.
@@ -87,6 +90,8 @@ stack_config() {
       STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=3600")
       STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=60")
       STACK_NOTIFICATIONS_SETTINGS=("NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS=1000")
+      # What each statement costs per application (deploy/local/bench prints the top ones).
+      STACK_PG_SETTINGS=("shared_preload_libraries = 'pg_stat_statements'" "pg_stat_statements.track = all")
       STACK_SMTP_PORT="" ;;
     *) die "unknown stack '$1' (dev, test or bench)" ;;
   esac
@@ -450,6 +455,7 @@ port = $STACK_PG_PORT
 unix_socket_directories = '$d/socket'
 max_connections = 200
 fsync = off
+$(printf '%s\n' "${STACK_PG_SETTINGS[@]}")
 EOF
   log "postgres: starting on 127.0.0.1:$STACK_PG_PORT"
   # pg_ctl forks the server and leaves; setsid keeps it out of our terminal's process group.
