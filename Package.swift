@@ -109,7 +109,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ], path: "Shared/ServiceKit"),
     ]
     + services.map {

@@ -6,7 +6,6 @@ import Foundation
 import Hummingbird
 import Logging
 import Messaging
-import NIOPosix
 import Persistence
 import PostgresNIO
 import Redis
@@ -43,12 +42,6 @@ public final class ServiceHost {
     /// - Parameter topology: the queues and bindings the service needs beyond the exchanges and
     ///   its RPC queue (its events or work queue, a queue it sends commands to).
     public init(_ service: ServiceName, topology: Topology = Topology()) throws {
-        // Swift's tasks run on NIO's event loops, where postgres-nio, Hummingbird and the HTTP
-        // client do their I/O: a task resumed by a database reply or a request goes on on the
-        // thread that received it instead of hopping to Swift's own pool and back. First thing,
-        // before any task is started. Nothing blocking runs on the global executor (bcrypt and
-        // SMTP go to NIO's thread pool, hiredis to the Redis client's, rabbitmq-c to its threads).
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let configuration = ServiceConfiguration(service: service)
         Observability.bootstrap(configuration)
         // rabbitmq-c and hiredis write to sockets with plain write(2); a peer that went away must
