@@ -7,13 +7,14 @@ import Synchronization
 // each analysed by the worker pool and assigned to a first approver, counted until none is left.
 //
 //   pipeline-bench [--rates 50,100,500] [--seconds 60] [--clients 20] [--analysts 4] [--in-flight 256]
-//                  [--stack-pids PID,PID,...]
+//                  [--sequential 200] [--stack-pids PID,PID,...]
 //
 // GATEWAY_URL, BENCH_EMAIL / BENCH_PASSWORD (a super admin) and MAIL_DIR (where the stack files
 // emails, for the new clients' verification codes). The gateway's rate limits must allow the
 // load (deploy/local/bench starts a stack whose limits do).
 //
-// One round per rate, each on a product of its own: it reports the submissions the gateway
+// First `--sequential` submissions one at a time (their latency: what one costs when nothing
+// queues). Then one round per rate, each on a product of its own: it reports the submissions the gateway
 // accepted, how long the pipeline took to give every stored application its first approver, the
 // sustained end-to-end rate, and how many accepted applications never reached an approver. A
 // submission the gateway answered 504 may still have been stored (the client would retry it with
@@ -29,6 +30,7 @@ struct Options {
     var clients = 20
     var analysts = 4
     var inFlight = 256
+    var sequential = 200
     var stackPIDs: [Int32] = []
 
     init(_ arguments: [String]) throws {
@@ -50,10 +52,11 @@ struct Options {
             case "--clients": clients = value
             case "--analysts": analysts = value
             case "--in-flight": inFlight = value
+            case "--sequential": sequential = value
             default:
                 throw GatewayClient.Failure(
                     "unknown \(flag); usage: pipeline-bench [--rates N,N] [--seconds N] [--clients N] [--analysts N] [--in-flight N] "
-                        + "[--stack-pids PID,PID]")
+                        + "[--sequential N] [--stack-pids PID,PID]")
             }
         }
     }
@@ -110,6 +113,24 @@ func stored(of product: String) async throws -> (all: Int, reached: Int) {
     let reached = try await gateway.expect(
         200, .GET, "/api/v1/applications?product_id=\(product)&status=pending_approval&page_size=1", token: admin)
     return (all["total"] as? Int ?? 0, reached["total"] as? Int ?? 0)
+}
+
+// One client submitting one application at a time: what a submission costs when nothing queues.
+do {
+    let product = try await Setup.product(on: gateway, admin: admin)
+    let client = setup.clients[0]
+    let submit: @Sendable () async throws -> Void = {
+        let reply = try await gateway.send(
+            .POST, "/api/v1/applications", ["product_id": product, "amount": "12000.00", "term_months": 24, "purpose": "Bench"],
+            token: client, headers: [("Idempotency-Key", UUID().uuidString)])
+        guard reply.status == 202 else { throw GatewayClient.Failure("a sequential submission answered \(reply.status)") }
+    }
+    for _ in 0..<20 { try await submit() }  // warm-up
+    let report = try await LatencyReport.measure(calls: options.sequential, concurrency: 1, submit)
+    print("pipeline-bench: \(report.count) sequential POST /api/v1/applications")
+    print(report.summary(unit: "applications"))
+    // Let the pipeline take them before the rounds start.
+    try await Task.sleep(for: .seconds(Double(options.sequential) / 20))
 }
 
 print("pipeline-bench: \(options.seconds) s per rate through \(gateway.base), \(options.clients) clients, \(options.analysts) analysts")

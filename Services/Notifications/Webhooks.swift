@@ -15,6 +15,7 @@ import ServiceKit
 struct Webhooks: Sendable {
     let database: Database
     let subscriptions: WebhookSubscriptions
+    let routing: WebhookRouting
     let http: HTTPClient
     let retryBase: Duration
     private var logger: Logger { database.logger }
@@ -32,6 +33,7 @@ struct Webhooks: Sendable {
                 VALUES (\(webhook.id), \(webhook.url), \(webhook.events), \(request.secret), \(admin.userID), \(webhook.createdAt))
                 """, logger: logger)
             subscriptions.forget()
+            await routing.syncAfterChange(context.logger)
             return .created(webhook)
         }
         rpc.on(WebhooksRPC.List.self) { page, context in
@@ -56,6 +58,7 @@ struct Webhooks: Sendable {
             }
             guard found else { throw Problem.notFound("No such webhook.") }
             subscriptions.forget()
+            await routing.syncAfterChange(context.logger)
             return RPCReply(status: 204, body: Empty())
         }
         rpc.on(WebhooksRPC.Deliveries.self) { request, context in

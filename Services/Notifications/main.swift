@@ -13,7 +13,8 @@ let host = try ServiceHost(
     .notifications,
     topology: PlatformTopology.durableQueue(ServiceName.notifications.commandsQueue)
         + PlatformTopology.durableQueue(ServiceName.notifications.eventsQueue, eventRoutingKeys: Notifier.routingKeys + Recipients.routingKeys)
-        + PlatformTopology.durableQueue(webhookQueue, eventRoutingKeys: ["#"]))
+        // Bound to what the webhooks want, by WebhookRouting.
+        + PlatformTopology.durableQueue(webhookQueue))
 let database = try host.useDatabase(migrations: NotificationsMigrations.all)
 let reader = host.configuration.reader
 let sender = reader.string(forKey: "mail.from", default: "Lending Platform <no-reply@lending.local>")
@@ -43,8 +44,11 @@ Notifier(database: database, recipients: recipients, templates: try Templates())
 host.consume(ServiceName.notifications.eventsQueue, handlers: events)
 InboxOperations(database: database).register(on: &host.rpc)
 
+let routing = WebhookRouting(database: database, broker: host.publisher, queue: webhookQueue)
+host.addStartupTask { try await routing.sync() }
+host.addWork(PeriodicTask("webhook routing", every: .seconds(30), logger: host.logger) { try await routing.sync() })
 let webhooks = Webhooks(
-    database: database, subscriptions: WebhookSubscriptions(database: database), http: HTTPClient.shared,
+    database: database, subscriptions: WebhookSubscriptions(database: database), routing: routing, http: HTTPClient.shared,
     retryBase: .milliseconds(host.configuration.reader.int(forKey: "notifications.webhook.retry.base.ms", default: 1000)))
 webhooks.register(on: &host.rpc)
 let logger = host.logger

@@ -53,6 +53,15 @@ public final class AMQPSession {
         try check(ok, "bind \(binding.queue) to \(binding.exchange) with \(binding.routingKey)")
     }
 
+    /// Removing a binding that does not exist is not an error.
+    public func unbind(_ binding: Binding) throws {
+        let arena = CArena()
+        let ok = amqp_queue_unbind(
+            state, Self.channel, arena.bytes(binding.queue), arena.bytes(binding.exchange),
+            arena.bytes(binding.routingKey), amqp_empty_table)
+        try check(ok, "unbind \(binding.queue) from \(binding.exchange) with \(binding.routingKey)")
+    }
+
     @discardableResult
     public func purge(queue: String) throws -> Int {
         let arena = CArena()
