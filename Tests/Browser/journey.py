@@ -328,15 +328,20 @@ def client_until_pending(driver, product, files):
     find(driver, "application-status")
 
     kinds = ["pdf", "png"]
-    for index in range(4):
-        missing = [e.get_attribute("data-document-type") for e in driver.find_elements(*testid("required-document", '[data-uploaded="false"]'))]
-        if not missing:
-            break
-        form = find(driver, "upload-form")
-        fill(form, "document_type", missing[0])
-        form.find_element(By.CSS_SELECTOR, 'input[type="file"]').send_keys(files[kinds[index % 2]])
-        submit(form)
-        find(driver, "required-document", f'[data-document-type="{missing[0]}"][data-uploaded="true"]', f"{missing[0]} uploaded")
+    for index in range(8):
+        # The page re-renders when the application moves (live events, late on a busy machine):
+        # an element found before that is gone, so the step starts again from what the page shows.
+        try:
+            missing = [e.get_attribute("data-document-type") for e in driver.find_elements(*testid("required-document", '[data-uploaded="false"]'))]
+            if not missing:
+                break
+            form = find(driver, "upload-form")
+            fill(form, "document_type", missing[0])
+            form.find_element(By.CSS_SELECTOR, 'input[type="file"]').send_keys(files[kinds[index % 2]])
+            submit(form)
+            find(driver, "required-document", f'[data-document-type="{missing[0]}"][data-uploaded="true"]', f"{missing[0]} uploaded")
+        except StaleElementReferenceException:
+            continue
     check(not driver.find_elements(*testid("required-document", '[data-uploaded="false"]')), "every required document uploaded")
 
     wait(driver, lambda d: status_of(d) == "pending_approval", "the application reaches pending_approval on screen")
