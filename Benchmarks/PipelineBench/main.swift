@@ -13,8 +13,8 @@ import Synchronization
 // emails, for the new clients' verification codes). The gateway's rate limits must allow the
 // load (deploy/local/bench starts a stack whose limits do).
 //
-// First `--sequential` submissions one at a time (their latency: what one costs when nothing
-// queues). Then one round per rate, each on a product of its own: it reports the submissions the gateway
+// First `--sequential` submissions one at a time, 150 ms apart (their latency: what one costs
+// when nothing queues). Then one round per rate, each on a product of its own: it reports the submissions the gateway
 // accepted, how long the pipeline took to give every stored application its first approver, the
 // sustained end-to-end rate, and how many accepted applications never reached an approver. A
 // submission the gateway answered 504 may still have been stored (the client would retry it with
@@ -115,22 +115,30 @@ func stored(of product: String) async throws -> (all: Int, reached: Int) {
     return (all["total"] as? Int ?? 0, reached["total"] as? Int ?? 0)
 }
 
-// One client submitting one application at a time: what a submission costs when nothing queues.
+// One client submitting one application at a time, each once the pipeline has settled after the
+// one before (every submission sets off a few dozen milliseconds of work across the stack, which
+// would otherwise compete with the next): what a submission costs its client.
 do {
     let product = try await Setup.product(on: gateway, admin: admin)
     let client = setup.clients[0]
-    let submit: @Sendable () async throws -> Void = {
+    func submit() async throws -> Duration {
+        let started = ContinuousClock.now
         let reply = try await gateway.send(
             .POST, "/api/v1/applications", ["product_id": product, "amount": "12000.00", "term_months": 24, "purpose": "Bench"],
             token: client, headers: [("Idempotency-Key", UUID().uuidString)])
         guard reply.status == 202 else { throw GatewayClient.Failure("a sequential submission answered \(reply.status)") }
+        return ContinuousClock.now - started
     }
-    for _ in 0..<20 { try await submit() }  // warm-up
-    let report = try await LatencyReport.measure(calls: options.sequential, concurrency: 1, submit)
-    print("pipeline-bench: \(report.count) sequential POST /api/v1/applications")
-    print(report.summary(unit: "applications"))
-    // Let the pipeline take them before the rounds start.
-    try await Task.sleep(for: .seconds(Double(options.sequential) / 20))
+    var latencies: [Duration] = []
+    for index in 0..<(options.sequential + 20) {
+        let latency = try await submit()
+        if index >= 20 { latencies.append(latency) }  // the first 20 warm up connections and caches
+        try await Task.sleep(for: .milliseconds(150))
+    }
+    latencies.sort()
+    let percentile = { (p: Double) in Int(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))].seconds * 1e6) }
+    print("pipeline-bench: \(latencies.count) POST /api/v1/applications one at a time, 150 ms apart: "
+        + "p50 \(percentile(0.5)) µs, p95 \(percentile(0.95)) µs, p99 \(percentile(0.99)) µs")
 }
 
 print("pipeline-bench: \(options.seconds) s per rate through \(gateway.base), \(options.clients) clients, \(options.analysts) analysts")
