@@ -14,7 +14,6 @@ import ServiceKit
 /// with backoff and logging every attempt.
 struct Webhooks: Sendable {
     let database: Database
-    let subscriptions: WebhookSubscriptions
     let routing: WebhookRouting
     let http: HTTPClient
     let retryBase: Duration
@@ -32,7 +31,6 @@ struct Webhooks: Sendable {
                 INSERT INTO notifications.webhooks (id, url, events, secret, created_by, created_at)
                 VALUES (\(webhook.id), \(webhook.url), \(webhook.events), \(request.secret), \(admin.userID), \(webhook.createdAt))
                 """, logger: logger)
-            subscriptions.forget()
             await routing.syncAfterChange(context.logger)
             return .created(webhook)
         }
@@ -57,7 +55,6 @@ struct Webhooks: Sendable {
                 found = true
             }
             guard found else { throw Problem.notFound("No such webhook.") }
-            subscriptions.forget()
             await routing.syncAfterChange(context.logger)
             return RPCReply(status: 204, body: Empty())
         }
@@ -83,24 +80,26 @@ struct Webhooks: Sendable {
         }
     }
 
-    /// Queues one delivery per active webhook whose events match the event, once per event. An
-    /// event no webhook wants (most of them) is acknowledged without touching the database.
+    /// Queues one delivery per active webhook whose events match the event, once per event. Only
+    /// events some webhook subscribed to reach this queue (see `WebhookRouting`).
     func fanOut(_ delivery: Delivery) async throws -> QueueConsumer.Outcome {
         guard let messageID = delivery.properties.messageID, let type = delivery.properties.type,
             let payload = try? JSONSerialization.jsonObject(with: Data(delivery.body)) as? [String: Any]
         else { return .deadLetter }
-        let targets = try await subscriptions.matching(delivery.routingKey)
-        guard !targets.isEmpty else { return .ack }
         let body = try JSONSerialization.data(
             withJSONObject: ["id": messageID, "type": type, "data": payload], options: [.sortedKeys, .withoutEscapingSlashes])
         try await database.processOnce(messageID: "webhook:\(messageID)") { connection in
+            var targets: [UUID] = []
+            for try await (id, patterns) in try await connection.query(
+                "SELECT id, events FROM notifications.webhooks WHERE active", logger: logger
+            ).decode((UUID, [String]).self) where patterns.contains(where: { WebhookRules.matches($0, delivery.routingKey) }) {
+                targets.append(id)
+            }
             for webhook in targets {
-                // Only while it is still active: it may have been deleted since it was read.
                 try await connection.query(
                     """
                     INSERT INTO notifications.webhook_deliveries (id, webhook_id, message_id, event_type, body, status)
-                    SELECT \(UUID()), id, \(messageID), \(type), \(String(decoding: body, as: UTF8.self)), 'pending'
-                    FROM notifications.webhooks WHERE id = \(webhook) AND active
+                    VALUES (\(UUID()), \(webhook), \(messageID), \(type), \(String(decoding: body, as: UTF8.self)), 'pending')
                     ON CONFLICT DO NOTHING
                     """, logger: logger)
             }

@@ -48,7 +48,7 @@ let routing = WebhookRouting(database: database, broker: host.publisher, queue: 
 host.addStartupTask { try await routing.sync() }
 host.addWork(PeriodicTask("webhook routing", every: .seconds(30), logger: host.logger) { try await routing.sync() })
 let webhooks = Webhooks(
-    database: database, subscriptions: WebhookSubscriptions(database: database), routing: routing, http: HTTPClient.shared,
+    database: database, routing: routing, http: HTTPClient.shared,
     retryBase: .milliseconds(host.configuration.reader.int(forKey: "notifications.webhook.retry.base.ms", default: 1000)))
 webhooks.register(on: &host.rpc)
 let logger = host.logger
