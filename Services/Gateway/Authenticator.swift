@@ -2,7 +2,6 @@ import Contracts
 import Foundation
 import Hummingbird
 import ServiceKit
-import Synchronization
 
 /// Who is calling: verifies access tokens locally (signature, expiry, audience), remembering the
 /// ones it verified, since a client sends the same token with every request and the signature
@@ -11,7 +10,8 @@ import Synchronization
 struct Authenticator: Sendable {
     let keys: VerificationKeys
     let admission: Admission
-    private let verified = VerifiedTokens(capacity: 10_000)
+    /// Tokens whose signature verified, by their text.
+    private let verified = BoundedMemo<String, AccessTokenClaims>(capacity: 10_000)
 
     init(keys: VerificationKeys, admission: Admission) {
         self.keys = keys
@@ -21,7 +21,7 @@ struct Authenticator: Sendable {
     /// The token's claims, or the 401 it deserves. Expiry is checked on every call, also for a
     /// token verified before.
     func verify(_ token: String) async -> Result<AccessTokenClaims, Problem> {
-        if let claims = verified.claims(for: token) {
+        if let claims = verified.value(for: token) {
             return claims.exp.value > Date() ? .success(claims) : .failure(Self.invalid)
         }
         do {
@@ -54,29 +54,10 @@ struct Authenticator: Sendable {
         guard let header else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
-    }
-}
-
-/// Tokens whose signature verified, up to `capacity`; when full it starts over, which costs one
-/// signature check per active token and keeps the memory bounded without bookkeeping per hit.
-final class VerifiedTokens: Sendable {
-    private let capacity: Int
-    private let tokens = Mutex<[String: AccessTokenClaims]>([:])
-
-    init(capacity: Int) {
-        self.capacity = capacity
-    }
-
-    func claims(for token: String) -> AccessTokenClaims? {
-        tokens.withLock { $0[token] }
-    }
-
-    func remember(_ claims: AccessTokenClaims, for token: String) {
-        tokens.withLock { tokens in
-            if tokens.count >= capacity { tokens.removeAll(keepingCapacity: true) }
-            tokens[token] = claims
-        }
+        // Swift's own trimming: Foundation's goes through NSString and was a tenth of the
+        // gateway's CPU on an authenticated read (measured).
+        let token = parts[1].trimmingPrefix { $0 == " " || $0 == "\t" }
+        let end = token.lastIndex { $0 != " " && $0 != "\t" }
+        return end.map { String(token[...$0]) }
     }
 }

@@ -70,7 +70,7 @@ struct RequestIDMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         let offered = request.headers[.requestID].map { String($0.prefix(128)) }
-        context.requestID = offered.flatMap { $0.isEmpty ? nil : $0 } ?? UUID().uuidString.lowercased()
+        context.requestID = offered.flatMap { $0.isEmpty ? nil : $0 } ?? UUID.random().uuidString.lowercased()
         context.logger[metadataKey: "request_id"] = "\(context.requestID)"
         var response = try await next(request, context)
         response.headers[.requestID] = context.requestID

@@ -72,7 +72,7 @@ final class TrafficMeter: Sendable {
         do {
             let message = OutgoingMessage(
                 body: try JSON.encode(report),
-                properties: MessageProperties(messageID: UUID().uuidString.lowercased(), type: TrafficReport.type, timestamp: Date(), appID: instance))
+                properties: MessageProperties(messageID: UUID.random().uuidString.lowercased(), type: TrafficReport.type, timestamp: Date(), appID: instance))
             try await connection.publish(message, exchange: Exchanges.events, routingKey: TrafficReport.routingKey)
         } catch {
             restore(report)

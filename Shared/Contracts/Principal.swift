@@ -13,7 +13,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 
 /// The authenticated caller. Set by the gateway alone (from a verified access token) in the
 /// `x-principal` header of RPC requests; services trust it because only the gateway faces users.
-public struct Principal: Codable, Sendable, Equatable {
+public struct Principal: Codable, Sendable, Hashable {
     public var userID: UUID
     public var role: Role
     public var sessionID: String

@@ -59,13 +59,26 @@ public final class AMQPConnection: Sendable {
         confirm: Bool = true
     ) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let posted = mailbox.post { worker in
-                worker.publish(
-                    message, exchange: exchange, routingKey: routingKey, mandatory: mandatory,
-                    confirm: confirm, complete: { continuation.resume(with: $0) })
+            publish(message, exchange: exchange, routingKey: routingKey, mandatory: mandatory, confirm: confirm) {
+                continuation.resume(with: $0)
             }
-            if !posted { continuation.resume(throwing: AMQPError.closed) }
         }
+    }
+
+    /// Hands a message to the connection's thread and returns at once; `completion` gets the same
+    /// outcome the async `publish` would return, on the connection's thread (keep it short). For a
+    /// caller that has nothing to do with the outcome but report it: waiting for it would cost a
+    /// thread hop per message, and an RPC waits for its reply anyway.
+    public func publish(
+        _ message: OutgoingMessage, exchange: String, routingKey: String, mandatory: Bool = false,
+        confirm: Bool = true, completion: @escaping @Sendable (Result<Void, any Error>) -> Void
+    ) {
+        let posted = mailbox.post { worker in
+            worker.publish(
+                message, exchange: exchange, routingKey: routingKey, mandatory: mandatory, confirm: confirm,
+                complete: completion)
+        }
+        if !posted { completion(.failure(AMQPError.closed)) }
     }
 
     /// Publishes several messages in order, keeping them all in flight at once, and reports each

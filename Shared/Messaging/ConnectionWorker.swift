@@ -59,10 +59,11 @@ final class ConnectionWorker {
             if let closing, state == nil || confirms.isEmpty || closing.deadline <= .now {
                 finishClose(closing)
             } else if let state {
+                var mayRead = true
                 if amqp_frames_enqueued(state) == 0, amqp_data_in_buffer(state) == 0 {
-                    wait(socket: amqp_get_sockfd(state), until: .now + .seconds(1))
+                    mayRead = wait(socket: amqp_get_sockfd(state), until: .now + .seconds(1))
                 }
-                readFrames()
+                if mayRead { readFrames() }
             } else if ContinuousClock.now >= nextConnectAt {
                 connect()
             } else {
@@ -286,11 +287,17 @@ final class ConnectionWorker {
         for confirm in pending.values { confirm.complete(.failure(error)) }
     }
 
-    private func wait(socket: Int32?, until deadline: ContinuousClock.Instant) {
+    /// Sleeps until a command is posted, the socket is readable, or `deadline`. Returns whether a
+    /// read is due: the socket has data, or nothing came in time (rabbitmq-c sends heartbeats and
+    /// notices a silent broker only while reading). A wake for commands alone skips the read and
+    /// its two system calls.
+    @discardableResult
+    private func wait(socket: Int32?, until deadline: ContinuousClock.Instant) -> Bool {
         var descriptors = [pollfd(fd: connection.mailbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
         if let socket { descriptors.append(pollfd(fd: socket, events: Int16(POLLIN), revents: 0)) }
         let timeout = max(0, min(1000, (deadline - .now).milliseconds))
-        _ = poll(&descriptors, nfds_t(descriptors.count), Int32(timeout))
+        let ready = poll(&descriptors, nfds_t(descriptors.count), Int32(timeout))
+        return ready <= 0 || descriptors.count < 2 || descriptors[1].revents != 0
     }
 
     // MARK: Frames

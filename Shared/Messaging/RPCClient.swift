@@ -38,18 +38,16 @@ public final class RPCClient: Sendable {
     public func call(
         exchange: String, routingKey: String, message: OutgoingMessage, timeout: Duration
     ) async throws -> Delivery {
-        let id = UUID().uuidString
+        let id = calls.register()
         var message = message
         message.properties.correlationID = id
         message.properties.replyTo = Self.replyQueue
         message.properties.expiration = String(max(1, timeout.milliseconds))
         message.properties.persistent = false
-        calls.register(id)
-        do {
-            try await connection.publish(message, exchange: exchange, routingKey: routingKey, mandatory: true, confirm: false)
-        } catch {
-            calls.remove(id)
-            throw error
+        // The call waits for its reply, not for the write: a failed publish answers the call.
+        let calls = calls
+        connection.publish(message, exchange: exchange, routingKey: routingKey, mandatory: true, confirm: false) { result in
+            if case .failure(let error) = result { calls.resolve(id, .failure(error)) }
         }
         return try await calls.wait(for: id, timeout: timeout, operation: "\(routingKey) \(message.properties.type ?? "")")
     }
@@ -73,13 +71,14 @@ final class PendingCalls: Sendable {
     }
 
     private let slots = Mutex<[String: Slot]>([:])
+    private let lastCall = Atomic<UInt64>(0)
 
-    func register(_ id: String) {
+    /// Opens a slot and returns its correlation id. Replies come back on this connection only
+    /// (direct reply-to), so a counter is unique enough and costs no randomness.
+    func register() -> String {
+        let id = String(lastCall.add(1, ordering: .relaxed).newValue)
         slots.withLock { $0[id] = .registered }
-    }
-
-    func remove(_ id: String) {
-        _ = slots.withLock { $0.removeValue(forKey: id) }
+        return id
     }
 
     /// Late or unknown replies (their caller gave up) are dropped.

@@ -14,7 +14,7 @@ public struct OutboxMessage: Sendable {
     public var headers: [String: String]
 
     public init(
-        messageID: UUID = UUID(), exchange: String, routingKey: String, type: String, body: String,
+        messageID: UUID = .random(), exchange: String, routingKey: String, type: String, body: String,
         headers: [String: String] = [:]
     ) {
         self.messageID = messageID

@@ -106,8 +106,9 @@ public struct RPCHandlers: Sendable {
 }
 
 /// Answers a service's RPC queue: each request runs its handler and the reply goes to the
-/// caller's direct reply-to address. Requests are acknowledged after their reply was sent; a
-/// request whose caller already gave up expired in the queue and never reaches a handler.
+/// caller's direct reply-to address. Requests are acknowledged once their reply is handed to the
+/// publishing connection; a request whose caller already gave up expired in the queue and never
+/// reaches a handler.
 struct RPCServer: Service {
     let service: ServiceName
     let instance: String
@@ -144,9 +145,7 @@ struct RPCServer: Service {
         let response: RPCResponse
         if let handler = handlers.handlers[operation] {
             do {
-                let principal = try request.properties.headers[Principal.headerName].map {
-                    try JSON.decode(Principal.self, from: Array($0.utf8))
-                }
+                let principal = try request.properties.headers[Principal.headerName].map(PrincipalHeader.principal(from:))
                 let context = RPCContext(
                     principal: principal, requestID: requestID,
                     clientIP: request.properties.headers[RPCWire.clientIPHeader],
@@ -166,12 +165,12 @@ struct RPCServer: Service {
         let reply = OutgoingMessage(
             body: response.body,
             properties: MessageProperties(
-                messageID: UUID().uuidString.lowercased(), type: RPCWire.replyType, timestamp: Date(), appID: instance,
+                messageID: UUID.random().uuidString.lowercased(), type: RPCWire.replyType, timestamp: Date(), appID: instance,
                 correlationID: request.properties.correlationID, persistent: false, headers: headers))
-        do {
-            try await publisher.publish(reply, exchange: "", routingKey: replyTo, confirm: false)
-        } catch {
-            logger.warning("could not send an RPC reply", metadata: ["error": "\(error)"])
+        // Not awaited: a reply is not confirmed either way (the caller's timeout covers a lost one),
+        // and waiting for the write cost a thread hop per call.
+        publisher.publish(reply, exchange: "", routingKey: replyTo, confirm: false) { [logger] result in
+            if case .failure(let error) = result { logger.warning("could not send an RPC reply", metadata: ["error": "\(error)"]) }
         }
     }
 }

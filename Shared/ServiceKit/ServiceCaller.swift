@@ -45,7 +45,7 @@ public struct ServiceCaller: Sendable {
         timeout: Duration = .seconds(5)
     ) async throws -> RPCResult {
         var headers: [String: String] = [:]
-        if let principal { headers[Principal.headerName] = String(decoding: try JSON.encode(principal), as: UTF8.self) }
+        if let principal { headers[Principal.headerName] = try PrincipalHeader.text(of: principal) }
         headers[RPCWire.requestIDHeader] = requestID
         headers[RPCWire.clientIPHeader] = clientIP
         headers[RPCWire.idempotencyKeyHeader] = idempotencyKey
@@ -53,7 +53,7 @@ public struct ServiceCaller: Sendable {
         let message = OutgoingMessage(
             body: try JSON.encode(request),
             properties: MessageProperties(
-                messageID: UUID().uuidString.lowercased(), type: Operation.name, timestamp: Date(), appID: appID,
+                messageID: UUID.random().uuidString.lowercased(), type: Operation.name, timestamp: Date(), appID: appID,
                 headers: headers))
         let reply: Delivery
         do {
