@@ -9,6 +9,7 @@ let services: [(product: String, target: String, dependencies: [Target.Dependenc
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "MultipartKit", package: "multipart-kit"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

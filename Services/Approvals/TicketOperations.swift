@@ -10,6 +10,8 @@ struct TicketOperations: Sendable {
     let database: Database
     let tickets: TicketStore
     let staff: StaffDirectory
+    /// To ask `loans` whether an application a ticket names is the client's own.
+    let services: ServiceCaller
 
     func register(on rpc: inout RPCHandlers) {
         rpc.on(TicketsRPC.Create.self) { request, context in
@@ -43,6 +45,9 @@ struct TicketOperations: Sendable {
         let client = try context.requireRole([.client])
         let problems = TicketRules.problems(request)
         guard problems.isEmpty else { throw Problem.validation(problems) }
+        if let application = request.applicationID {
+            try await requireOwn(application, context)
+        }
         let id = UUID()
         return try await database.transaction(once: context.idempotencyKey) { connection -> RPCReply<Ticket> in
             let assignee = try await staff.assignLeastLoaded(.admin, .tickets, on: connection)
@@ -52,6 +57,19 @@ struct TicketOperations: Sendable {
                 actor: client.userID, on: connection)
             guard let created = try await tickets.ticket(id, locking: connection) else { throw Problem.notFound("No such ticket.") }
             return .created(created)
+        }
+    }
+
+    /// `loans` owns applications and who may see them: it answers the client's own with `200`, any
+    /// other (someone else's, or none) with `404`. Either way the ticket is refused the same, so
+    /// the answer tells nothing about other clients' applications.
+    private func requireOwn(_ application: UUID, _ context: RPCContext) async throws {
+        let result = try await services.call(
+            ApplicationsRPC.Get.self, .init(id: application), principal: context.principal, requestID: context.requestID)
+        switch result.status {
+        case 200: return
+        case 403, 404: throw Problem.validation(field: "application_id", "must be one of your applications")
+        default: _ = try result.decode(Empty.self)  // the service's own problem (503, 504…)
         }
     }
 

@@ -12,12 +12,14 @@ let workflows = WorkflowStore(database: database)
 let policies = PolicyStore(database: database)
 let staff = StaffDirectory(database: database)
 let assignment = StageAssignment(database: database, workflows: workflows, staff: staff)
+let services = host.useServiceCaller()
 DecisionOperations(
-    database: database, workflows: workflows, policies: policies, assignment: assignment, services: host.useServiceCaller()
+    database: database, workflows: workflows, policies: policies, assignment: assignment, services: services
 ).register(on: &host.rpc)
 TaskOperations(database: database, workflows: workflows, policies: policies, staff: staff, assignment: assignment).register(on: &host.rpc)
 PolicyOperations(policies: policies).register(on: &host.rpc)
-let tickets = TicketOperations(database: database, tickets: TicketStore(database: database), staff: staff)
+let tickets = TicketOperations(
+    database: database, tickets: TicketStore(database: database), staff: staff, services: services)
 tickets.register(on: &host.rpc)
 var events = MessageHandlers()
 CreditPipeline(database: database, workflows: workflows, policies: policies, assignment: assignment).register(on: &events)

@@ -9,8 +9,21 @@ enum AccountRules {
     static let maximumPasswordBytes = 72
     static let maximumNameLength = 200
 
+    /// The form emails are stored and compared in: Unicode NFKC (full-width and compatibility
+    /// forms fold into their plain letters), lower case.
     static func normalizedEmail(_ email: String) -> String {
-        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        email.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCompatibilityMapping.lowercased()
+    }
+
+    /// Characters that make two emails look alike while they differ: controls, invisible format
+    /// characters (a zero-width space), bidirectional overrides (U+202E) and other code points a
+    /// screen shows as nothing.
+    static func hasHiddenCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            let properties = scalar.properties
+            return properties.generalCategory == .control || properties.generalCategory == .format
+                || properties.isBidiControl || properties.isDefaultIgnorableCodePoint
+        }
     }
 
     /// A deliberately plain check (one `@`, a dot in the domain, no spaces): the OTP email proves
@@ -42,7 +55,9 @@ enum AccountRules {
 
     static func registrationProblems(_ request: AuthRPC.Register.Request) -> [Problem.FieldError] {
         var problems: [Problem.FieldError] = []
-        if !isPlausibleEmail(normalizedEmail(request.email)) {
+        if hasHiddenCharacters(request.email) {
+            problems.append(.init(field: "email", message: "must not contain control, invisible or bidirectional characters"))
+        } else if !isPlausibleEmail(normalizedEmail(request.email)) {
             problems.append(.init(field: "email", message: "must be an email address"))
         }
         problems += passwordProblems(request.password)

@@ -27,7 +27,7 @@ struct AuthService: Sendable {
         handlers.on(AuthRPC.LogoutAll.self) { request, context in try await logoutAll(request, context) }
         handlers.on(AuthRPC.ChangePassword.self) { request, context in try await changePassword(request, context) }
         handlers.on(AuthRPC.Me.self) { _, context in try await me(context.requirePrincipal()) }
-        handlers.on(AuthRPC.MFASetup.self) { _, context in try await setUpMFA(context) }
+        handlers.on(AuthRPC.MFASetup.self) { request, context in try await setUpMFA(request, context) }
         handlers.on(AuthRPC.MFAConfirm.self) { request, context in try await confirmMFA(request, context) }
         handlers.on(AuthRPC.Keys.self) { [jwks = issuer.jwks] _, _ in .ok(.init(keys: jwks)) }
     }
@@ -66,10 +66,13 @@ struct AuthService: Sendable {
         guard request.code.count == 6, request.code.allSatisfy(\.isASCII), request.code.allSatisfy(\.isNumber) else {
             throw Problem.validation(field: "code", "must be the 6 digits from the email")
         }
-        let invalid = Problem.badRequest("The code is wrong or has expired.", slug: "invalid-code")
-        guard let user = try await store.user(email: AccountRules.normalizedEmail(request.email)) else { throw invalid }
-        if user.status == .active { return .ok(.init(status: "active")) }
-        guard user.status == .pendingVerification else { throw invalid }
+        // One answer for every failure, also for an email nobody registered or one already
+        // verified: this endpoint must not tell which accounts exist.
+        let invalid = Problem.badRequest(
+            "The code is wrong or has expired. After five wrong codes, ask for a new one.", slug: "invalid-code")
+        guard let user = try await store.user(email: AccountRules.normalizedEmail(request.email)),
+              user.status == .pendingVerification
+        else { throw invalid }
 
         enum Outcome { case verified, wrong, expired, exhausted }
         // Failed attempts are counted and committed, so the transaction returns rather than throws.
@@ -88,8 +91,7 @@ struct AuthService: Sendable {
         }
         switch outcome {
         case .verified: return .ok(.init(status: "active"))
-        case .wrong, .expired: throw invalid
-        case .exhausted: throw Problem.badRequest("Too many wrong codes: ask for a new one.", slug: "invalid-code")
+        case .wrong, .expired, .exhausted: throw invalid
         }
     }
 
@@ -119,12 +121,9 @@ struct AuthService: Sendable {
     func login(_ request: AuthRPC.Login.Request, _ context: RPCContext) async throws -> RPCReply<AuthRPC.TokenPair> {
         let invalid = Problem.unauthorized("The email or password is wrong.", slug: "invalid-credentials")
         let user = try await store.user(email: AccountRules.normalizedEmail(request.email))
-        if let lockedUntil = user?.lockedUntil, lockedUntil > Date() {
+        if let user, let locked = Self.lockOut(of: user) {
             Self.signInFailed("locked")
-            throw Problem(
-                status: 423, slug: "account-locked", title: "Account locked",
-                detail: "Too many failed sign-ins; try again later.",
-                retryAfter: Int(lockedUntil.timeIntervalSinceNow.rounded(.up)))
+            throw locked
         }
         guard try await hasher.verify(request.password, against: user?.passwordHash), let user else {
             if let user { try await recordLoginFailure(user, clientIP: context.clientIP) }
@@ -190,9 +189,8 @@ struct AuthService: Sendable {
         let principal = try context.requirePrincipal()
         let problems = AccountRules.passwordProblems(request.newPassword, field: "new_password")
         guard problems.isEmpty else { throw Problem.validation(problems) }
-        guard let user = try await store.user(id: principal.userID),
-              try await hasher.verify(request.currentPassword, against: user.passwordHash)
-        else { throw Problem.validation(field: "current_password", "is not your current password") }
+        guard let user = try await store.user(id: principal.userID) else { throw Problem.notFound("No such user.") }
+        try await requirePassword(request.currentPassword, of: user, field: "current_password", context)
         let hash = try await hasher.hash(request.newPassword)
         try await database.transaction { connection in
             try await store.updatePassword(userID: user.id, hash: hash, on: connection)
@@ -200,13 +198,17 @@ struct AuthService: Sendable {
                 AuthEvents.SecurityEvent(kind: .passwordChanged, userID: user.id, clientIP: context.clientIP), on: connection)
         }
         try await sessions.endAll(userID: user.id, keeping: principal.sessionID)
+        // Sockets opened with the old password close too, this session's included (the client
+        // reconnects with its token); other sessions' tokens have just stopped working.
+        try await sessions.closeSockets(of: user.id)
         return .noContent
     }
 
-    func setUpMFA(_ context: RPCContext) async throws -> RPCReply<AuthRPC.MFASetup.Response> {
+    func setUpMFA(_ request: AuthRPC.MFASetup.Request, _ context: RPCContext) async throws -> RPCReply<AuthRPC.MFASetup.Response> {
         let principal = try context.requirePrincipal()
         guard principal.role.isStaff else { throw Problem.forbidden("MFA is for staff accounts.") }
         guard let user = try await store.user(id: principal.userID) else { throw Problem.notFound("No such user.") }
+        try await requirePassword(request.password, of: user, field: "password", context)
         guard !user.mfaEnabled else { throw Problem.conflict("MFA is already on for this account.", slug: "mfa-enabled") }
         let secret = MultiFactor.newSecret()
         try await store.startMFA(userID: user.id, secret: secret)
@@ -261,6 +263,27 @@ struct AuthService: Sendable {
     /// Counted for the alert on a spike of failed sign-ins (credential stuffing).
     private static func signInFailed(_ reason: String) {
         Counter(label: "auth_sign_in_failures_total", dimensions: [("reason", reason)]).increment()
+    }
+
+    /// The `423` of an account locked by failed sign-ins, while the lock lasts.
+    private static func lockOut(of user: UserRecord) -> Problem? {
+        guard let lockedUntil = user.lockedUntil, lockedUntil > Date() else { return nil }
+        return Problem(
+            status: 423, slug: "account-locked", title: "Account locked", detail: "Too many failed sign-ins; try again later.",
+            retryAfter: Int(lockedUntil.timeIntervalSinceNow.rounded(.up)))
+    }
+
+    /// A signed-in user's password, asked again before a sensitive change, checked as sign-in
+    /// checks it: refused while the account is locked, and a wrong one counts toward the lock-out
+    /// (else a stolen session could guess the password without limit).
+    private func requirePassword(_ password: String, of user: UserRecord, field: String, _ context: RPCContext) async throws {
+        if let locked = Self.lockOut(of: user) { throw locked }
+        guard try await hasher.verify(password, against: user.passwordHash) else {
+            try await recordLoginFailure(user, clientIP: context.clientIP)
+            Self.signInFailed("bad_current_password")
+            throw Problem.validation(field: field, "is not your current password")
+        }
+        try await store.recordLoginSuccess(userID: user.id)
     }
 
     private func recordLoginFailure(_ user: UserRecord, clientIP: String?) async throws {

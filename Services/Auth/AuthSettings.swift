@@ -8,7 +8,7 @@ struct AuthSettings: Sendable {
     /// Keys rotated out whose tokens may still be alive: published for verification, never used to sign.
     let retiredKeyPEMs: [String]
     let accessTokenLifetime: Duration
-    let refreshTokenLifetimeSeconds: Int
+    let sessionLifetime: SessionLifetime
     let bcryptCost: UInt8
     /// Roles that must turn MFA on before doing anything else (in production: every staff role).
     let mfaRequiredRoles: Set<Role>
@@ -26,7 +26,9 @@ struct AuthSettings: Sendable {
         retiredKeyPEMs = try reader.string(forKey: "auth.jwt.retired.key.files", default: "")
             .split(separator: ",").map { try String(contentsOfFile: $0.trimmingCharacters(in: .whitespaces), encoding: .utf8) }
         accessTokenLifetime = .seconds(reader.int(forKey: "auth.access.token.ttl", default: 900))
-        refreshTokenLifetimeSeconds = reader.int(forKey: "auth.refresh.token.ttl", default: 30 * 24 * 3600)
+        sessionLifetime = SessionLifetime(
+            absoluteSeconds: reader.int(forKey: "session.absolute.hours", default: 12) * 3600,
+            idleSeconds: reader.int(forKey: "session.idle.minutes", default: 30) * 60)
         bcryptCost = UInt8(clamping: reader.int(forKey: "auth.bcrypt.cost", default: 11))
         mfaRequiredRoles = try Set(reader.string(forKey: "auth.mfa.required.roles", default: "").split(separator: ",").map {
             let name = $0.trimmingCharacters(in: .whitespaces)

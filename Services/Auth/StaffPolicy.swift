@@ -28,6 +28,12 @@ enum StaffPolicy {
         if let newRole, !newRole.isStaff, currentRole.isStaff {
             return .validation(field: "role", "staff accounts keep a staff role")
         }
+        // A self-registered client never becomes staff: its email, password and history were
+        // never vetted by an administrator, and one admin's mistake (or stolen session) would
+        // otherwise hand a stranger staff powers. Staff accounts are created as such (POST /users).
+        if let newRole, newRole.isStaff, !currentRole.isStaff {
+            return .validation(field: "role", "a client account cannot become staff; create a staff account instead")
+        }
         let touchesPrivileged = privileged.contains(currentRole) || newRole.map(privileged.contains) == true
         if touchesPrivileged, actor.role != .superAdmin {
             return .forbidden("Only a super admin changes admins and super admins.")

@@ -6,7 +6,7 @@ let settings = try AuthSettings(host.configuration.reader)
 let database = try host.useDatabase(migrations: AuthMigrations.all)
 let redis = try host.useRedis()
 let store = UserStore(database: database)
-let sessions = SessionStore(redis: redis, lifetimeSeconds: settings.refreshTokenLifetimeSeconds)
+let sessions = SessionStore(redis: redis, lifetime: settings.sessionLifetime)
 let hasher = PasswordHasher(cost: settings.bcryptCost)
 let service = AuthService(
     database: database, redis: redis, store: store, sessions: sessions,

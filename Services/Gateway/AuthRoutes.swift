@@ -59,7 +59,8 @@ struct AuthRoutes {
         }
         api.post("auth/mfa/setup") { request, context in
             let context = try await support.signedIn(request, context, allowingMFASetup: true)
-            return try await forwarder.forward(AuthRPC.MFASetup.self, Empty(), context: context)
+            let setup = try await body.json(AuthRPC.MFASetup.Request.self, from: request)
+            return try await forwarder.forward(AuthRPC.MFASetup.self, setup, context: context)
         }
         api.post("auth/mfa/confirm") { request, context in
             let context = try await support.signedIn(request, context, allowingMFASetup: true)

@@ -5,6 +5,8 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import Messaging
+import NIOCore
+import NIOHTTP1
 import ServiceKit
 import Synchronization
 
@@ -14,25 +16,50 @@ import Synchronization
 /// may send `{"type": "subscribe", "notification_types": [...]}` to receive only those types.
 struct PushSockets: Sendable {
     static let path = "/api/v1/ws"
+    /// The close code of a socket whose access ended (logout, expiry…): reconnect with a fresh token.
+    static let accessEndedCode: UInt16 = 4001
     let hub: PushHub
     let authenticator: Authenticator
     let heartbeat: Duration
 
-    /// Upgrades a request for the path that carries a valid token; anything else is left to the
-    /// HTTP router (which answers `401` or `426`).
-    func shouldUpgrade(_ request: HTTPRequest) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+    /// Upgrades a request for the path that carries a live token. A refused handshake gets the
+    /// problem it deserves (`401`, or `403` for a token that must set up MFA first).
+    func shouldUpgrade(_ request: HTTPRequest, channel: any Channel) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         guard let target = request.path, let components = URLComponents(string: target), components.path == Self.path else {
             return .dontUpgrade
         }
         let token =
             Authenticator.bearerToken(authorization: request.headerFields[.authorization])
             ?? components.queryItems?.first { $0.name == "access_token" }?.value
-        guard let claims = try? await authenticator.authenticate(token: token), claims.mfaSetupRequired != true,
-            let user = UUID(uuidString: claims.sub.value)
-        else { return .dontUpgrade }
-        return .upgrade([:]) { inbound, outbound, context in
-            try await session(of: user, inbound, outbound, context.logger)
+        let claims: AccessTokenClaims
+        do {
+            claims = try await authenticator.authenticate(token: token)
+            if claims.mfaSetupRequired == true { throw Problem.mfaSetupRequired }
+        } catch {
+            await Self.refuseHandshake(on: channel, error as? Problem ?? Authenticator.missing)
+            return .dontUpgrade
         }
+        guard let user = UUID(uuidString: claims.sub.value) else { return .dontUpgrade }
+        let access = PushHub.Access(
+            user: user, sessionID: claims.sid, tokenID: claims.jti.value, expiresAt: claims.exp.value, openedAt: Date())
+        return .upgrade([:]) { inbound, outbound, context in
+            try await session(of: access, inbound, outbound, context.logger)
+        }
+    }
+
+    /// Writes `problem` as the answer to a refused handshake and closes the connection. Hummingbird
+    /// answers any refused upgrade with an empty `400` of its own and offers no hook to change it,
+    /// so the answer is written here first, on the HTTP/1 encoder the upgrade still has in place;
+    /// the client reads it (`Connection: close`, a length) and never sees the `400` behind it.
+    private static func refuseHandshake(on channel: any Channel, _ problem: Problem) async {
+        let body = ByteBuffer(bytes: (try? JSON.encode(problem)) ?? [])
+        var head = HTTPResponseHead(version: .http1_1, status: .init(statusCode: problem.status))
+        head.headers.add(name: "Content-Type", value: "application/problem+json")
+        head.headers.add(name: "Content-Length", value: String(body.readableBytes))
+        head.headers.add(name: "Connection", value: "close")
+        channel.write(HTTPServerResponsePart.head(head), promise: nil)
+        channel.write(HTTPServerResponsePart.body(.byteBuffer(body)), promise: nil)
+        try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil))
     }
 
     /// The HTTP answer to a request that was not upgraded.
@@ -41,14 +68,18 @@ struct PushSockets: Sendable {
         throw Problem(status: 426, slug: "upgrade-required", title: "Upgrade required", detail: "Open a WebSocket on this path.")
     }
 
-    private func session(of user: UUID, _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ logger: Logger) async throws {
-        let (socket, pushes) = hub.join(user)
-        defer { hub.leave(user, socket: socket) }
+    private func session(of access: PushHub.Access, _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ logger: Logger) async throws {
+        let (socket, pushes) = hub.join(access)
+        defer { hub.leave(access.user, socket: socket) }
         let subscription = Subscription()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await push in pushes where subscription.allows(push.type) {
                     try await outbound.write(.text(String(decoding: try JSON.encode(push), as: UTF8.self)))
+                }
+                // The pushes end early only when the access that opened the socket has ended.
+                if hub.hasEnded(socket) {
+                    try await outbound.close(.unknown(Self.accessEndedCode), reason: "access ended: sign in again")
                 }
             }
             group.addTask {

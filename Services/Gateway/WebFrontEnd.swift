@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 
@@ -20,10 +21,23 @@ struct WebFrontEnd: RouterMiddleware {
     ) async throws -> Response {
         // An API path that is not found is the API's 404, never a file lookup.
         if request.uri.path.hasPrefix("/api/") { return try await next(request, context) }
+        guard Self.mayServe(request.uri.path) else { throw HTTPError(.notFound) }
         let response = try await files.handle(request, context: context, next: next)
         // Counted by the traffic meter as one route, in the router's notation for "any path".
         if context.endpointPath == Self.fileMiddlewareEndpoint { context.coreContext.endpointPath.value = "/**" }
         return response
+    }
+
+    /// Whether a file may be looked up for `path`, before and after percent-decoding: no NUL or
+    /// other control character (the file system would cut the name there, while the content type
+    /// came from the whole: `/js/app.js%00.html` served the script as HTML), no backslash, and no
+    /// empty segment (for `//app` the index lookup redirected to `//app/`, which a browser
+    /// follows to another site).
+    static func mayServe(_ path: String) -> Bool {
+        guard let decoded = path.removingPercentEncoding else { return false }
+        return [path, decoded].allSatisfy { text in
+            !text.contains("//") && !text.contains("\\") && !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        }
     }
 
     /// The route name `FileMiddleware` gives a file it served.

@@ -49,12 +49,16 @@ let publisher = host.publisher
 host.addWork(PeriodicTask("traffic report", every: settings.trafficReportInterval, logger: host.logger) {
     try await traffic.flush(on: publisher)
 })
+let socketWatch = SocketAccessWatch(hub: hub, redis: redis, logger: host.logger)
+host.addWork(PeriodicTask("WebSocket access check", every: SocketAccessWatch.interval, logger: host.logger) {
+    await socketWatch.check()
+})
 let pushConnection = host.consumer
 host.addStartupTask { try await feed.start(on: pushConnection) }
 
 host.addWork(Application(
     router: router,
-    server: .http1WebSocketUpgrade { request, _, _ in await sockets.shouldUpgrade(request) },
+    server: .http1WebSocketUpgrade { request, channel, _ in await sockets.shouldUpgrade(request, channel: channel) },
     configuration: .init(address: .hostname(host.configuration.bindAddress, port: settings.port), serverName: nil),
     logger: host.logger))
 try await host.run()

@@ -188,9 +188,16 @@ public enum AuthRPC {
         public static let name = "auth.change-password.v1"
     }
 
-    /// Starts TOTP (RFC 6238) for a staff member: a new secret, active once confirmed.
+    /// Starts TOTP (RFC 6238) for a staff member: a new secret, active once confirmed. Needs the
+    /// account's password, so a session left open cannot bind its own authenticator.
     public enum MFASetup: ServiceOperation {
-        public typealias Request = Empty
+        public struct Request: Codable, Sendable {
+            public var password: String
+
+            public init(password: String) {
+                self.password = password
+            }
+        }
         public struct Response: Codable, Sendable {
             /// Base32, as authenticator apps take it.
             public var secret: String
@@ -272,4 +279,7 @@ public enum TokenRevocation {
     public static func revokedTokenKey(_ tokenID: String) -> String { "auth:revoked:\(tokenID)" }
     /// Present while the session is alive; every access token names its session (`sid`).
     public static func sessionKey(_ sessionID: String) -> String { "auth:session:\(sessionID)" }
+    /// The time (Unix ms) before which the user's WebSockets were opened with an access that has
+    /// since been taken back (a password change); the gateway closes them.
+    public static func socketsClosedBeforeKey(_ userID: UUID) -> String { "auth:sockets-closed-before:\(userID.uuidString.lowercased())" }
 }

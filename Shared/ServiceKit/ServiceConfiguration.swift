@@ -11,7 +11,12 @@ public struct ServiceConfiguration: Sendable {
     /// unset, which in a container is the container's.
     public let instance: String
     public let adminPort: Int
-    /// Where the HTTP ports listen: all interfaces by default (containers), loopback locally.
+    /// Where the admin port (`/metrics`, `/readyz`, `/healthz`) listens: loopback unless set. It
+    /// answers without authentication, so reaching it from elsewhere is a deployment's choice:
+    /// containers set `ADMIN_BIND_ADDRESS=0.0.0.0` for Prometheus and the probes, inside a network
+    /// that does not publish the port.
+    public let adminBindAddress: String
+    /// Where the public HTTP port (the gateway's) listens: all interfaces by default.
     public let bindAddress: String
     public let rabbitMQURL: String
     public let redisURL: String
@@ -27,6 +32,7 @@ public struct ServiceConfiguration: Sendable {
             forKey: "service.instance", default: "\(service.rawValue)-\(ProcessInfo.processInfo.hostName)")
         self.bindAddress = reader.string(forKey: "bind.address", default: "0.0.0.0")
         self.adminPort = reader.int(forKey: "admin.port", default: Self.defaultAdminPorts[service] ?? 9100)
+        self.adminBindAddress = reader.string(forKey: "admin.bind.address", default: "127.0.0.1")
         self.rabbitMQURL = reader.string(forKey: "rabbitmq.url", isSecret: true, default: "amqp://guest:guest@127.0.0.1:5673")
         self.redisURL = reader.string(forKey: "redis.url", isSecret: true, default: "redis://127.0.0.1:6380")
         self.databaseURL = reader.string(

@@ -93,8 +93,9 @@ public final class ServiceHost {
     }
 
     /// A client for other services' operations, on a connection of its own (direct reply-to
-    /// needs requests and replies on one channel).
+    /// needs requests and replies on one channel). Call it once and share the caller.
     public func useServiceCaller() -> ServiceCaller {
+        precondition(rpcClient == nil, "useServiceCaller() is called once per service")
         let client = RPCClient(name: "\(configuration.instance)-rpc", configuration: amqp, logger: logger)
         rpcClient = client
         return ServiceCaller(client: client, appID: configuration.instance)
@@ -140,7 +141,7 @@ public final class ServiceHost {
         if let rpcClient { infrastructure.append(rpcClient) }
         if let redis { infrastructure.append(RedisLifetime(client: redis)) }
         infrastructure.append(AdminServer.make(
-            host: configuration.bindAddress, port: configuration.adminPort, readiness: adminReadiness, logger: logger))
+            host: configuration.adminBindAddress, port: configuration.adminPort, readiness: adminReadiness, logger: logger))
 
         var work: [any Service] = []
         if let database {

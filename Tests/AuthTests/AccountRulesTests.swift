@@ -8,6 +8,23 @@ import Testing
         #expect(AccountRules.normalizedEmail("  Alice@Example.COM \n") == "alice@example.com")
     }
 
+    @Test func emailsFoldCompatibilityFormsBeforeComparing() {
+        #expect(AccountRules.normalizedEmail("\u{FF21}lice@Example.com") == "alice@example.com")  // full-width A
+        #expect(AccountRules.normalizedEmail("e\u{301}lise@bank.example") == "\u{E9}lise@bank.example")  // composed
+    }
+
+    @Test(arguments: ["ali\u{200B}ce@bank.example", "alice@bank\u{202E}elpmaxe", "ali\u{00AD}ce@bank.example", "al\u{0}ice@bank.example", "alice\u{2060}@bank.example"])
+    func emailsWithHiddenCharactersAreRefused(_ email: String) {
+        #expect(AccountRules.hasHiddenCharacters(email))
+        let request = AuthRPC.Register.Request(email: email, password: "long enough!", fullName: "A B")
+        #expect(AccountRules.registrationProblems(request).map(\.field) == ["email"])
+    }
+
+    @Test func visibleUnicodeInEmailsIsFine() {
+        #expect(!AccountRules.hasHiddenCharacters("zoë.o'brien@bank.example"))
+        #expect(!AccountRules.hasHiddenCharacters("用户@例子.广告"))
+    }
+
     @Test(arguments: ["a@b.co", "first.last+tag@bank.example"])
     func plausibleEmailsPass(_ email: String) {
         #expect(AccountRules.isPlausibleEmail(email))

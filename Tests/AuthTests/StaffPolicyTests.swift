@@ -24,6 +24,14 @@ import Testing
         #expect(StaffPolicy.refusalToUpdate(target: admin.userID, currentRole: .admin, newRole: nil, by: admin)?.status == 409)
         #expect(StaffPolicy.refusalToUpdate(target: UUID(), currentRole: .analyst, newRole: .client, by: root)?.status == 422)
     }
+
+    @Test func aClientAccountNeverBecomesStaff() {
+        for role in Role.allCases where role.isStaff {
+            #expect(StaffPolicy.refusalToUpdate(target: UUID(), currentRole: .client, newRole: role, by: root)?.status == 422)
+        }
+        #expect(StaffPolicy.refusalToUpdate(target: UUID(), currentRole: .client, newRole: .client, by: admin) == nil)
+        #expect(StaffPolicy.refusalToUpdate(target: UUID(), currentRole: .client, newRole: nil, by: admin) == nil)
+    }
 }
 
 @Suite struct MultiFactorTests {

@@ -7,10 +7,14 @@ import Testing
 @Suite struct PushHubTests {
     private func push(_ n: Int) -> PushMessage { PushMessage(type: "t", data: ["n": String(n)], at: Date()) }
 
+    private func access(_ user: UUID) -> PushHub.Access {
+        PushHub.Access(user: user, sessionID: "s", tokenID: "t", expiresAt: Date().addingTimeInterval(60), openedAt: Date())
+    }
+
     @Test func eachUserGetsOnlyTheirOwnPushes() async {
         let hub = PushHub()
         let ada = UUID()
-        let (socket, pushes) = hub.join(ada)
+        let (socket, pushes) = hub.join(access(ada))
         hub.deliver(push(1), to: UUID())
         hub.deliver(push(2), to: ada)
         hub.leave(ada, socket: socket)
@@ -22,7 +26,7 @@ import Testing
     @Test func aSlowSocketKeepsTheNewestPushesWithinItsBuffer() async {
         let hub = PushHub()
         let user = UUID()
-        let (socket, pushes) = hub.join(user)
+        let (socket, pushes) = hub.join(access(user))
         for n in 1...(PushHub.bufferSize + 10) { hub.deliver(push(n), to: user) }
         hub.leave(user, socket: socket)
         var received: [Int] = []
@@ -30,5 +34,26 @@ import Testing
         #expect(received.count == PushHub.bufferSize)
         #expect(received.first == 11)
         #expect(received.last == PushHub.bufferSize + 10)
+    }
+
+    @Test func anEndedSocketStopsGettingPushesAndKnowsWhy() async {
+        let hub = PushHub()
+        let user = UUID()
+        let (ended, endedPushes) = hub.join(access(user))
+        let (kept, keptPushes) = hub.join(access(user))
+        #expect(Set(hub.openSockets().map(\.id)) == [ended, kept])
+        hub.end([ended])
+        hub.deliver(push(1), to: user)
+        #expect(hub.hasEnded(ended))
+        #expect(!hub.hasEnded(kept))
+        #expect(hub.openSockets().map(\.id) == [kept])
+        var received: [String] = []
+        for await message in endedPushes { received.append(message.data["n"] ?? "") }
+        #expect(received.isEmpty)
+        hub.leave(user, socket: ended)
+        #expect(!hub.hasEnded(ended))
+        hub.leave(user, socket: kept)
+        for await message in keptPushes { received.append(message.data["n"] ?? "") }
+        #expect(received == ["1"])
     }
 }

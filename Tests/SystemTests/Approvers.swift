@@ -34,7 +34,7 @@ struct Approvers {
         guard try TestEnvironment.require("AUTH_MFA_REQUIRED_ROLES").split(separator: ",").contains(Substring(role)) else {
             return (id, email, session)
         }
-        let setup = try await api.send(.POST, "/api/v1/auth/mfa/setup", token: session)
+        let setup = try await api.post("/api/v1/auth/mfa/setup", ["password": accounts.password], token: session)
         let secret = try #require(setup["secret"])
         let totp = TOTP(secret: String(decoding: try #require(Base32.decode(secret)), as: UTF8.self))
         try #require(try await api.post("/api/v1/auth/mfa/confirm", ["code": String(format: "%06d", totp.compute())], token: session).status == 204)

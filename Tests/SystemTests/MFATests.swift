@@ -28,7 +28,7 @@ import Testing
             #expect(try await api.get("/api/v1/auth/me", token: session.access).status == 200)
         }
 
-        let setup = try await api.send(.POST, "/api/v1/auth/mfa/setup", token: session.access)
+        let setup = try await api.post("/api/v1/auth/mfa/setup", ["password": accounts.password], token: session.access)
         #expect(setup.status == 200)
         let secret = try #require(setup["secret"])
         #expect(setup["otpauth_uri"]?.hasPrefix("otpauth://totp/") == true)
@@ -56,7 +56,7 @@ import Testing
 
     @Test func clientsHaveNoMFA() async throws {
         let token = try await accounts.login(try await accounts.activeClient()).access
-        #expect(try await api.send(.POST, "/api/v1/auth/mfa/setup", token: token).status == 403)
+        #expect(try await api.post("/api/v1/auth/mfa/setup", ["password": accounts.password], token: token).status == 403)
     }
 }
 

@@ -14,7 +14,7 @@ final class PushClient: Sendable {
     }
 
     private let received = Received()
-    private let connection: Task<Void, any Error>
+    private let connection: Task<WebSocketCloseFrame?, any Error>
 
     /// Connects and waits for the first heartbeat, which also means the gateway has the socket
     /// registered for pushes.
@@ -53,6 +53,26 @@ final class PushClient: Sendable {
             return found != nil
         }
         return found
+    }
+
+    /// The code the server closed the socket with, if it closed it within `timeout`.
+    func closeCode(within timeout: Duration) async -> UInt16? {
+        let connection = connection
+        return await withTaskGroup(of: UInt16?.self) { group in
+            group.addTask {
+                guard case .some(.some(let frame)) = try? await connection.value else { return nil }
+                if case .unknown(let code) = frame.closeCode { return code }
+                return nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                connection.cancel()  // so the other child's wait ends too
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
     }
 
     func close() {

@@ -53,6 +53,23 @@ import Testing
         }
     }
 
+    @Test func aTicketNamesOnlyAnApplicationOfItsOwnClient() async throws {
+        let (application, owner, _) = try await approvers.pending()
+        let stranger = try await approvers.accounts.login(try await approvers.accounts.activeClient()).access
+        let body: (String) -> [String: Any] = { id in
+            ["subject": "About my application", "description": "When will it be decided?", "priority": "low", "application_id": id]
+        }
+        // Someone else's application and one that does not exist are refused alike.
+        for id in [application, UUID().uuidString.lowercased()] {
+            let refused = try await api.post("/api/v1/tickets", body(id), token: stranger)
+            #expect(refused.status == 422, "\(refused.text)")
+            #expect(refused.fieldErrors == ["application_id"])
+        }
+        let own = try await api.post("/api/v1/tickets", body(application), token: owner)
+        #expect(own.status == 201, "\(own.text)")
+        #expect(own["application_id"] == application)
+    }
+
     @Test func aTicketMovesThroughItsLifecycleWithComments() async throws {
         let root = try await SuperAdmin.session.value.access
         let clientEmail = try await approvers.accounts.activeClient()
