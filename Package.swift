@@ -28,7 +28,7 @@ let services: [(product: String, target: String, dependencies: [Target.Dependenc
     ]),
     ("notifications", "Notifications", [
         .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Mustache", package: "swift-mustache"),
-        .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Crypto", package: "swift-crypto"),
         "CCurl", .product(name: "NIOPosix", package: "swift-nio"),
     ]),
     ("analytics", "Analytics", [.product(name: "PostgresNIO", package: "postgres-nio")]),
@@ -115,8 +115,18 @@ let package = Package(
     + services.map {
         .executableTarget(
             name: $0.target, dependencies: [serviceKit] + $0.dependencies, path: "Services/\($0.target)",
-            resources: $0.target == "Gateway" ? [.copy("Resources/openapi.json")] : nil)
+            // auth's list of common passwords is compiled in by the plugin, not shipped as a file.
+            exclude: $0.target == "Auth" ? ["Data"] : [],
+            resources: $0.target == "Gateway" ? [.copy("Resources/openapi.json")] : nil,
+            plugins: $0.target == "Auth" ? [.plugin(name: "CommonPasswordsPlugin")] : nil)
     }
+    + [
+        // Build tools.
+        .executableTarget(name: "CommonPasswordsTable", path: "Tools/CommonPasswordsTable"),
+        .plugin(
+            name: "CommonPasswordsPlugin", capability: .buildTool(), dependencies: ["CommonPasswordsTable"],
+            path: "Plugins/CommonPasswordsPlugin"),
+    ]
     + [
         .target(
             name: "BenchSupport",

@@ -102,7 +102,7 @@ let options = try Options(Array(CommandLine.arguments.dropFirst()))
 let environment = ProcessInfo.processInfo.environment
 let gateway = GatewayClient(base: environment["GATEWAY_URL"] ?? "http://127.0.0.1:8080", connections: options.inFlight)
 let admin = try await gateway.signIn(
-    environment["BENCH_EMAIL"] ?? "admin@lending.local", environment["BENCH_PASSWORD"] ?? "local-dev-only-admin-password")
+    environment["BENCH_EMAIL"] ?? "admin@lending.local", environment["BENCH_PASSWORD"] ?? "local-dev-only-root-password")
 let stackCPU = StackCPU(roots: options.stackPIDs)
 let setup = try await Setup.make(
     on: gateway, admin: admin, clients: options.clients, analysts: options.analysts, mailFolder: environment["MAIL_DIR"] ?? ".run/mail")

@@ -43,12 +43,22 @@ enum AccountRules {
             && digits.first != "0"
     }
 
-    static func passwordProblems(_ password: String, field: String = "password") -> [Problem.FieldError] {
+    /// What is wrong with `password` for the account of `email`, if anything: too short, too
+    /// long for bcrypt, one of the 10,000 most common passwords, or containing the email's local
+    /// part (ASVS 2.1.1, 2.1.7).
+    static func passwordProblems(_ password: String, email: String, field: String = "password") -> [Problem.FieldError] {
         if password.count < minimumPasswordLength {
             return [.init(field: field, message: "must be at least \(minimumPasswordLength) characters")]
         }
         if password.utf8.count > maximumPasswordBytes {
             return [.init(field: field, message: "must be at most \(maximumPasswordBytes) bytes")]
+        }
+        if CommonPasswords.contains(password) {
+            return [.init(field: field, message: "is one of the most common passwords; choose another")]
+        }
+        let local = normalizedEmail(email).split(separator: "@").first.map(String.init) ?? ""
+        if local.count >= 3, password.lowercased().contains(local) {
+            return [.init(field: field, message: "must not contain your email's name (\(local))")]
         }
         return []
     }
@@ -60,7 +70,7 @@ enum AccountRules {
         } else if !isPlausibleEmail(normalizedEmail(request.email)) {
             problems.append(.init(field: "email", message: "must be an email address"))
         }
-        problems += passwordProblems(request.password)
+        problems += passwordProblems(request.password, email: request.email)
         let name = request.fullName.trimmingCharacters(in: .whitespacesAndNewlines)
         if name.isEmpty || name.count > maximumNameLength {
             problems.append(.init(field: "full_name", message: "must be 1 to \(maximumNameLength) characters"))

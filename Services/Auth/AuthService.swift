@@ -187,9 +187,9 @@ struct AuthService: Sendable {
     /// Other sessions end (a stolen session must not survive a password change); this one stays.
     func changePassword(_ request: AuthRPC.ChangePassword.Request, _ context: RPCContext) async throws -> RPCReply<Empty> {
         let principal = try context.requirePrincipal()
-        let problems = AccountRules.passwordProblems(request.newPassword, field: "new_password")
-        guard problems.isEmpty else { throw Problem.validation(problems) }
         guard let user = try await store.user(id: principal.userID) else { throw Problem.notFound("No such user.") }
+        let problems = AccountRules.passwordProblems(request.newPassword, email: user.email, field: "new_password")
+        guard problems.isEmpty else { throw Problem.validation(problems) }
         try await requirePassword(request.currentPassword, of: user, field: "current_password", context)
         let hash = try await hasher.hash(request.newPassword)
         try await database.transaction { connection in
@@ -241,7 +241,7 @@ struct AuthService: Sendable {
     /// Creates the configured super admin if no account has that email yet.
     func bootstrapSuperAdmin(email: String, password: String, logger: Logger) async throws {
         let email = AccountRules.normalizedEmail(email)
-        let problems = AccountRules.passwordProblems(password, field: "BOOTSTRAP_SUPER_ADMIN_PASSWORD")
+        let problems = AccountRules.passwordProblems(password, email: email, field: "BOOTSTRAP_SUPER_ADMIN_PASSWORD")
         guard AccountRules.isPlausibleEmail(email), problems.isEmpty else {
             logger.error("bootstrap super admin not created: bad email or password", metadata: ["problems": "\(problems)"])
             return

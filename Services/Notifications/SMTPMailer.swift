@@ -41,13 +41,10 @@ struct SMTPMailer: MailTransport {
     let sender: String
 
     init(settings: Settings, sender: String) {
-        // Once per process, before any transfer (libcurl's global set-up is not thread safe).
-        _ = SMTPMailer.globalInit
+        _ = CurlSetup.done
         self.settings = settings
         self.sender = sender
     }
-
-    private static let globalInit: Void = { _ = curl_global_init(LENDING_CURL_GLOBAL_DEFAULT) }()
 
     func deliver(_ email: NotificationCommands.SendEmail, messageID: String) async throws {
         let name = messageID.filter { $0.isLetter || $0.isNumber || $0 == "-" }

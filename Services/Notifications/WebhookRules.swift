@@ -34,14 +34,9 @@ enum WebhookRules {
         min(base * (1 << min(attempt - 1, 20)), .seconds(3600))
     }
 
+    /// What is wrong with a subscription's events and secret; its URL is `WebhookTarget`'s to judge.
     static func problems(_ request: WebhooksRPC.Create.Request) -> [Problem.FieldError] {
         var problems: [Problem.FieldError] = []
-        if let url = URL(string: request.url), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil,
-            request.url.count <= 2000
-        {
-        } else {
-            problems.append(.init(field: "url", message: "must be an http or https URL"))
-        }
         let wellFormed = request.events.allSatisfy { event in
             !event.isEmpty && event.count <= 200 && event.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty }
         }

@@ -1,10 +1,9 @@
-import AsyncHTTPClient
 import Contracts
 import Foundation
 import Logging
 import Messaging
 import Metrics
-import NIOCore
+import NIOPosix
 import Persistence
 import PostgresNIO
 import ServiceKit
@@ -15,7 +14,7 @@ import ServiceKit
 struct Webhooks: Sendable {
     let database: Database
     let routing: WebhookRouting
-    let http: HTTPClient
+    let targets: WebhookTargetSettings
     let retryBase: Duration
     private var logger: Logger { database.logger }
     static let administrators: Set<Role> = [.admin, .superAdmin]
@@ -23,7 +22,10 @@ struct Webhooks: Sendable {
     func register(on rpc: inout RPCHandlers) {
         rpc.on(WebhooksRPC.Create.self) { request, context in
             let admin = try context.requireRole(Self.administrators)
-            let problems = WebhookRules.problems(request)
+            var problems = WebhookRules.problems(request)
+            if case .failure(let refusal) = await WebhookTarget.check(request.url, settings: targets) {
+                problems.insert(.init(field: "url", message: refusal.description), at: 0)
+            }
             guard problems.isEmpty else { throw Problem.validation(problems) }
             let webhook = Webhook(id: UUID(), url: request.url, events: request.events, createdAt: Date())
             try await database.client.query(
@@ -135,22 +137,29 @@ struct Webhooks: Sendable {
         return claimed.count
     }
 
+    /// One attempt: the target is checked again (its name may resolve elsewhere now) and the
+    /// POST pinned to the addresses checked; a target that became internal fails unsent.
     private func send(_ id: UUID, to url: String, secret: String, body: String, attempt: Int) async {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "X-Signature", value: WebhookRules.signature(of: Array(body.utf8), secret: secret))
-        request.headers.add(name: "X-Delivery-Id", value: id.uuidString.lowercased())
-        request.body = .bytes(ByteBuffer(string: body))
+        let headers = [
+            ("Content-Type", "application/json"),
+            ("X-Signature", WebhookRules.signature(of: Array(body.utf8), secret: secret)),
+            ("X-Delivery-Id", id.uuidString.lowercased()),
+        ]
         var status: Int?
         var failure: String?
-        do {
-            let response = try await http.execute(request, timeout: .seconds(10))
-            status = Int(response.status.code)
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            if !(200..<300).contains(response.status.code) { failure = "answered \(response.status.code)" }
-        } catch {
-            failure = String(describing: error)
+        switch await WebhookTarget.check(url, settings: targets) {
+        case .failure(let refusal):
+            failure = "not sent: the url \(refusal)"
+        case .success(let target):
+            do {
+                let code = try await NIOThreadPool.singleton.runIfActive {
+                    try WebhookPoster.post(body, headers: headers, to: target, timeout: .seconds(10))
+                }
+                status = code
+                if !(200..<300).contains(code) { failure = "answered \(code)" }
+            } catch {
+                failure = String(describing: error)
+            }
         }
         let outcome = failure == nil ? "delivered" : attempt >= WebhookRules.maximumAttempts ? "failed" : "pending"
         Counter(label: "webhook_deliveries_total", dimensions: [("outcome", outcome)]).increment()

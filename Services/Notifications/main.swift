@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Contracts
 import Foundation
 import Messaging
@@ -48,7 +47,11 @@ let routing = WebhookRouting(database: database, broker: host.publisher, queue: 
 host.addStartupTask { try await routing.sync() }
 host.addWork(PeriodicTask("webhook routing", every: .seconds(30), logger: host.logger) { try await routing.sync() })
 let webhooks = Webhooks(
-    database: database, routing: routing, http: HTTPClient.shared,
+    database: database, routing: routing,
+    targets: WebhookTargetSettings(
+        allowHTTP: reader.bool(forKey: "webhook.allow.http", default: false),
+        allowedInternal: Set(reader.string(forKey: "webhook.allowed.internal.addresses", default: "").split(separator: ",")
+            .compactMap { WebhookTargetPolicy.numericAddress($0.trimmingCharacters(in: .whitespaces)) })),
     retryBase: .milliseconds(host.configuration.reader.int(forKey: "notifications.webhook.retry.base.ms", default: 1000)))
 webhooks.register(on: &host.rpc)
 let logger = host.logger

@@ -27,6 +27,24 @@ static inline CURLcode lending_curl_set_read_function(CURL *curl, lending_curl_r
     return curl_easy_setopt(curl, CURLOPT_READFUNCTION, callback);
 }
 
+// The response is not wanted (a webhook receiver's answer is its status): libcurl would write
+// it to stdout otherwise.
+static size_t lending_curl_discard(char *buffer, size_t size, size_t count, void *context) {
+    (void)buffer; (void)context;
+    return size * count;
+}
+
+static inline CURLcode lending_curl_discard_response(CURL *curl) {
+    return curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, lending_curl_discard);
+}
+
+// curl_easy_getinfo is variadic too.
+static inline long lending_curl_response_code(CURL *curl) {
+    long code = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+    return code;
+}
+
 // Macros Swift does not import.
 static const long LENDING_CURL_GLOBAL_DEFAULT = CURL_GLOBAL_DEFAULT;
 

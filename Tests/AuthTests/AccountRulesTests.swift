@@ -44,9 +44,27 @@ import Testing
     }
 
     @Test func passwordsNeedTenCharactersAndFitBcrypt() {
-        #expect(AccountRules.passwordProblems("123456789").first?.field == "password")
-        #expect(AccountRules.passwordProblems("1234567890").isEmpty)
-        #expect(AccountRules.passwordProblems(String(repeating: "é", count: 40)).first?.message.contains("72") == true)
+        #expect(AccountRules.passwordProblems("123456789", email: "a@b.co").first?.field == "password")
+        #expect(AccountRules.passwordProblems("a sound password", email: "a@b.co").isEmpty)
+        #expect(AccountRules.passwordProblems(String(repeating: "é", count: 40), email: "a@b.co").first?.message.contains("72") == true)
+    }
+
+    @Test(arguments: ["1234567890", "password123", "qwertyuiop", "Password123", "QWERTYUIOP"])
+    func commonPasswordsAreRefused(_ password: String) {
+        #expect(CommonPasswords.contains(password))
+        #expect(AccountRules.passwordProblems(password, email: "a@b.co").first?.message.contains("common") == true)
+    }
+
+    @Test func theCompiledListHasTenThousandPasswords() {
+        #expect(CommonPasswords.count == 10_000)
+        #expect(!CommonPasswords.contains("a sound password"))
+        #expect(!CommonPasswords.contains(""))
+    }
+
+    @Test func aPasswordMustNotContainTheEmailsName() {
+        let problems = AccountRules.passwordProblems("Ada.Lovelace-1815", email: "ada.lovelace@bank.example")
+        #expect(problems.first?.message.contains("ada.lovelace") == true)
+        #expect(AccountRules.passwordProblems("analytical engine 1843", email: "ada.lovelace@bank.example").isEmpty)
     }
 
     @Test func registrationNamesEveryBadField() {

@@ -247,7 +247,7 @@ def status_of(driver):
 # the journey
 
 def client_until_pending(driver, product, files):
-    client = {"email": f"client-{RUN}@example.test", "password": f"client-{RUN}-secret", "full_name": "Robin Client"}
+    client = {"email": f"client-{RUN}@example.test", "password": f"robin secret {RUN}", "full_name": "Robin Client"}
 
     driver.get(f"{GATEWAY}/")
     wait(driver, lambda d: d.find_element(*testid("stat-processed")).text not in ("", "…"), "hero figures load")

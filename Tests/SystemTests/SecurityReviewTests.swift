@@ -3,6 +3,7 @@ import Foundation
 import AsyncHTTPClient
 import Logging
 import NIOCore
+import PostgresNIO
 import Redis
 import TestSupport
 import Testing
@@ -11,10 +12,12 @@ import Testing
 @Suite struct SecurityReviewTests {
     let api: API
     let accounts: Accounts
+    let approvers: Approvers
 
     init() throws {
         api = try API()
         accounts = Accounts(api: api)
+        approvers = try Approvers()
     }
 
     /// Finding 3: `verify-otp` answered `200 {"status":"active"}` to any code for an active account
@@ -215,5 +218,62 @@ import Testing
             #expect(response.headers["Content-Type"].first == "application/problem+json")
             #expect(String(buffer: body).contains("\"status\":401"))
         }
+    }
+
+    /// Finding 2: `POST /webhooks` accepted internal targets, and the server really posted to a
+    /// loopback listener. Such targets are refused at creation, `https` is required (the test
+    /// stack allows `http`, and 127.0.0.2 for its own receiver), and a delivery whose target turns
+    /// internal afterwards (DNS rebinding, here a row changed behind the API's back) fails unsent.
+    @Test func webhooksNeverReachInternalAddresses() async throws {
+        let root = try await SuperAdmin.session.value.access
+        for url in ["http://127.0.0.1:9101/metrics", "http://localhost:5433/", "http://169.254.169.254/latest/meta-data/",
+                    "http://[::1]:6380/", "http://10.0.0.7/hook", "http://[::ffff:127.0.0.1]/hook", "http://0.0.0.0:8180/"] {
+            let refused = try await api.post(
+                "/api/v1/webhooks", ["url": url, "events": ["approvals.application.*"], "secret": "a-webhook-secret-123"], token: root)
+            #expect(refused.status == 422, "\(url): \(refused.text)")
+            #expect(refused.fieldErrors == ["url"], "\(url)")
+        }
+        // The internal listener a rebinding target would reach: it must hear nothing.
+        try await Receiver.serving(failFirst: 0, address: "127.0.0.1") { inside, listener in
+            try await Receiver.serving(failFirst: 0) { allowed, _ in
+                let created = try await api.post(
+                    "/api/v1/webhooks", ["url": allowed, "events": ["approvals.application.*"], "secret": "a-webhook-secret-123"],
+                    token: root)
+                #expect(created.status == 201, "\(created.text)")
+                let webhook = try #require(created["id"])
+                defer { Task { _ = try? await api.send(.DELETE, "/api/v1/webhooks/\(webhook)", token: root) } }
+                try await TestServers.withDatabase { client, logger in
+                    let id = try #require(UUID(uuidString: webhook))
+                    try await client.query("UPDATE notifications.webhooks SET url = \(inside) WHERE id = \(id)", logger: logger)
+                }
+                let (id, _, _) = try await approvers.pending()
+                #expect(try await approvers.decide(id, "approve", token: root).status == 200)
+                var log: [[String: Any]] = []
+                #expect(await eventually(timeout: .seconds(20)) {
+                    log = (try? await api.get("/api/v1/webhooks/\(webhook)/deliveries?page_size=100", token: root).json["items"] as? [[String: Any]]) ?? []
+                    return log.contains { ($0["last_error"] as? String)?.contains("loopback, private") == true }
+                }, "\(log)")
+                #expect(log.allSatisfy { $0["status"] as? String != "delivered" })
+                #expect(listener.received.isEmpty)
+            }
+        }
+    }
+
+    /// Finding 7: common passwords were accepted (`1234567890`, `password123`, `qwertyuiop`), and so
+    /// was one containing the email's name.
+    @Test func commonPasswordsAndOnesNamingTheEmailAreRefused() async throws {
+        let email = "grace.hopper-\(UUID().uuidString.prefix(6).lowercased())@test.example"
+        let local = String(email.split(separator: "@")[0])
+        for password in ["1234567890", "password123", "qwertyuiop", "Password123", "my \(local) password"] {
+            let refused = try await api.post(
+                "/api/v1/auth/register", ["email": email, "password": password, "full_name": "Grace Hopper"])
+            #expect(refused.status == 422, "\(password): \(refused.text)")
+            #expect(refused.fieldErrors == ["password"], "\(password)")
+        }
+        let session = try await accounts.login(try await accounts.activeClient())
+        let change = try await api.post(
+            "/api/v1/auth/change-password", ["current_password": accounts.password, "new_password": "qwertyuiop"], token: session.access)
+        #expect(change.status == 422)
+        #expect(change.fieldErrors == ["new_password"])
     }
 }

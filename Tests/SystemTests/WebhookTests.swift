@@ -62,8 +62,9 @@ import Testing
     }
 }
 
-/// A webhook receiver on 127.0.0.1 (ephemeral port) that records what it is sent and answers
-/// `500` to the first `failFirst` requests.
+/// A webhook receiver on loopback (ephemeral port) that records what it is sent and answers `500`
+/// to the first `failFirst` requests. It listens on 127.0.0.2 by default: the one internal address
+/// the test stack lets webhooks reach (`WEBHOOK_ALLOWED_INTERNAL_ADDRESSES`).
 final class Receiver: Sendable {
     struct Request: Sendable {
         let body: String
@@ -79,7 +80,9 @@ final class Receiver: Sendable {
         self.failFirst = failFirst
     }
 
-    static func serving(failFirst: Int, _ body: (_ url: String, _ receiver: Receiver) async throws -> Void) async throws {
+    static func serving(
+        failFirst: Int, address: String = "127.0.0.2", _ body: (_ url: String, _ receiver: Receiver) async throws -> Void
+    ) async throws {
         let receiver = Receiver(failFirst: failFirst)
         let router = Router()
         router.post("/hooks") { request, _ -> Response in
@@ -90,6 +93,6 @@ final class Receiver: Sendable {
             }
             return Response(status: count <= receiver.failFirst ? .internalServerError : .ok)
         }
-        try await servingOnLoopback(router) { url in try await body("\(url)/hooks", receiver) }
+        try await servingOnLoopback(router, address: address) { url in try await body("\(url)/hooks", receiver) }
     }
 }

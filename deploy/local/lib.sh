@@ -45,7 +45,10 @@ stack_config() {
       STACK_SECOND_GATEWAY_SETTINGS=()
       STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=${LOANS_OVERDUE_SWEEP_SECONDS:-3600}")
       STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=${APPROVALS_SLA_SWEEP_SECONDS:-60}")
-      STACK_NOTIFICATIONS_SETTINGS=("NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS=${NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS:-1000}")
+      # A developer's own machine: plain http webhooks allowed (internal targets still are not,
+      # unless WEBHOOK_ALLOWED_INTERNAL_ADDRESSES names them).
+      STACK_NOTIFICATIONS_SETTINGS=("NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS=${NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS:-1000}"
+        "WEBHOOK_ALLOW_HTTP=${WEBHOOK_ALLOW_HTTP:-true}" "WEBHOOK_ALLOWED_INTERNAL_ADDRESSES=${WEBHOOK_ALLOWED_INTERNAL_ADDRESSES:-}")
       # Local mode: emails are .eml files in .run/mail (set SMTP_URL to send them instead).
       STACK_SMTP_PORT="" ;;
     test)
@@ -76,8 +79,10 @@ stack_config() {
       # Webhook retries after 200 ms, 400 ms, … so a retried delivery is seen within the test.
       # Email goes over real SMTP to a local sink that files each message in the mail folder.
       STACK_SMTP_PORT=2526
+      # Webhooks may use plain http and reach the tests' receiver on 127.0.0.2, and no other
+      # internal address (the SSRF test checks that 127.0.0.1 stays out of reach).
       STACK_NOTIFICATIONS_SETTINGS=("NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS=200" "SMTP_URL=smtp://127.0.0.1:$STACK_SMTP_PORT"
-        "SMTP_STARTTLS=none") ;;
+        "SMTP_STARTTLS=none" "WEBHOOK_ALLOW_HTTP=true" "WEBHOOK_ALLOWED_INTERNAL_ADDRESSES=127.0.0.2") ;;
     bench)
       STACK_STATE="$LENDING_ROOT/.run-bench"
       STACK_RABBITMQ_PORT=5675 STACK_EPMD_PORT=4372 STACK_REDIS_PORT=6382 STACK_PG_PORT=5435
@@ -601,7 +606,7 @@ instance_env() {
 bootstrap_defaults() {
   BOOTSTRAP_SUPER_ADMIN_EMAIL="${BOOTSTRAP_SUPER_ADMIN_EMAIL:-admin@lending.local}"
   # LOCAL-DEV DEFAULT ONLY: never use this password anywhere but a developer's own machine.
-  BOOTSTRAP_SUPER_ADMIN_PASSWORD="${BOOTSTRAP_SUPER_ADMIN_PASSWORD:-local-dev-only-admin-password}"
+  BOOTSTRAP_SUPER_ADMIN_PASSWORD="${BOOTSTRAP_SUPER_ADMIN_PASSWORD:-local-dev-only-root-password}"
 }
 
 start_instance() {
