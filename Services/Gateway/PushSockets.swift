@@ -47,10 +47,10 @@ struct PushSockets: Sendable {
         }
     }
 
-    /// Writes `problem` as the answer to a refused handshake and closes the connection. Hummingbird
-    /// answers any refused upgrade with an empty `400` of its own and offers no hook to change it,
-    /// so the answer is written here first, on the HTTP/1 encoder the upgrade still has in place;
-    /// the client reads it (`Connection: close`, a length) and never sees the `400` behind it.
+    /// Writes `problem` as the answer to a refused handshake. Hummingbird answers any refused
+    /// upgrade with an empty `400` of its own, then closes the connection, and offers no hook to
+    /// change it; so the answer is written here first, on the HTTP/1 encoder the upgrade still has
+    /// in place, and the client reads it (`Connection: close`, a length) and never the `400`.
     private static func refuseHandshake(on channel: any Channel, _ problem: Problem) async {
         let body = ByteBuffer(bytes: (try? JSON.encode(problem)) ?? [])
         var head = HTTPResponseHead(version: .http1_1, status: .init(statusCode: problem.status))
