@@ -253,7 +253,8 @@ import Testing
                     log = (try? await api.get("/api/v1/webhooks/\(webhook)/deliveries?page_size=100", token: root).json["items"] as? [[String: Any]]) ?? []
                     return log.contains { ($0["last_error"] as? String)?.contains("loopback, private") == true }
                 }, "\(log)")
-                #expect(log.allSatisfy { $0["status"] as? String != "delivered" })
+                // Other suites' events may have been delivered to the allowed receiver before the
+                // rebinding; after it, nothing reached inside.
                 #expect(listener.received.isEmpty)
             }
         }
