@@ -172,8 +172,9 @@ import Testing
     func aWebSocketClosesWhenItsAccessEnds(_ ending: String) async throws {
         let email = try await accounts.activeClient()
         let session = try await accounts.login(email)
-        // Expiry is tested with the same token re-signed to expire in three seconds.
-        let token = ending == "token expiry" ? try await TokenForge.resign(session.access, expiringIn: 3, api: api) : session.access
+        // Expiry is tested with the same token re-signed to expire in eight seconds: time enough
+        // for the handshake and the first heartbeat on a loaded machine.
+        let token = ending == "token expiry" ? try await TokenForge.resign(session.access, expiringIn: 8, api: api) : session.access
         let socket = try await PushClient.connect(token: token, gateway: try TestEnvironment.require("SECOND_GATEWAY_URL"))
         defer { socket.close() }
         let ended = ContinuousClock.now
