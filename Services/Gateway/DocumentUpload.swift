@@ -29,11 +29,13 @@ struct DocumentUpload {
 
         let state = try UploadState(blobs: blobs)
         let parser = MultipartParser(boundary: boundary)
+        var headerGuard = MultipartHeaderGuard(boundary: boundary)
         parser.onHeader = { name, value in state.header(name, value) }
         parser.onBody = { buffer in state.body(&buffer) }
         parser.onPartComplete = { state.partComplete() }
         do {
             for try await chunk in request.body {
+                guard headerGuard.admits(chunk) else { throw Self.malformed }
                 try parser.execute(chunk)
                 if let problem = state.problem { throw problem }
             }
@@ -41,9 +43,11 @@ struct DocumentUpload {
         } catch {
             state.discard()
             if let problem = error as? Problem { throw problem }
-            throw Problem.badRequest("The multipart body is malformed.", slug: "malformed-body")
+            throw Self.malformed
         }
     }
+
+    static let malformed = Problem.badRequest("The multipart body is malformed.", slug: "malformed-body")
 
     static func boundary(of contentType: String) -> String? {
         for parameter in contentType.split(separator: ";").dropFirst() {
