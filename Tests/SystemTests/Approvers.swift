@@ -22,8 +22,22 @@ struct Approvers {
         return (id, token)
     }
 
+    /// An account a test can sign in with again: the password is `Accounts.password`, and the
+    /// authenticator is there once MFA is on.
+    struct SignIn {
+        let email: String
+        let totp: TOTP?
+    }
+
     /// `member`, with the email address it signs in with.
     func memberWithEmail(_ role: String) async throws -> (id: String, email: String, token: String) {
+        let (id, account, token) = try await staffAccount(role)
+        return (id, account.email, token)
+    }
+
+    /// A new staff member of `role` (created by the bootstrap super admin), what it signs in
+    /// with, and a full session of it: with MFA set up first when the stack requires it of the role.
+    func staffAccount(_ role: String) async throws -> (id: String, account: SignIn, token: String) {
         let root = try await SuperAdmin.session.value.access
         let email = "\(role)-\(UUID().uuidString.prefix(8).lowercased())@staff.example"
         let created = try await api.post(
@@ -32,15 +46,23 @@ struct Approvers {
         let id = try #require(created["id"])
         let session = try await accounts.login(email).access
         guard try TestEnvironment.require("AUTH_MFA_REQUIRED_ROLES").split(separator: ",").contains(Substring(role)) else {
-            return (id, email, session)
+            return (id, SignIn(email: email, totp: nil), session)
         }
         let setup = try await api.post("/api/v1/auth/mfa/setup", ["password": accounts.password], token: session)
         let secret = try #require(setup["secret"])
         let totp = TOTP(secret: String(decoding: try #require(Base32.decode(secret)), as: UTF8.self))
         try #require(try await api.post("/api/v1/auth/mfa/confirm", ["code": String(format: "%06d", totp.compute())], token: session).status == 204)
-        let full = try await api.post(
-            "/api/v1/auth/login", ["email": email, "password": accounts.password, "totp": String(format: "%06d", totp.compute())])
-        return (id, email, try #require(full["access_token"]))
+        let account = SignIn(email: email, totp: totp)
+        return (id, account, try await signIn(account))
+    }
+
+    /// A new session of `account`, through `api` (this one's when nil).
+    func signIn(_ account: SignIn, through api: API? = nil) async throws -> String {
+        var body: [String: Any] = ["email": account.email, "password": accounts.password]
+        body["totp"] = account.totp.map { String(format: "%06d", $0.compute()) }
+        let reply = try await (api ?? self.api).post("/api/v1/auth/login", body)
+        try #require(reply.status == 200, "\(reply.text)")
+        return try #require(reply["access_token"])
     }
 
     /// The application once it reaches `expected`, as its owner sees it; nil if it never does.

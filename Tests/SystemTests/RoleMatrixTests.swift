@@ -1,5 +1,4 @@
 import Foundation
-import HummingbirdOTP
 import TestSupport
 import Testing
 
@@ -25,13 +24,6 @@ import Testing
         var description: String { "\(method) \(path)" }
     }
 
-    /// A member of one role, able to sign in again (with a TOTP code when MFA is on).
-    struct Member {
-        let email: String
-        let password: String
-        let totp: TOTP?
-    }
-
     @Test func everyOperationAdmitsExactlyItsRoles() async throws {
         let document = try await API().get("/api/v1/openapi.json").json
         let operations = try Self.operations(in: document)
@@ -52,13 +44,26 @@ import Testing
 
         for role in Self.roles {
             let api = try API()  // an address of its own: the per-address budget is per role
-            let member = try await Self.member(role, api: api)
-            let token = try await Self.signIn(member, api: api)
+            // Staff, a super admin too, are new accounts: signing out everywhere must never touch
+            // the shared bootstrap super admin.
+            let approvers = try Approvers()
+            let account: Approvers.SignIn
+            let token: String
+            if role == "client" {
+                let email = try await approvers.accounts.activeClient()
+                account = Approvers.SignIn(email: email, totp: nil)
+                token = try await approvers.accounts.login(email).access
+            } else {
+                let member = try await approvers.staffAccount(role)
+                account = member.account
+                token = member.token
+            }
             // Signing out everywhere ends every session of the member, so those cells come last.
             let ordered = operations.filter { !Self.sessionEnding.contains($0.description) }
                 + operations.filter { Self.sessionEnding.contains($0.description) }
             for operation in ordered {
-                let cellToken = Self.sessionEnding.contains(operation.description) ? try await Self.signIn(member, api: api) : token
+                let cellToken =
+                    Self.sessionEnding.contains(operation.description) ? try await approvers.signIn(account, through: api) : token
                 let reply = try await call(operation, token: cellToken, api: api)
                 let admitted = operation.roles.map { $0.contains("anyone") || $0.contains(role) } ?? false
                 if admitted {
@@ -162,37 +167,5 @@ import Testing
             default: return ""
             }
         }
-    }
-
-    // MARK: Members
-
-    /// A new member of `role` (a client registers; staff are created by the bootstrap super admin,
-    /// a super admin too, so that signing out everywhere never touches the shared one), with MFA
-    /// turned on when the stack requires it for the role.
-    static func member(_ role: String, api: API) async throws -> Member {
-        let accounts = Accounts(api: api)
-        guard role != "client" else { return Member(email: try await accounts.activeClient(), password: accounts.password, totp: nil) }
-        let root = try await SuperAdmin.session.value.access
-        let email = "matrix-\(role)-\(UUID().uuidString.prefix(8).lowercased())@staff.example"
-        let created = try await api.post(
-            "/api/v1/users", ["email": email, "password": accounts.password, "full_name": "Matrix \(role)", "role": role], token: root)
-        try #require(created.status == 201, "\(created.text)")
-        let first = try await accounts.login(email).access
-        guard try TokenForge.claims(of: first).mfaSetupRequired == true else {
-            return Member(email: email, password: accounts.password, totp: nil)
-        }
-        let setup = try await api.post("/api/v1/auth/mfa/setup", ["password": accounts.password], token: first)
-        let secret = try #require(setup["secret"].flatMap(Base32.decode))
-        let totp = TOTP(secret: String(decoding: secret, as: UTF8.self))
-        try #require(try await api.post("/api/v1/auth/mfa/confirm", ["code": String(format: "%06d", totp.compute())], token: first).status == 204)
-        return Member(email: email, password: accounts.password, totp: totp)
-    }
-
-    static func signIn(_ member: Member, api: API) async throws -> String {
-        var body: [String: Any] = ["email": member.email, "password": member.password]
-        body["totp"] = member.totp.map { String(format: "%06d", $0.compute()) }
-        let reply = try await api.post("/api/v1/auth/login", body)
-        try #require(reply.status == 200, "\(reply.text)")
-        return try #require(reply["access_token"])
     }
 }
