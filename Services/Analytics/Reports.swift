@@ -34,13 +34,15 @@ struct Reports: Sendable {
         FROM analytics.events
         WHERE type = 'loans.application.submitted.v1' AND occurred_at >= $1 AND occurred_at < $2
           AND ($3::text IS NULL OR lower(payload->>'product_id') = lower($3))
+          AND ($4::text IS NULL OR lower(payload->>'customer_id') = lower($4))
         """
 
     private func binds(_ window: AnalyticsRPC.Window) -> PostgresBindings {
         var binds = PostgresBindings()
         binds.append(window.from?.startOfDay ?? Date.distantPast)
         binds.append(window.to?.adding(days: 1).startOfDay ?? Date.distantFuture)
-        binds.append(window.productID?.uuidString ?? window.customerID?.uuidString)
+        binds.append(window.productID?.uuidString)
+        binds.append(window.customerID?.uuidString)
         return binds
     }
 
@@ -141,7 +143,7 @@ struct Reports: Sendable {
             WITH created AS (
                 SELECT payload->>'ticket_id' AS id FROM analytics.events
                 WHERE type = 'approvals.ticket.updated.v1' AND payload->>'change' = 'created' AND occurred_at >= $1 AND occurred_at < $2
-                  AND ($3::text IS NULL OR lower(payload->>'customer_id') = lower($3))),
+                  AND ($4::text IS NULL OR lower(payload->>'customer_id') = lower($4))),
             latest AS (\(Self.latest("approvals.ticket.updated.v1", by: "ticket_id"))),
             breached AS (SELECT DISTINCT payload->>'ticket_id' AS id FROM analytics.events WHERE type = 'approvals.ticket.sla_breached.v1')
             SELECT l.payload->>'status', l.payload->>'priority', l.payload->>'assignee_id', b.id IS NOT NULL

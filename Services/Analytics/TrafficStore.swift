@@ -33,11 +33,16 @@ struct TrafficStore: Sendable {
         var total = 0
         var byRole: [String: Int] = [:]
         var byStatusClass: [String: Int] = [:]
+        var unmatched = 0
         var paths: [String: (method: String, path: String, count: Int, latency: [Int])] = [:]
         for try await (method, path, statusClass, role, count, latency) in rows.decode((String, String, String, String, Int, [Int]).self) {
             total += count
             byRole[role, default: 0] += count
             byStatusClass[statusClass, default: 0] += count
+            guard path != TrafficReport.unmatchedPath else {
+                unmatched += count
+                continue
+            }
             let key = "\(method) \(path)"
             var entry = paths[key] ?? (method, path, 0, [Int](repeating: 0, count: latency.count))
             entry.count += count
@@ -52,7 +57,7 @@ struct TrafficStore: Sendable {
         let errors = byStatusClass["5xx"] ?? 0
         return .init(
             totalRequests: total, errorRate: total == 0 ? 0 : Double(errors) / Double(total), byRole: byRole, byStatusClass: byStatusClass,
-            topPaths: Array(top))
+            topPaths: Array(top), unmatchedRequests: unmatched)
     }
 
     /// The upper bound of the histogram bucket holding the `fraction` quantile (the last bucket,

@@ -17,7 +17,7 @@ struct PolicyOperations: Sendable {
             let problems = PolicyRules.problems(request.policy)
             guard problems.isEmpty else { throw Problem.validation(problems) }
             guard let saved = try await policies.save(request.policy, expectedVersion: request.expectedVersion, by: actor) else {
-                throw Problem.staleVersion("policy")
+                throw Problem.staleVersion("policy", current: try await policies.current())
             }
             return .ok(saved)
         }

@@ -80,7 +80,7 @@ struct TicketOperations: Sendable {
             guard let ticket = try await tickets.ticket(request.id, locking: connection), TicketRules.canSee(ticket, caller) else {
                 throw Problem.notFound("No such ticket.")
             }
-            if let expected = request.expectedVersion, expected != ticket.version { throw Problem.staleVersion("ticket") }
+            if let expected = request.expectedVersion, expected != ticket.version { throw Problem.staleVersion("ticket", current: ticket) }
             if let refusal = TicketRules.refusal(request, to: ticket, by: caller) { throw refusal }
             let status = request.status ?? ticket.status
             let priority = request.priority ?? ticket.priority

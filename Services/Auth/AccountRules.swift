@@ -63,6 +63,12 @@ enum AccountRules {
         return []
     }
 
+    static func nameProblem(_ fullName: String) -> Problem.FieldError? {
+        let name = fullName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard name.isEmpty || name.count > maximumNameLength else { return nil }
+        return .init(field: "full_name", message: "must be 1 to \(maximumNameLength) characters")
+    }
+
     static func registrationProblems(_ request: AuthRPC.Register.Request) -> [Problem.FieldError] {
         var problems: [Problem.FieldError] = []
         if hasHiddenCharacters(request.email) {
@@ -71,10 +77,7 @@ enum AccountRules {
             problems.append(.init(field: "email", message: "must be an email address"))
         }
         problems += passwordProblems(request.password, email: request.email)
-        let name = request.fullName.trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty || name.count > maximumNameLength {
-            problems.append(.init(field: "full_name", message: "must be 1 to \(maximumNameLength) characters"))
-        }
+        if let problem = nameProblem(request.fullName) { problems.append(problem) }
         if let phone = request.phone, !isE164(phone) {
             problems.append(.init(field: "phone", message: "must be an E.164 number such as +14155550123"))
         }

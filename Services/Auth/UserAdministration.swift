@@ -14,6 +14,11 @@ struct UserAdministration: Sendable {
     func register(on handlers: inout RPCHandlers) {
         handlers.on(UsersRPC.Create.self) { request, context in try await create(request, context) }
         handlers.on(UsersRPC.List.self) { request, context in try await list(request, context) }
+        handlers.on(UsersRPC.Get.self) { request, context in
+            _ = try context.requireRole(StaffPolicy.administrators)
+            guard let user = try await store.user(id: request.id) else { throw Problem.notFound("No such user.") }
+            return .ok(user.user)
+        }
         handlers.on(UsersRPC.Update.self) { request, context in try await update(request, context) }
     }
 
@@ -59,6 +64,7 @@ struct UserAdministration: Sendable {
         if request.status == .pendingVerification {
             throw Problem.validation(field: "status", "must be active or disabled")
         }
+        if let name = request.fullName, let problem = AccountRules.nameProblem(name) { throw Problem.validation([problem]) }
         for _ in 0..<3 {
             guard let current = try await store.user(id: request.id) else { throw Problem.notFound("No such user.") }
             if let refusal = StaffPolicy.refusalToUpdate(
@@ -70,13 +76,15 @@ struct UserAdministration: Sendable {
             if let updated = try await apply(request, to: current, by: actor) { return .ok(updated.user) }
             if request.expectedVersion != nil { break }
         }
-        throw Problem.staleVersion("user")
+        guard let current = try await store.user(id: request.id) else { throw Problem.notFound("No such user.") }
+        throw Problem.staleVersion("user", current: current.user)
     }
 
     private func apply(_ request: UsersRPC.Update.Request, to current: UserRecord, by actor: Principal) async throws -> UserRecord? {
         let updated = try await database.transaction { connection -> UserRecord? in
             guard let updated = try await store.update(
-                id: current.id, role: request.role, status: request.status, expectedVersion: current.version,
+                id: current.id, fullName: request.fullName?.trimmingCharacters(in: .whitespacesAndNewlines), role: request.role,
+                status: request.status, expectedVersion: current.version,
                 on: connection)
             else { return nil }
             try await database.outbox.publish(

@@ -177,12 +177,12 @@ struct UserStore: Sendable {
     /// Applies a role or status change if the row is still at `expectedVersion` (when given);
     /// nil when it is not (someone else changed it first).
     func update(
-        id: UUID, role: Role?, status: AuthRPC.AccountStatus?, expectedVersion: Int?, on connection: PostgresConnection
+        id: UUID, fullName: String?, role: Role?, status: AuthRPC.AccountStatus?, expectedVersion: Int?, on connection: PostgresConnection
     ) async throws -> UserRecord? {
         let rows = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
-                    UPDATE auth.users SET role = coalesce($2, role), status = coalesce($3, status),
+                    UPDATE auth.users SET role = coalesce($2, role), status = coalesce($3, status), full_name = coalesce($5, full_name),
                         version = version + 1, updated_at = now()
                     WHERE id = $1 AND ($4::int IS NULL OR version = $4)
                     RETURNING \(Self.userColumns)
@@ -193,6 +193,7 @@ struct UserStore: Sendable {
                     binds.append(role?.rawValue)
                     binds.append(status?.rawValue)
                     binds.append(expectedVersion)
+                    binds.append(fullName)
                     return binds
                 }()), logger: logger)
         return try await Self.records(rows).first

@@ -8,13 +8,13 @@ struct ApprovalRoutes {
     let support: RouteSupport
     private var forwarder: Forwarder { support.forwarder }
 
-    private struct DecisionBody: Decodable {
+    private struct DecisionBody: Codable {
         let decision: ApprovalDecision
         let comment: String?
         let documents: [DocumentType]?
     }
 
-    private struct ReassignBody: Decodable {
+    private struct ReassignBody: Codable {
         let assigneeID: UUID
     }
 

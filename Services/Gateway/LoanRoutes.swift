@@ -7,7 +7,7 @@ struct LoanRoutes {
     let support: RouteSupport
     private var forwarder: Forwarder { support.forwarder }
 
-    private struct Disbursement: Decodable {
+    private struct Disbursement: Codable {
         let disbursementDate: CalendarDate?
     }
 

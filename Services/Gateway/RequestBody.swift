@@ -3,12 +3,13 @@ import Foundation
 import Hummingbird
 
 /// Reads and decodes request bodies, turning every way a body can be wrong into the documented
-/// problem: no or wrong content type, or malformed JSON → 400; missing fields, wrong types or
-/// nulls → 422 naming the field; too large → 413.
+/// problem: no or wrong content type, or malformed JSON → 400; a body that is not an object,
+/// missing fields, wrong types, nulls or fields the endpoint does not know → 422 naming the
+/// field; too large → 413.
 struct RequestBody: Sendable {
     let limit: Int
 
-    func json<Body: Decodable>(_ type: Body.Type, from request: Request) async throws -> Body {
+    func json<Body: Codable>(_ type: Body.Type, from request: Request) async throws -> Body {
         try decode(type, from: try await rawJSON(request))
     }
 
@@ -20,7 +21,7 @@ struct RequestBody: Sendable {
         return try await collect(request)
     }
 
-    func decode<Body: Decodable>(_ type: Body.Type, from bytes: Data) throws -> Body {
+    func decode<Body: Codable>(_ type: Body.Type, from bytes: Data) throws -> Body {
         switch JSONShape.violation(in: Array(bytes)) {
         case .notUTF8?: throw Problem.badRequest("The body is not UTF-8 text.", slug: "malformed-body")
         case .tooDeep?: throw Problem.badRequest("The body nests deeper than \(JSONShape.maximumDepth) levels.", slug: "malformed-body")
@@ -29,11 +30,16 @@ struct RequestBody: Sendable {
         case .nulCharacter?: throw Problem.badRequest("Text in the body may not contain NUL characters.", slug: "malformed-body")
         case nil: break
         }
+        let value: Body
         do {
-            return try JSON.decoder.decode(type, from: bytes)
+            value = try JSON.decoder.decode(type, from: bytes)
         } catch let error as DecodingError {
             throw Self.problem(for: error)
         }
+        if let field = try UnknownFields.first(sent: JSONValue(parsing: bytes), understood: JSONValue(encoding: value)) {
+            throw Problem.validation(field: field, "is not a field of this request")
+        }
+        return value
     }
 
     /// `application/x-www-form-urlencoded`, as the OAuth2 password grant sends it.
@@ -63,7 +69,7 @@ struct RequestBody: Sendable {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
             return .badRequest("The body is not valid JSON.", slug: "malformed-body")
         case .typeMismatch(_, let context) where context.codingPath.isEmpty:
-            return .badRequest("The body must be a JSON object.", slug: "malformed-body")
+            return .validation([.init(field: "body", message: "must be a JSON object")], detail: "The body must be a JSON object.")
         case .keyNotFound(let key, let context):
             return .validation(field: fieldName(context.codingPath + [key]), "is required")
         case .valueNotFound(_, let context):
@@ -85,17 +91,7 @@ struct RequestBody: Sendable {
             if let index = key.intValue {
                 name += "[\(index)]"
             } else {
-                name += (name.isEmpty ? "" : ".") + snakeCase(key.stringValue)
-            }
-        }
-    }
-
-    static func snakeCase(_ name: String) -> String {
-        name.reduce(into: "") { result, character in
-            if character.isUppercase {
-                result += "_" + character.lowercased()
-            } else {
-                result.append(character)
+                name += (name.isEmpty ? "" : ".") + JSONKeys.snakeCase(key.stringValue)
             }
         }
     }

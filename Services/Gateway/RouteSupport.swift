@@ -74,10 +74,33 @@ struct RouteSupport: Sendable {
 /// Typed query parameters; a value that does not parse is a 422 naming the parameter.
 struct Query {
     let request: Request
+    private let parameters: [Substring: String]
+
+    init(request: Request) {
+        self.request = request
+        self.parameters = Self.formDecoded(request.uri.query ?? "")
+    }
+
+    /// The query as HTML forms encode it: `+` is a space (`q=Ada+Lovelace`), then percent escapes
+    /// (`%2B` is a plus). The first of repeated names counts.
+    static func formDecoded(_ query: String) -> [Substring: String] {
+        var parameters: [Substring: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (part: Substring) in
+                let spaced = part.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            let name = decode(parts[0])
+            guard parameters[name[...]] == nil else { continue }
+            parameters[name[...]] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return parameters
+    }
 
     /// The parameter's text; one holding a NUL character (no filter's value does) is a 422.
     func string(_ name: String) throws -> String? {
-        guard let text = request.uri.queryParameters[name[...]].map(String.init), !text.isEmpty else { return nil }
+        guard let text = parameters[name[...]], !text.isEmpty else { return nil }
         guard !text.contains("\u{0}") else { throw Problem.validation(field: name, "must not contain NUL characters") }
         return text
     }

@@ -7,7 +7,7 @@ struct TicketRoutes {
     let support: RouteSupport
     private var forwarder: Forwarder { support.forwarder }
 
-    private struct UpdateBody: Decodable {
+    private struct UpdateBody: Codable {
         let status: Ticket.Status?
         let priority: Ticket.Priority?
     }

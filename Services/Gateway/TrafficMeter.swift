@@ -101,9 +101,9 @@ struct TrafficMiddleware: RouterMiddleware {
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        let route = context.endpointPath ?? "NotFound"
+        let route = context.endpointPath ?? "unmatched"
         meter.record(
-            method: request.method.rawValue, path: route, status: response.status.code,
+            method: request.method.rawValue, path: context.endpointPath ?? TrafficReport.unmatchedPath, status: response.status.code,
             role: context.callerRole.value ?? "anonymous", milliseconds: milliseconds)
         Counter(
             label: "http_requests_total",

@@ -6,7 +6,8 @@ import Hummingbird
 struct UserRoutes {
     let support: RouteSupport
 
-    private struct Patch: Decodable {
+    private struct Patch: Codable {
+        let fullName: String?
         let role: Role?
         let status: AuthRPC.AccountStatus?
     }
@@ -24,12 +25,17 @@ struct UserRoutes {
                 q: try query.string("q"), page: try query.page())
             return try await support.forwarder.forwardList(UsersRPC.List.self, list, context: context)
         }
+        api.get("users/:id") { request, context in
+            let context = try await support.signedIn(request, context)
+            return try await support.forwarder.forwardResource(
+                UsersRPC.Get.self, .init(id: try RouteSupport.pathID(context, "user")), context: context)
+        }
         api.patch("users/:id") { request, context in
             let context = try await support.signedIn(request, context)
             let id = try RouteSupport.pathID(context, "user")
             let patch = try await support.body.json(Patch.self, from: request)
             let update = UsersRPC.Update.Request(
-                id: id, role: patch.role, status: patch.status, expectedVersion: try Query(request: request).expectedVersion())
+                id: id, fullName: patch.fullName, role: patch.role, status: patch.status, expectedVersion: try Query(request: request).expectedVersion())
             return try await support.forwarder.forward(UsersRPC.Update.self, update, context: context)
         }
     }

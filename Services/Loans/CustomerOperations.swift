@@ -40,7 +40,7 @@ struct CustomerOperations: Sendable {
             let found = problems(request.section)
             guard found.isEmpty else { throw Problem.validation(found) }
             guard let saved = try await store.put(request.section, of: client.userID, expectedVersion: request.expectedVersion) else {
-                throw Problem.staleVersion("customer file")
+                throw Problem.staleVersion("customer file", current: try await store.section(Section.self, of: client.userID))
             }
             return .ok(saved)
         }

@@ -244,15 +244,20 @@ struct LoanStore: Sendable {
             """, binds: binds, orderBy: "l.created_at DESC, l.id", limit: page.pageSize, offset: page.offset)
         var items: [Loan] = []
         for try await row in rows {
-            let (id, application, customer, principal, rate, term, emi, disbursed, status, fees, outstanding, number, due, amount) = try row.decode(
+            let (id, application, customer, principal, rate, term, emi, disbursed, statusText, fees, outstanding, number, due, amount) = try row.decode(
                 (UUID, UUID, UUID, Decimal, Decimal, Int, Decimal, String, String, Decimal, Decimal, Int?, String?, Decimal?).self)
+            let status = Loan.Status(rawValue: statusText) ?? .active
+            // A closed loan owes nothing, however its last instalment's interest was settled (a
+            // pre-closure pays accrued interest, not the schedule's). What falls due next includes
+            // the unpaid fees, because a payment settles fees first.
             let nextDue: Loan.NextDue? =
-                if let number, let due = due.flatMap(CalendarDate.init), let amount { .init(number: number, dueDate: due, amount: Money(amount)) } else { nil }
+                if status == .active, let number, let due = due.flatMap(CalendarDate.init), let amount {
+                    .init(number: number, dueDate: due, amount: Money(amount + fees))
+                } else { nil }
             items.append(Loan(
                 id: id, applicationID: application, customerID: customer, principal: Money(principal), annualRate: Percent(rate),
-                termMonths: term, emi: Money(emi), disbursedOn: CalendarDate(disbursed) ?? .today,
-                status: Loan.Status(rawValue: status) ?? .active, outstandingPrincipal: Money(outstanding), outstandingFees: Money(fees),
-                nextDue: nextDue))
+                termMonths: term, emi: Money(emi), disbursedOn: CalendarDate(disbursed) ?? .today, status: status,
+                outstandingPrincipal: status == .closed ? .zero : Money(outstanding), outstandingFees: Money(fees), nextDue: nextDue))
         }
         return Page(items: items, request: page, total: total)
     }

@@ -25,10 +25,10 @@ struct ProductOperations: Sendable {
     func update(_ request: ProductsRPC.Update.Request, _ context: RPCContext) async throws -> RPCReply<Product> {
         _ = try context.requireRole(Self.managers)
         guard let current = try await catalogue.store.product(id: request.id) else { throw Problem.notFound("No such product.") }
-        if let expected = request.expectedVersion, expected != current.version { throw Self.stale }
+        if let expected = request.expectedVersion, expected != current.version { throw Problem.staleVersion("product", current: current) }
         let complete = try ProductRules.merge(request.fields, into: current).get()
         guard let updated = try await catalogue.store.update(id: current.id, complete, expectedVersion: current.version) else {
-            throw Self.stale
+            throw Problem.staleVersion("product", current: try await catalogue.store.product(id: current.id))
         }
         try await catalogue.invalidate()
         return .ok(updated)
@@ -52,6 +52,4 @@ struct ProductOperations: Sendable {
     private func isManager(_ context: RPCContext) -> Bool {
         context.principal.map { Self.managers.contains($0.role) && !$0.mfaSetupRequired } ?? false
     }
-
-    private static let stale = Problem.staleVersion("product")
 }

@@ -124,13 +124,19 @@ public enum AnalyticsRPC {
             public var byRole: [String: Int]
             public var byStatusClass: [String: Int]
             public var topPaths: [Path]
+            /// Requests that matched no route: probes and typos, not a path of the API.
+            public var unmatchedRequests: Int
 
-            public init(totalRequests: Int, errorRate: Double, byRole: [String: Int], byStatusClass: [String: Int], topPaths: [Path]) {
+            public init(
+                totalRequests: Int, errorRate: Double, byRole: [String: Int], byStatusClass: [String: Int], topPaths: [Path],
+                unmatchedRequests: Int
+            ) {
                 self.totalRequests = totalRequests
                 self.errorRate = errorRate
                 self.byRole = byRole
                 self.byStatusClass = byStatusClass
                 self.topPaths = topPaths
+                self.unmatchedRequests = unmatchedRequests
             }
         }
 
@@ -271,6 +277,8 @@ public struct TrafficReport: BusMessage, Equatable {
     public static let type = "gateway.traffic.v1"
     /// Upper bounds (milliseconds) of the histogram's buckets; the last bucket is everything above.
     public static let latencyBucketsMs: [Double] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
+    /// The `path` of requests that matched no route (no route template is empty).
+    public static let unmatchedPath = ""
 
     public struct Row: Codable, Sendable, Equatable, Hashable {
         public var method: String

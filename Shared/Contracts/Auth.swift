@@ -6,7 +6,7 @@ public enum AuthRPC {
         public var id: UUID
         public var email: String
         public var fullName: String
-        public var phone: String?
+        @ExplicitNull public var phone: String?
         public var role: Role
         public var status: AccountStatus
         public var mfaEnabled: Bool

@@ -28,7 +28,7 @@ public struct InboxNotification: Codable, Sendable, Equatable {
     /// Names the entity it is about (`application_id`, `stage_id`, `ticket_id`, `loan_id`, …).
     public var data: [String: String]
     public var createdAt: Date
-    public var readAt: Date?
+    @ExplicitNull public var readAt: Date?
 
     public init(id: UUID, type: String, title: String, body: String, data: [String: String], createdAt: Date, readAt: Date?) {
         self.id = id

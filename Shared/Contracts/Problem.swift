@@ -15,6 +15,8 @@ public struct Problem: Error, Codable, Sendable, Equatable {
     public var status: Int
     public var detail: String?
     public var errors: [FieldError]?
+    /// With a `412`: the resource as it now is, so a client can show both versions and decide.
+    public var current: JSONValue?
     /// Seconds a client should wait before trying again (sent as `Retry-After`, not in the body).
     public var retryAfter: Int?
 
@@ -31,7 +33,7 @@ public struct Problem: Error, Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case type, title, status, detail, errors
+        case type, title, status, detail, errors, current
     }
 
     public static func badRequest(_ detail: String, slug: String = "bad-request") -> Problem {
@@ -62,9 +64,13 @@ public struct Problem: Error, Codable, Sendable, Equatable {
         Problem(status: 409, slug: slug, title: "Conflict", detail: detail)
     }
 
-    /// A write with an `If-Match` version that is no longer current.
-    public static func staleVersion(_ what: String) -> Problem {
-        Problem(status: 412, slug: "stale-version", title: "Precondition failed", detail: "The \(what) changed since you read it; read it again.")
+    /// A write with an `If-Match` version that is no longer current; `current` is the resource as
+    /// it now is.
+    public static func staleVersion(_ what: String, current: some Encodable) -> Problem {
+        var problem = Problem(
+            status: 412, slug: "stale-version", title: "Precondition failed", detail: "The \(what) changed since you read it; read it again.")
+        problem.current = try? JSONValue(encoding: current)
+        return problem
     }
 
     public static func tooManyRequests(_ detail: String, retryAfter: Int) -> Problem {

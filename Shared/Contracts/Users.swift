@@ -43,16 +43,33 @@ public enum UsersRPC {
         public static let name = "users.list.v1"
     }
 
+    public enum Get: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var id: UUID
+
+            public init(id: UUID) {
+                self.id = id
+            }
+        }
+        public typealias Response = User
+        public static let service = ServiceName.auth
+        public static let name = "users.get.v1"
+    }
+
     public enum Update: ServiceOperation {
         public struct Request: Codable, Sendable {
             public var id: UUID
+            public var fullName: String?
             public var role: Role?
             public var status: AuthRPC.AccountStatus?
             /// From `If-Match`: the write applies only to this version (else 412).
             public var expectedVersion: Int?
 
-            public init(id: UUID, role: Role? = nil, status: AuthRPC.AccountStatus? = nil, expectedVersion: Int? = nil) {
+            public init(
+                id: UUID, fullName: String? = nil, role: Role? = nil, status: AuthRPC.AccountStatus? = nil, expectedVersion: Int? = nil
+            ) {
                 self.id = id
+                self.fullName = fullName
                 self.role = role
                 self.status = status
                 self.expectedVersion = expectedVersion
