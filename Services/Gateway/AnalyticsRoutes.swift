@@ -50,7 +50,8 @@ struct AnalyticsRoutes {
             let window = AnalyticsRPC.Window(
                 from: try query.date("from"), to: try query.date("to"), productID: try query.uuid("product_id"),
                 customerID: try query.uuid("customer_id"), path: try query.string("path"))
-            return try await forwarder.forward(operation, window, context: context)
+            let result = try await forwarder.call(operation, window, context: context)
+            return CSVExport.isWanted(request) ? try CSVExport.figures(result, filename: "\(path.description.split(separator: "/").last ?? "report").csv") : HTTPReply.response(result)
         }
     }
 }

@@ -19,12 +19,16 @@ struct ApplicationRoutes {
         api.get("applications") { request, context in
             let context = try await support.signedIn(request, context)
             let query = Query(request: request)
-            let list = ApplicationsRPC.List.Request(
+            let filter = ApplicationsRPC.List.Request(
                 status: try query.value("status", as: ApplicationStatus.self), minAmount: try query.money("min_amount"),
                 maxAmount: try query.money("max_amount"), from: try query.date("from"), to: try query.date("to"),
                 customerID: try query.uuid("customer_id"), productID: try query.uuid("product_id"),
-                sort: try query.value("sort", as: ApplicationsRPC.Sort.self), page: try query.page())
-            return try await forwarder.forwardList(ApplicationsRPC.List.self, list, context: context)
+                sort: try query.value("sort", as: ApplicationsRPC.Sort.self), page: PageRequest())
+            return try await support.list(ApplicationsRPC.List.self, request, context, csv: .applications) { page in
+                var list = filter
+                list.page = page
+                return list
+            }
         }
         api.get("applications/:id") { request, context in
             let context = try await support.signedIn(request, context)

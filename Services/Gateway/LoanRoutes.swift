@@ -27,9 +27,27 @@ struct LoanRoutes {
         }
         api.get("loans") { request, context in
             let context = try await support.signedIn(request, context)
+            let customerID = try Query(request: request).uuid("customer_id")
+            return try await support.list(LoanAccountsRPC.List.self, request, context, csv: .loans) { page in
+                LoanAccountsRPC.List.Request(customerID: customerID, page: page)
+            }
+        }
+        api.get("payments") { request, context in
+            let context = try await support.signedIn(request, context)
             let query = Query(request: request)
-            let list = LoanAccountsRPC.List.Request(customerID: try query.uuid("customer_id"), page: try query.page())
-            return try await forwarder.forwardList(LoanAccountsRPC.List.self, list, context: context)
+            let filter = LoanAccountsRPC.Ledger.Request(
+                loanID: try query.uuid("loan_id"), customerID: try query.uuid("customer_id"), from: try query.date("from"),
+                to: try query.date("to"))
+            return try await support.list(LoanAccountsRPC.Ledger.self, request, context, csv: .payments) { page in
+                var ledger = filter
+                ledger.page = page
+                return ledger
+            }
+        }
+        api.get("payments/:id") { request, context in
+            let context = try await support.signedIn(request, context)
+            return try await forwarder.forward(
+                LoanAccountsRPC.LedgerEntry.self, .init(id: try RouteSupport.pathID(context, "payment")), context: context)
         }
         api.get("loans/:id") { request, context in
             let context = try await support.signedIn(request, context)

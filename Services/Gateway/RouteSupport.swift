@@ -44,6 +44,20 @@ struct RouteSupport: Sendable {
         return id
     }
 
+    /// A list: JSON one page at a time, or with `Accept: text/csv` every page at once. `build`
+    /// makes the operation's request, filters included, for a page.
+    func list<Operation: ServiceOperation>(
+        _ operation: Operation.Type, _ request: Request, _ context: GatewayContext, csv: CSVExport,
+        build: @escaping @Sendable (PageRequest) -> Operation.Request
+    ) async throws -> Response {
+        guard CSVExport.isWanted(request) else {
+            return try await forwarder.forwardList(operation, build(try Query(request: request).page()), context: context)
+        }
+        return try await csv.response { [forwarder] page in
+            try await forwarder.call(operation, build(PageRequest(page: page, pageSize: PageRequest.maximumSize)), context: context)
+        }
+    }
+
     /// A creating POST whose body is the operation's request.
     func create<Operation: ServiceOperation>(
         _ operation: Operation.Type, _ request: Request, _ context: GatewayContext

@@ -43,7 +43,22 @@ struct LoanOperations: Sendable {
             let problems = request.page.problems
             guard problems.isEmpty else { throw Problem.validation(problems) }
             let loan = try await visible(request.id, context)
-            return .ok(try await loans.payments(of: loan.id, page: request.page))
+            return .ok(try await loans.payments(LoanAccountsRPC.Ledger.Request(loanID: loan.id, page: request.page)))
+        }
+        handlers.on(LoanAccountsRPC.Ledger.self) { request, context in
+            let caller = try context.requireRole(Set(Role.allCases))
+            let problems = request.page.problems
+            guard problems.isEmpty else { throw Problem.validation(problems) }
+            var request = request
+            if caller.role == .client { request.customerID = caller.userID }
+            return .ok(try await loans.payments(request))
+        }
+        handlers.on(LoanAccountsRPC.LedgerEntry.self) { request, context in
+            let caller = try context.requireRole(Set(Role.allCases))
+            guard let payment = try await loans.payment(request.id), caller.role.isStaff || payment.customerID == caller.userID else {
+                throw Problem.notFound("No such payment.")
+            }
+            return .ok(payment)
         }
         handlers.on(LoanAccountsRPC.Schedule.self) { request, context in
             let problems = request.page.problems
@@ -107,7 +122,7 @@ struct LoanOperations: Sendable {
             }
             let allocation = PaymentAllocation.allocate(request.amount, fees: loan.fees, owed: owed)
             var payment = Payment(
-                id: UUID(), loanID: request.loanID, amount: request.amount, reference: reference,
+                id: UUID(), loanID: request.loanID, customerID: loan.customerID, amount: request.amount, reference: reference,
                 allocation: .init(fees: allocation.fees, interest: allocation.interest, principal: allocation.principal),
                 outstandingPrincipal: .zero, createdAt: Date())
             payment.outstandingPrincipal = try await loans.apply(payment, allocation: allocation, receivedBy: caller.userID, on: connection)
@@ -139,7 +154,7 @@ struct LoanOperations: Sendable {
                 throw Problem.validation(field: "amount", "must equal today's pre-closure quote, \(quote.total)")
             }
             let payment = Payment(
-                id: UUID(), loanID: request.loanID, amount: quote.total, reference: reference,
+                id: UUID(), loanID: request.loanID, customerID: loan.customerID, amount: quote.total, reference: reference,
                 allocation: .init(fees: quote.fee, interest: quote.accruedInterest, principal: quote.outstandingPrincipal),
                 outstandingPrincipal: .zero, createdAt: Date())
             try await loans.preClose(payment, receivedBy: caller.userID, on: connection)

@@ -174,21 +174,39 @@ struct LoanStore: Sendable {
         try await connection.query("UPDATE loans.loans SET status = 'closed', version = version + 1 WHERE id = \(id)", logger: logger)
     }
 
-    func payments(of loanID: UUID, page: PageRequest) async throws -> Page<Payment> {
+    /// Payments matching the ledger's filters, newest first.
+    func payments(_ filter: LoanAccountsRPC.Ledger.Request) async throws -> Page<Payment> {
+        var binds = PostgresBindings()
+        binds.append(filter.loanID)
+        binds.append(filter.customerID)
+        binds.append(filter.from?.startOfDay)
+        binds.append(filter.to?.adding(days: 1).startOfDay)
+        return try await payments(
+            where: """
+                ($1::uuid IS NULL OR p.loan_id = $1) AND ($2::uuid IS NULL OR l.customer_id = $2)
+                AND ($3::timestamptz IS NULL OR p.created_at >= $3) AND ($4::timestamptz IS NULL OR p.created_at < $4)
+                """, binds: binds, page: filter.page)
+    }
+
+    func payment(_ id: UUID) async throws -> Payment? {
+        try await payments(where: "p.id = $1", binds: Self.binds(id), page: PageRequest(page: 1, pageSize: 1)).items.first
+    }
+
+    private func payments(where condition: String, binds: PostgresBindings, page: PageRequest) async throws -> Page<Payment> {
         var items: [Payment] = []
         let (total, rows) = try await database.listing(
             select: """
-                p.id, p.amount, p.reference, p.fees, p.interest, p.principal, p.created_at,
+                p.id, p.loan_id, l.customer_id, p.amount, p.reference, p.fees, p.interest, p.principal, p.created_at,
                 l.principal - (SELECT coalesce(sum(q.principal), 0) FROM loans.payments q
                                WHERE q.loan_id = p.loan_id AND (q.created_at, q.id) <= (p.created_at, p.id))
                 """,
-            "FROM loans.payments p JOIN loans.loans l ON l.id = p.loan_id WHERE p.loan_id = $1", binds: Self.binds(loanID),
+            "FROM loans.payments p JOIN loans.loans l ON l.id = p.loan_id WHERE \(condition)", binds: binds,
             orderBy: "p.created_at DESC, p.id DESC", limit: page.pageSize, offset: page.offset)
-        for try await (id, amount, reference, fees, interest, principal, created, outstanding) in rows.decode(
-            (UUID, Decimal, String, Decimal, Decimal, Decimal, Date, Decimal).self)
+        for try await (id, loanID, customerID, amount, reference, fees, interest, principal, created, outstanding) in rows.decode(
+            (UUID, UUID, UUID, Decimal, String, Decimal, Decimal, Decimal, Date, Decimal).self)
         {
             items.append(Payment(
-                id: id, loanID: loanID, amount: Money(amount), reference: reference,
+                id: id, loanID: loanID, customerID: customerID, amount: Money(amount), reference: reference,
                 allocation: .init(fees: Money(fees), interest: Money(interest), principal: Money(principal)),
                 outstandingPrincipal: Money(outstanding), createdAt: created))
         }

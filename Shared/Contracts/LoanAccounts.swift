@@ -90,6 +90,8 @@ public struct Payment: Codable, Sendable, Equatable {
 
     public var id: UUID
     public var loanID: UUID
+    /// The borrower, so that the ledger across loans reads without a look-up per row.
+    public var customerID: UUID
     public var amount: Money
     public var reference: String
     public var allocation: Allocation
@@ -97,9 +99,13 @@ public struct Payment: Codable, Sendable, Equatable {
     public var outstandingPrincipal: Money
     public var createdAt: Date
 
-    public init(id: UUID, loanID: UUID, amount: Money, reference: String, allocation: Allocation, outstandingPrincipal: Money, createdAt: Date) {
+    public init(
+        id: UUID, loanID: UUID, customerID: UUID, amount: Money, reference: String, allocation: Allocation, outstandingPrincipal: Money,
+        createdAt: Date
+    ) {
         self.id = id
         self.loanID = loanID
+        self.customerID = customerID
         self.amount = amount
         self.reference = reference
         self.allocation = allocation
@@ -174,6 +180,35 @@ public enum LoanAccountsRPC {
         public typealias Response = Page<Payment>
         public static let service = ServiceName.loans
         public static let name = "loans.payments.v1"
+    }
+
+    /// `GET /payments`: every payment the caller may see, across loans.
+    public enum Ledger: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var loanID: UUID?
+            public var customerID: UUID?
+            public var from: CalendarDate?
+            public var to: CalendarDate?
+            public var page: PageRequest
+
+            public init(loanID: UUID? = nil, customerID: UUID? = nil, from: CalendarDate? = nil, to: CalendarDate? = nil, page: PageRequest = PageRequest()) {
+                self.loanID = loanID
+                self.customerID = customerID
+                self.from = from
+                self.to = to
+                self.page = page
+            }
+        }
+        public typealias Response = Page<Payment>
+        public static let service = ServiceName.loans
+        public static let name = "loans.ledger.v1"
+    }
+
+    public enum LedgerEntry: ServiceOperation {
+        public typealias Request = ApplicationsRPC.ByID
+        public typealias Response = Payment
+        public static let service = ServiceName.loans
+        public static let name = "loans.ledger-entry.v1"
     }
 
     public enum Disburse: ServiceOperation {
