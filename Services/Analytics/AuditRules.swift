@@ -51,6 +51,10 @@ enum AuditRules {
             return Draft(
                 actorID: text("actor_id"), actorRole: text("actor_role"), action: "policy.updated", entity: "approval_policy", entityID: nil,
                 details: details(["version"]))
+        case "loans.application.document_waived.v1":
+            return Draft(
+                actorID: text("actor_id"), actorRole: text("actor_role"), action: "document.waived", entity: "application",
+                entityID: text("application_id"), details: details(["document_type", "reason"]))
         case "loans.loan.disbursed.v1":
             return Draft(
                 actorID: text("actor_id"), actorRole: nil, action: "loan.disbursed", entity: "loan", entityID: text("loan_id"),

@@ -98,5 +98,12 @@ enum ApprovalsMigrations {
         Migration(id: "approvals-0005-event-sequence", statements: [
             "ALTER TABLE approvals.workflows ADD COLUMN event_sequence integer NOT NULL DEFAULT 0",
         ]),
+        // The sync feed: tickets, with their comments.
+        ChangeLog.migration(id: "approvals-0006-change-log", schema: "approvals", sources: [
+            .init(table: "tickets", entity: "ticket", owner: "r.customer_id"),
+            .init(
+                table: "ticket_comments", entity: "ticket", owner: "(SELECT customer_id FROM approvals.tickets WHERE id = r.ticket_id)",
+                entityID: "r.ticket_id"),
+        ]),
     ]
 }

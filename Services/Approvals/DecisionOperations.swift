@@ -31,6 +31,8 @@ struct DecisionOperations: Sendable {
     private func decide(_ request: ApprovalsRPC.Decide.Request, _ context: RPCContext) async throws -> RPCReply<Empty> {
         let caller = try context.requireRole(Set(Role.allCases.filter(\.isStaff)))
         let id = request.applicationID
+        // Asked before the lock, not under it: an upload or waiver meanwhile only lets more through.
+        let missing = request.decision == .approve ? try await missingDocuments(of: id, context) : []
         let move = try await database.transaction { connection -> ApplicationMove? in
             guard let current = try await workflows.lock(id, on: connection) else { throw Problem.notFound("No such application.") }
             let stages = try await workflows.stages(of: id, on: connection)
@@ -39,12 +41,22 @@ struct DecisionOperations: Sendable {
                 workflowStatus: current.status, risk: current.risk, stage: open, deciders: stages.compactMap(\.decidedBy))
             if let refusal = DecisionRules.refusal(request, by: caller, in: situation) { throw refusal }
             guard let stage = open else { return nil }
+            let isFinal = !stages.contains { $0.level > stage.level }
+            if isFinal, let refusal = DecisionRules.missingDocumentsRefusal(missing) { throw refusal }
             return try await apply(request, to: stage, of: stages, by: caller.userID, on: connection)
         }
         if let move {
             await record(move, of: id, by: caller.userID, context)
         }
         return .ok(Empty())
+    }
+
+    /// The product's required documents the application has neither uploaded nor had waived,
+    /// as `loans` (which keeps documents and waivers) sees them.
+    private func missingDocuments(of application: UUID, _ context: RPCContext) async throws -> [DocumentType] {
+        try await services.call(
+            ApplicationsRPC.Get.self, .init(id: application), principal: context.principal, requestID: context.requestID
+        ).decode(Application.self).missingDocuments
     }
 
     private func apply(

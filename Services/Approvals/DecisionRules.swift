@@ -41,6 +41,14 @@ enum DecisionRules {
         return nil
     }
 
+    /// The final approval waits for every required document, unless a manager waived it.
+    static func missingDocumentsRefusal(_ missing: [DocumentType]) -> Problem? {
+        guard !missing.isEmpty else { return nil }
+        return Problem.validation(
+            missing.map { .init(field: "documents.\($0.rawValue)", message: "is required by the product and missing (upload it, or a manager waives it)") },
+            detail: "The application lacks required documents: \(missing.map(\.rawValue).joined(separator: ", ")).")
+    }
+
     static func inputProblem(_ request: ApprovalsRPC.Decide.Request) -> Problem? {
         var problems: [Problem.FieldError] = []
         let comment = request.comment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

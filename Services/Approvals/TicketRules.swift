@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import ServiceKit
 
 /// Who may do what with a support ticket, and when it is due. Pure, so every rule is tested
 /// without servers.
@@ -33,6 +34,13 @@ enum TicketRules {
     }
 
     /// Whether `caller` may see `ticket` at all (others get a 404: its existence is not theirs).
+    /// The tickets a caller syncs: every ticket for those who work them, a client's own, and none
+    /// for other staff (as `canSee`).
+    static func syncScope(_ caller: Principal) -> ChangeFeed.Scope? {
+        if workers.contains(caller.role) { return ChangeFeed.Scope(owner: nil) }
+        return caller.role == .client ? ChangeFeed.Scope(owner: caller.userID) : nil
+    }
+
     static func canSee(_ ticket: Ticket, _ caller: Principal) -> Bool {
         workers.contains(caller.role) || ticket.customerID == caller.userID
     }

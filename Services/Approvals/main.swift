@@ -18,9 +18,12 @@ DecisionOperations(
 ).register(on: &host.rpc)
 TaskOperations(database: database, workflows: workflows, policies: policies, staff: staff, assignment: assignment).register(on: &host.rpc)
 PolicyOperations(policies: policies).register(on: &host.rpc)
-let tickets = TicketOperations(
-    database: database, tickets: TicketStore(database: database), staff: staff, services: services)
+let ticketStore = TicketStore(database: database)
+let tickets = TicketOperations(database: database, tickets: ticketStore, staff: staff, services: services)
 tickets.register(on: &host.rpc)
+host.serveChanges(SyncRPC.ApprovalsChanges.self, from: database, scope: TicketRules.syncScope) { _, id in
+    try ChangeFeed.current(try await ticketStore.ticket(id))
+}
 var events = MessageHandlers()
 CreditPipeline(database: database, workflows: workflows, policies: policies, assignment: assignment).register(on: &events)
 staff.register(on: &events)

@@ -11,6 +11,11 @@ struct ApplicationRoutes {
     private var forwarder: Forwarder { support.forwarder }
     private var view: ApplicationView { ApplicationView(forwarder: support.forwarder) }
 
+    private struct WaiverBody: Codable, Sendable {
+        let documentType: DocumentType
+        let reason: String
+    }
+
     func add(to api: RouterGroup<GatewayContext>) {
         api.post("applications") { request, context in
             let context = try await support.signedIn(request, context)
@@ -65,6 +70,13 @@ struct ApplicationRoutes {
             headers[.contentDisposition] = "attachment; filename=\"\(located.document.filename)\""
             headers[.cacheControl] = "private, no-store"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        api.post("applications/:id/waivers") { request, context in
+            let context = try await support.signedIn(request, context)
+            let applicationID = try RouteSupport.pathID(context, "application")
+            return try await support.create(WaiversRPC.Waive.self, request, context, body: WaiverBody.self) {
+                WaiversRPC.Waive.Request(applicationID: applicationID, documentType: $0.documentType, reason: $0.reason)
+            }
         }
         api.post("applications/:id/withdraw") { request, context in
             let context = try await support.signedIn(request, context)

@@ -101,9 +101,11 @@ struct TrafficMiddleware: RouterMiddleware {
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        let route = context.endpointPath ?? "unmatched"
+        // Hummingbird names the route of an unmatched request `NotFound`; every template starts with `/`.
+        let template = context.endpointPath.flatMap { $0.hasPrefix("/") ? $0 : nil }
+        let route = template ?? "unmatched"
         meter.record(
-            method: request.method.rawValue, path: context.endpointPath ?? TrafficReport.unmatchedPath, status: response.status.code,
+            method: request.method.rawValue, path: template ?? TrafficReport.unmatchedPath, status: response.status.code,
             role: context.callerRole.value ?? "anonymous", milliseconds: milliseconds)
         Counter(
             label: "http_requests_total",

@@ -134,9 +134,35 @@ struct ApplicationStore: Sendable {
         guard var application = try await Self.applications(try await database.query(query, on: connection)).first else { return nil }
         application.timeline = try await timeline(id, on: connection)
         application.documents = try await documents(of: id, on: connection).map(\.document)
-        let uploaded = Set(application.documents.map(\.documentType))
-        application.missingDocuments.removeAll { uploaded.contains($0) }
+        application.waivers = try await waivers(of: id, on: connection)
+        let provided = Set(application.documents.map(\.documentType)).union(application.waivers.map(\.documentType))
+        application.missingDocuments.removeAll { provided.contains($0) }
         return application
+    }
+
+    /// Records a waiver; false when that document was waived already.
+    func insertWaiver(_ waiver: DocumentWaiver, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            INSERT INTO loans.waivers (id, application_id, document_type, reason, waived_by, created_at)
+            VALUES (\(waiver.id), \(waiver.applicationID), \(waiver.documentType.rawValue), \(waiver.reason), \(waiver.waivedBy), \(waiver.createdAt))
+            ON CONFLICT (application_id, document_type) DO NOTHING RETURNING id
+            """, logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    func waivers(of applicationID: UUID, on connection: PostgresConnection? = nil) async throws -> [DocumentWaiver] {
+        let query: PostgresQuery = """
+            SELECT id, document_type, reason, waived_by, created_at FROM loans.waivers
+            WHERE application_id = \(applicationID) ORDER BY created_at, id
+            """
+        var waivers: [DocumentWaiver] = []
+        for try await (id, type, reason, waivedBy, at) in try await database.query(query, on: connection).decode((UUID, String, String, UUID, Date).self) {
+            guard let type = DocumentType(rawValue: type) else { continue }
+            waivers.append(.init(id: id, applicationID: applicationID, documentType: type, reason: reason, waivedBy: waivedBy, createdAt: at))
+        }
+        return waivers
     }
 
     /// Previous loans of a customer here, for the snapshot's repayment history.

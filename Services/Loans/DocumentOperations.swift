@@ -9,6 +9,10 @@ struct DocumentOperations: Sendable {
     /// Uploads are taken until the application is decided (and after approval, for disbursement).
     static let openForUploads: Set<ApplicationStatus> = [.submitted, .underAnalysis, .pendingApproval, .documentsRequested, .approved]
     static let largestFilename = 200
+    /// Who may let an application through without a required document: managers and above.
+    static let waivers: Set<Role> = [.manager, .director, .admin, .superAdmin]
+    static let longestWaiverReason = 500
+    static let undecided: Set<ApplicationStatus> = [.submitted, .underAnalysis, .pendingApproval, .documentsRequested]
 
     let database: Database
     let store: ApplicationStore
@@ -17,6 +21,39 @@ struct DocumentOperations: Sendable {
     func register(on handlers: inout RPCHandlers) {
         handlers.on(DocumentsRPC.Record.self) { request, context in try await record(request, context) }
         handlers.on(DocumentsRPC.Locate.self) { request, context in try await locate(request, context) }
+        handlers.on(WaiversRPC.Waive.self) { request, context in try await waive(request, context) }
+    }
+
+    /// A required document the application may be approved without, for a stated reason; audited.
+    func waive(_ request: WaiversRPC.Waive.Request, _ context: RPCContext) async throws -> RPCReply<DocumentWaiver> {
+        let manager = try context.requireRole(Self.waivers)
+        let reason = request.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= Self.longestWaiverReason else {
+            throw Problem.validation(field: "reason", "must be 1 to \(Self.longestWaiverReason) characters")
+        }
+        let waiver = DocumentWaiver(
+            id: UUID(), applicationID: request.applicationID, documentType: request.documentType, reason: reason,
+            waivedBy: manager.userID, createdAt: Date())
+        try await database.transaction { connection in
+            guard let current = try await store.lock(request.applicationID, on: connection),
+                  let application = try await store.application(request.applicationID, on: connection)
+            else { throw Problem.notFound("No such application.") }
+            guard Self.undecided.contains(current.status) else { throw Problem.conflict("An application that is \(current.status.rawValue) needs no waiver.", slug: "illegal-transition") }
+            guard application.missingDocuments.contains(request.documentType) else {
+                if application.waivers.contains(where: { $0.documentType == request.documentType }) {
+                    throw Problem.conflict("That document is waived already.", slug: "already-waived")
+                }
+                throw Problem.validation(field: "document_type", "is not a required document this application is missing")
+            }
+            guard try await store.insertWaiver(waiver, on: connection) else {
+                throw Problem.conflict("That document is waived already.", slug: "already-waived")
+            }
+            try await database.outbox.publish(
+                LoansEvents.DocumentWaived(
+                    waiverID: waiver.id, applicationID: waiver.applicationID, documentType: waiver.documentType, reason: reason,
+                    actorID: manager.userID, actorRole: manager.role, occurredAt: waiver.createdAt), on: connection)
+        }
+        return .created(waiver)
     }
 
     func record(_ request: DocumentsRPC.Record.Request, _ context: RPCContext) async throws -> RPCReply<Document> {

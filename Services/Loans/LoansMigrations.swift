@@ -138,5 +138,31 @@ enum LoansMigrations {
         Migration(id: "loans-0008-approvals-sequence", statements: [
             "ALTER TABLE loans.applications ADD COLUMN approvals_sequence integer NOT NULL DEFAULT 0",
         ]),
+        Migration(id: "loans-0009-waivers", statements: [
+            """
+            CREATE TABLE loans.waivers (
+                id uuid PRIMARY KEY,
+                application_id uuid NOT NULL REFERENCES loans.applications (id),
+                document_type text NOT NULL,
+                reason text NOT NULL,
+                waived_by uuid NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                UNIQUE (application_id, document_type))
+            """,
+        ]),
+        // The sync feed: applications (with their documents and waivers), loans, payments and
+        // customer files, each as the user it belongs to sees it.
+        ChangeLog.migration(id: "loans-0010-change-log", schema: "loans", sources: [
+            .init(table: "applications", entity: "application", owner: "r.customer_id"),
+            .init(
+                table: "documents", entity: "application", owner: "(SELECT customer_id FROM loans.applications WHERE id = r.application_id)",
+                entityID: "r.application_id"),
+            .init(
+                table: "waivers", entity: "application", owner: "(SELECT customer_id FROM loans.applications WHERE id = r.application_id)",
+                entityID: "r.application_id"),
+            .init(table: "loans", entity: "loan", owner: "r.customer_id"),
+            .init(table: "payments", entity: "payment", owner: "(SELECT customer_id FROM loans.loans WHERE id = r.loan_id)"),
+            .init(table: "customers", entity: "profile", idColumn: "user_id", owner: "r.user_id"),
+        ]),
     ]
 }

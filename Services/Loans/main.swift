@@ -19,7 +19,20 @@ ApplicationOperations(
     database: database, store: applications, customers: customers, products: catalogue, lists: lists, intake: intake
 ).register(on: &host.rpc)
 DocumentOperations(database: database, store: applications, lists: lists).register(on: &host.rpc)
-LoanOperations(database: database, applications: applications, loans: LoanStore(database: database), lists: lists).register(on: &host.rpc)
+let loanStore = LoanStore(database: database)
+LoanOperations(database: database, applications: applications, loans: loanStore, lists: lists).register(on: &host.rpc)
+host.serveChanges(SyncRPC.LoansChanges.self, from: database, scope: { caller in
+    // Staff see every file, as their lists do; a client sees their own.
+    ChangeFeed.Scope(owner: caller.role.isStaff ? nil : caller.userID)
+}) { entity, id in
+    switch entity {
+    case .application: try ChangeFeed.current(try await applications.application(id))
+    case .loan: try ChangeFeed.current(try await loanStore.loan(id))
+    case .payment: try ChangeFeed.current(try await loanStore.payment(id))
+    case .profile: try ChangeFeed.current(try await customers.customer(id))
+    default: nil
+    }
+}
 let reactions = ApprovalReactions(database: database, store: applications, lists: lists)
 reactions.register(on: &host.rpc)
 var events = MessageHandlers()

@@ -44,14 +44,21 @@ struct InboxOperations: Sendable {
         }
     }
 
-    private func list(_ request: NotificationsRPC.List.Request, of user: UUID) async throws -> Page<InboxNotification> {
+    /// One notification, whoever it is for (the sync feed has checked that already).
+    func notification(_ id: UUID) async throws -> InboxNotification? {
+        try await list(NotificationsRPC.List.Request(page: PageRequest(page: 1, pageSize: 1), unread: nil, type: nil), of: nil, id: id).items.first
+    }
+
+    private func list(_ request: NotificationsRPC.List.Request, of user: UUID?, id: UUID? = nil) async throws -> Page<InboxNotification> {
         var binds = PostgresBindings()
         binds.append(user)
         binds.append(request.unread)
         binds.append(request.type)
+        binds.append(id)
         let filter = """
             FROM notifications.inbox
-            WHERE user_id = $1 AND ($2::bool IS NULL OR (read_at IS NULL) = $2) AND ($3::text IS NULL OR type = $3)
+            WHERE ($1::uuid IS NULL OR user_id = $1) AND ($2::bool IS NULL OR (read_at IS NULL) = $2) AND ($3::text IS NULL OR type = $3)
+              AND ($4::uuid IS NULL OR id = $4)
             """
         let (total, rows) = try await database.listing(
             select: "id, type, title, body, data::text, created_at, read_at", filter, binds: binds, orderBy: "created_at DESC, id",

@@ -66,5 +66,9 @@ enum NotificationsMigrations {
             "CREATE INDEX webhook_deliveries_due ON notifications.webhook_deliveries (next_attempt_at) WHERE status = 'pending'",
             "CREATE INDEX webhook_deliveries_by_webhook ON notifications.webhook_deliveries (webhook_id, created_at DESC)",
         ]),
+        // The sync feed: each user's inbox.
+        ChangeLog.migration(id: "notifications-0004-change-log", schema: "notifications", sources: [
+            .init(table: "inbox", entity: "notification", owner: "r.user_id")
+        ]),
     ]
 }

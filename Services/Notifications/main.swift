@@ -41,7 +41,11 @@ var events = MessageHandlers()
 recipients.register(on: &events)
 Notifier(database: database, recipients: recipients, templates: try Templates()).register(on: &events)
 host.consume(ServiceName.notifications.eventsQueue, handlers: events)
-InboxOperations(database: database).register(on: &host.rpc)
+let inbox = InboxOperations(database: database)
+inbox.register(on: &host.rpc)
+host.serveChanges(SyncRPC.NotificationsChanges.self, from: database, scope: { ChangeFeed.Scope(owner: $0.userID) }) { _, id in
+    try ChangeFeed.current(try await inbox.notification(id))
+}
 
 let routing = WebhookRouting(database: database, broker: host.publisher, queue: webhookQueue)
 host.addStartupTask { try await routing.sync() }

@@ -66,7 +66,9 @@ public struct Application: Codable, Sendable {
     public var stages: [ApprovalStage]
     public var documents: [Document]
     public var requestedDocuments: [DocumentType]
+    /// Required documents neither uploaded nor waived: they block the final approval.
     public var missingDocuments: [DocumentType]
+    public var waivers: [DocumentWaiver]
     public var timeline: [TimelineEntry]
 
     public init(
@@ -89,6 +91,7 @@ public struct Application: Codable, Sendable {
         self.documents = documents
         self.requestedDocuments = requestedDocuments
         self.missingDocuments = missingDocuments
+        self.waivers = []
         self.timeline = timeline
     }
 }

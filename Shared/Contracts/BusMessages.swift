@@ -8,7 +8,8 @@ public enum BusMessages {
     public static let catalogue: [any BusMessage.Type] = [
         AuthEvents.UserRegistered.self, AuthEvents.UserVerified.self, AuthEvents.UserCreated.self,
         AuthEvents.UserUpdated.self, AuthEvents.SecurityEvent.self,
-        LoansEvents.ApplicationSubmitted.self, LoansEvents.DocumentUploaded.self, LoansEvents.ApplicationStatusChanged.self,
+        LoansEvents.ApplicationSubmitted.self, LoansEvents.DocumentUploaded.self, LoansEvents.DocumentWaived.self,
+        LoansEvents.ApplicationStatusChanged.self,
         LoansEvents.PaymentReceived.self, LoansEvents.InstalmentOverdue.self, LoansEvents.LoanDisbursed.self,
         AnalysisEvents.Requested.self, AnalysisEvents.Completed.self,
         ApprovalsEvents.AnalysisStarted.self, ApprovalsEvents.AwaitingDecision.self, ApprovalsEvents.DocumentsRequested.self,

@@ -75,3 +75,68 @@ public enum DocumentsRPC {
         public static let name = "documents.locate.v1"
     }
 }
+
+/// A manager's decision that an application may be approved without one of its product's
+/// required documents, and why.
+public struct DocumentWaiver: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var applicationID: UUID
+    public var documentType: DocumentType
+    public var reason: String
+    public var waivedBy: UUID
+    public var createdAt: Date
+
+    public init(id: UUID, applicationID: UUID, documentType: DocumentType, reason: String, waivedBy: UUID, createdAt: Date) {
+        self.id = id
+        self.applicationID = applicationID
+        self.documentType = documentType
+        self.reason = reason
+        self.waivedBy = waivedBy
+        self.createdAt = createdAt
+    }
+}
+
+public enum WaiversRPC {
+    public enum Waive: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var applicationID: UUID
+            public var documentType: DocumentType
+            public var reason: String
+
+            public init(applicationID: UUID, documentType: DocumentType, reason: String) {
+                self.applicationID = applicationID
+                self.documentType = documentType
+                self.reason = reason
+            }
+        }
+        public typealias Response = DocumentWaiver
+        public static let service = ServiceName.loans
+        public static let name = "loans.waive-document.v1"
+    }
+}
+
+extension LoansEvents {
+    /// A required document was waived: a staff action, for the audit log.
+    public struct DocumentWaived: DomainEvent, Equatable {
+        public static let type = "loans.application.document_waived.v1"
+        public var waiverID: UUID
+        public var applicationID: UUID
+        public var documentType: DocumentType
+        public var reason: String
+        public var actorID: UUID
+        public var actorRole: Role
+        public var occurredAt: Date
+
+        public init(
+            waiverID: UUID, applicationID: UUID, documentType: DocumentType, reason: String, actorID: UUID, actorRole: Role, occurredAt: Date
+        ) {
+            self.waiverID = waiverID
+            self.applicationID = applicationID
+            self.documentType = documentType
+            self.reason = reason
+            self.actorID = actorID
+            self.actorRole = actorRole
+            self.occurredAt = occurredAt
+        }
+    }
+}

@@ -10,6 +10,8 @@ public enum DocumentType: String, Codable, Sendable, CaseIterable {
     case incomeProof = "income_proof"
     case bankStatement = "bank_statement"
     case photo
+    /// India's Permanent Account Number card: the tax identity most lenders there must see.
+    case panCard = "pan_card"
     case other
 }
 

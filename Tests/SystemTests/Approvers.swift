@@ -76,10 +76,10 @@ struct Approvers {
     }
 
     /// A submitted application once analysed and waiting for its first approver.
-    func pending(amount: String = "12000.00", term: Int = 24, income: String = "6000.00", maxAmount: String = "50000.00")
-        async throws -> (id: String, client: String, detail: API.Reply)
-    {
-        let product = try await applications.product(maxAmount: maxAmount)
+    func pending(
+        amount: String = "12000.00", term: Int = 24, income: String = "6000.00", maxAmount: String = "50000.00", requiredDocuments: [String] = []
+    ) async throws -> (id: String, client: String, detail: API.Reply) {
+        let product = try await applications.product(maxAmount: maxAmount, requiredDocuments: requiredDocuments)
         let client = try await applications.applicant(income: income)
         let submitted = try await applications.apply(client, product: product, amount: amount, term: term)
         try #require(submitted.status == 202, "\(submitted.text)")

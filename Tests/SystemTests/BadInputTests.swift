@@ -20,7 +20,7 @@ import Testing
 
     @Test func malformedJSONIsABadRequest() async throws {
         expectProblem(try await api.send(.POST, "/api/v1/auth/login", body: #"{"email": "#), 400)
-        expectProblem(try await api.send(.POST, "/api/v1/auth/register", body: "[]"), 400)
+        expectProblem(try await api.send(.POST, "/api/v1/auth/register", body: "[]"), 422)  // well-formed, not an object
         expectProblem(try await api.send(.POST, "/api/v1/auth/register", body: ""), 400)
     }
 

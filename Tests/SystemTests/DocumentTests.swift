@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func anApplicantUploadsAndBothTheyAndStaffCanReadIt() async throws {
-        let product = try await applications.product()
+        let product = try await applications.product(requiredDocuments: ["govt_id", "income_proof"])
         let client = try await applications.applicant()
         let id = try #require(try await applications.apply(client, product: product)["id"])
 

@@ -64,7 +64,7 @@ import Testing
         #expect(disbursed["disbursed_on"] == today)
         let nextDue = try #require(disbursed.json["next_due"] as? [String: Any])
         #expect(nextDue["number"] as? Int == 1)
-        #expect(nextDue["amount"] as? String == "564.88")
+        #expect(nextDue["amount"] as? String == "684.88")  // the first instalment and the fee, which a payment settles first
         let loanID = try #require(disbursed["id"])
 
         #expect(try await api.get("/api/v1/applications/\(id)", token: client)["status"] == "disbursed")
@@ -179,6 +179,7 @@ import Testing
         #expect(closed.status == 200)
         #expect(closed["status"] == "closed")
         #expect(closed["outstanding_principal"] == "0.00")
+        #expect(closed.json["next_due"] is NSNull, "a closed loan owes nothing next: \(closed.text)")
         let schedule = try #require(try await api.get("/api/v1/loans/\(loanID)/schedule?page_size=100", token: client).json["items"] as? [[String: Any]])
         #expect(schedule.allSatisfy { $0["status"] as? String == "paid" })
         #expect(try await api.get("/api/v1/applications/\(id)", token: client)["status"] == "closed")

@@ -59,6 +59,8 @@ import Testing
         ("put", "/api/v1/me/financial"), ("get", "/api/v1/me/employment"), ("put", "/api/v1/me/employment"),
         ("get", "/api/v1/customers"), ("get", "/api/v1/customers/{id}"),
         ("post", "/api/v1/applications"), ("get", "/api/v1/applications"), ("get", "/api/v1/applications/{id}"),
+        ("post", "/api/v1/applications/{id}/waivers"), ("get", "/api/v1/payments"), ("get", "/api/v1/payments/{id}"),
+        ("get", "/api/v1/users/{id}"),
         ("post", "/api/v1/applications/{id}/withdraw"), ("post", "/api/v1/applications/{id}/documents"),
         ("get", "/api/v1/applications/{id}/documents/{doc_id}"), ("post", "/api/v1/applications/{id}/disburse"),
         ("get", "/api/v1/loans"), ("get", "/api/v1/loans/{id}"), ("get", "/api/v1/loans/{id}/schedule"),

@@ -1,0 +1,192 @@
+import Foundation
+import PostgresNIO
+
+/// What changed in a service's schema, in the order it became visible, for clients that sync:
+/// `GET /sync/changes` reads it after a cursor. Rows are written by triggers on the tables a
+/// client syncs, in the transaction of the change itself, so no write path can forget one.
+///
+/// A row gets its position in the feed (`seq`) when a reader sequences it, not when it is
+/// written: a transaction that commits late would otherwise show up behind positions a client
+/// has already read past. The sequencer runs under an advisory lock, so positions are handed out
+/// in batches, each batch committed before the next begins, and only to committed rows: what a
+/// reader sees is always a prefix of the feed. (docs/sync.md)
+public struct ChangeLog: Sendable {
+    /// A table whose rows clients sync: the entity name its rows have in the feed, the column that
+    /// identifies a row, and the SQL (over `NEW`/`OLD` as `row`) naming the user it belongs to.
+    public struct Source: Sendable {
+        public let table: String
+        public let entity: String
+        public let idColumn: String
+        /// An expression over the trigger's row `r`, e.g. `r.customer_id`, or a sub-select.
+        public let owner: String
+        /// The entity id when the row is part of another entity (a document of an application).
+        public let entityIDExpression: String?
+
+        public init(table: String, entity: String, idColumn: String = "id", owner: String, entityID: String? = nil) {
+            self.table = table
+            self.entity = entity
+            self.idColumn = idColumn
+            self.owner = owner
+            self.entityIDExpression = entityID
+        }
+    }
+
+    /// One entry: the latest change of an entity within a page.
+    public struct Entry: Sendable {
+        public let seq: Int64
+        public let entity: String
+        public let id: UUID
+        public let owner: UUID?
+        public let deleted: Bool
+        public let changedAt: Date
+    }
+
+    public let database: Database
+    private var table: String { "\(database.schema).changes" }
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// The migration creating the log and a trigger per source.
+    public static func migration(id: String, schema: String, sources: [Source]) -> Migration {
+        var statements = [
+            """
+            CREATE TABLE \(schema).changes (
+                position bigserial PRIMARY KEY,
+                seq bigint UNIQUE,
+                entity text NOT NULL,
+                entity_id uuid NOT NULL,
+                owner uuid,
+                deleted boolean NOT NULL DEFAULT false,
+                changed_at timestamptz NOT NULL DEFAULT clock_timestamp())
+            """,
+            "CREATE SEQUENCE \(schema).change_seq",
+            "CREATE INDEX changes_unsequenced ON \(schema).changes (position) WHERE seq IS NULL",
+            "CREATE INDEX changes_by_owner ON \(schema).changes (owner, seq)",
+            "CREATE INDEX changes_by_entity ON \(schema).changes (entity_id, seq)",
+            // Positions below this were compacted away with deletions in them: a cursor there is too old.
+            "CREATE TABLE \(schema).change_horizon (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton), seq bigint NOT NULL)",
+            "INSERT INTO \(schema).change_horizon (seq) VALUES (0)",
+        ]
+        for source in sources {
+            let function = "\(schema).log_\(source.table)_change"
+            let entityID = source.entityIDExpression ?? "r.\(source.idColumn)"
+            statements.append("""
+                CREATE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $$
+                DECLARE r record;
+                BEGIN
+                    IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+                    INSERT INTO \(schema).changes (entity, entity_id, owner, deleted)
+                    VALUES ('\(source.entity)', \(entityID), \(source.owner), TG_OP = 'DELETE' AND \(source.entityIDExpression == nil));
+                    RETURN NULL;
+                END $$
+                """)
+            statements.append(
+                "CREATE TRIGGER \(source.table)_sync AFTER INSERT OR UPDATE OR DELETE ON \(schema).\(source.table) FOR EACH ROW EXECUTE FUNCTION \(function)()")
+        }
+        return Migration(id: id, statements: statements)
+    }
+
+    /// Why a cursor cannot be served.
+    public enum Refusal: Error, Sendable {
+        /// Deletions before it were compacted away, or it is not a position of this log.
+        case tooOld
+    }
+
+    /// Up to `limit` entries after `cursor`, each entity once (its latest change), in feed order;
+    /// `visibleTo` narrows them to one owner's (nil: everything). Returns the position read up
+    /// to and whether more follow.
+    public func read(after cursor: Int64?, owner: UUID?, entities: Set<String>?, limit: Int) async throws
+        -> (entries: [Entry], readTo: Int64, hasMore: Bool)
+    {
+        let (horizon, head) = try await sequence()
+        // Without a cursor, everything: the log keeps every entity's latest change.
+        let seq = cursor ?? horizon
+        guard seq >= horizon, seq <= head else { throw Refusal.tooOld }
+        var binds = PostgresBindings()
+        binds.append(seq)
+        binds.append(owner)
+        binds.append(entities.map { Array($0).sorted() })
+        binds.append(limit + 1)
+        let rows = try await database.client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT seq, entity, entity_id, owner, deleted, changed_at FROM \(table)
+                    WHERE seq > $1 AND ($2::uuid IS NULL OR owner = $2) AND ($3::text[] IS NULL OR entity = ANY($3))
+                    ORDER BY seq LIMIT $4
+                    """, binds: binds), logger: database.logger)
+        var read: [Entry] = []
+        for try await (seq, entity, id, owner, deleted, changedAt) in rows.decode((Int64, String, UUID, UUID?, Bool, Date).self) {
+            read.append(Entry(seq: seq, entity: entity, id: id, owner: owner, deleted: deleted, changedAt: changedAt))
+        }
+        let hasMore = read.count > limit
+        let page = read.prefix(limit)
+        // Each entity once: its last change in the page stands for the earlier ones.
+        var last: [String: Int64] = [:]
+        for entry in page { last["\(entry.entity)/\(entry.id)"] = entry.seq }
+        let entries = page.filter { last["\($0.entity)/\($0.id)"] == $0.seq }
+        return (entries, page.last?.seq ?? max(seq, 0), hasMore)
+    }
+
+    /// Gives committed, unsequenced rows their positions; returns the horizon and the head.
+    private func sequence() async throws -> (horizon: Int64, head: Int64) {
+        try await database.transaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(table)))", logger: database.logger)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: """
+                    UPDATE \(table) SET seq = nextval('\(database.schema).change_seq')
+                    WHERE position IN (SELECT position FROM \(table) WHERE seq IS NULL ORDER BY position)
+                    """), logger: database.logger)
+            let rows = try await connection.query(
+                PostgresQuery(unsafeSQL: """
+                    SELECT h.seq, coalesce((SELECT max(seq) FROM \(table)), h.seq) FROM \(database.schema).change_horizon h
+                    """), logger: database.logger)
+            for try await (horizon, head) in rows.decode((Int64, Int64).self) { return (horizon, head) }
+            return (0, 0)
+        }
+    }
+
+    /// Drops what no cursor needs: a change followed by a later one of the same entity, and, once
+    /// older than `retention`, deletions (moving the horizon past them). Returns the rows dropped.
+    @discardableResult
+    public func compact(olderThan retention: Duration) async throws -> Int {
+        let cutoff = Date().addingTimeInterval(-Double(retention.components.seconds))
+        return try await database.transactionAlone(lock: "\(table) compaction") { connection -> Int in
+            var dropped = 0
+            for try await count in try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        WITH superseded AS (
+                            DELETE FROM \(table) c WHERE c.seq IS NOT NULL AND c.changed_at < $1
+                              AND EXISTS (SELECT 1 FROM \(table) d WHERE d.entity_id = c.entity_id AND d.entity = c.entity AND d.seq > c.seq)
+                            RETURNING 1)
+                        SELECT count(*)::int FROM superseded
+                        """, binds: Self.binds(cutoff)), logger: database.logger
+            ).decode(Int.self) { dropped += count }
+            var horizon: Int64?
+            for try await (count, last) in try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        WITH gone AS (DELETE FROM \(table) WHERE deleted AND seq IS NOT NULL AND changed_at < $1 RETURNING seq)
+                        SELECT count(*)::int, max(seq) FROM gone
+                        """, binds: Self.binds(cutoff)), logger: database.logger
+            ).decode((Int, Int64?).self) {
+                dropped += count
+                horizon = last
+            }
+            if let horizon {
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "UPDATE \(database.schema).change_horizon SET seq = greatest(seq, $1)", binds: Self.binds(horizon)),
+                    logger: database.logger)
+            }
+            return dropped
+        } ?? 0
+    }
+
+    private static func binds(_ value: some PostgresNonThrowingEncodable) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(value)
+        return binds
+    }
+}
