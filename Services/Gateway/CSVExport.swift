@@ -104,7 +104,7 @@ struct CSVExport: Sendable {
     static func line(_ fields: [String]) -> String {
         fields.map { field in
             var field = field
-            if let first = field.first, "=+-@".contains(first), Decimal(string: field) == nil { field = "'" + field }
+            if let first = field.first, "=+-@".contains(first), Double(field) == nil { field = "'" + field }
             guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
             return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }.joined(separator: ",") + "\r\n"

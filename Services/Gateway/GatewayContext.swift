@@ -17,9 +17,12 @@ struct GatewayContext: RequestContext {
     var claims: AccessTokenClaims?
     /// The caller's role once a route signed them in, for the traffic figures.
     let callerRole = CallerRole()
+    /// The client's connection, for requests the gateway makes on the client's behalf (a sync batch).
+    let channel: any Channel
 
     init(source: Source) {
         coreContext = .init(source: source)
+        channel = source.channel
         clientIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 

@@ -27,6 +27,16 @@ struct Idempotency: Sendable {
     /// caller, the route and the body); a nil key means the client asked for no idempotency.
     func run(key: String?, scope: String, body: Data, perform: (_ serviceKey: String?) async throws -> RPCResult) async throws -> Response {
         guard let key else { return HTTPReply.response(try await perform(nil)) }
+        let (result, replayed) = try await once(key: key, scope: scope, body: body, perform: perform)
+        var response = HTTPReply.response(result)
+        if replayed { response.headers[.idempotentReplayed] = "true" }
+        return response
+    }
+
+    /// `perform`'s result, or the first one's when the key was used before with the same body.
+    func once(
+        key: String, scope: String, body: Data, perform: (_ serviceKey: String?) async throws -> RPCResult
+    ) async throws -> (result: RPCResult, replayed: Bool) {
         guard (1...255).contains(key.count) else {
             throw Problem.validation(field: "Idempotency-Key", "must be 1 to 255 characters")
         }
@@ -34,7 +44,7 @@ struct Idempotency: Sendable {
         let storeKey = "idempotency:\(scope):\(key)"
         let pending = String(decoding: try JSONEncoder().encode(Record(bodyHash: hash)), as: UTF8.self)
         guard try await redis.set(storeKey, pending, expiresIn: .seconds(Self.lifetime), onlyIfAbsent: true) else {
-            return try await replay(storeKey, hash: hash)
+            return (try await replay(storeKey, hash: hash), true)
         }
         let result: RPCResult
         do {
@@ -51,14 +61,14 @@ struct Idempotency: Sendable {
             _ = try? await redis.set(
                 storeKey, String(decoding: try JSONEncoder().encode(record), as: UTF8.self), expiresIn: .seconds(Self.lifetime))
         }
-        return HTTPReply.response(result)
+        return (result, false)
     }
 
     private static func hex(_ digest: SHA256.Digest) -> String {
         digest.map { String(format: "%02x", $0) }.joined()
     }
 
-    private func replay(_ storeKey: String, hash: String) async throws -> Response {
+    private func replay(_ storeKey: String, hash: String) async throws -> RPCResult {
         guard let text = try await redis.get(storeKey),
               let record = try? JSONDecoder().decode(Record.self, from: Data(text.utf8))
         else { throw Problem.conflict("A request with this Idempotency-Key is still being processed.", slug: "idempotency-in-progress") }
@@ -68,8 +78,6 @@ struct Idempotency: Sendable {
         guard let status = record.status else {
             throw Problem.conflict("A request with this Idempotency-Key is still being processed.", slug: "idempotency-in-progress")
         }
-        var response = HTTPReply.json(status: status, body: Array(record.body ?? Data()), retryAfter: record.retryAfter)
-        response.headers[.idempotentReplayed] = "true"
-        return response
+        return RPCResult(status: status, body: Array(record.body ?? Data()), retryAfter: record.retryAfter)
     }
 }

@@ -15,6 +15,7 @@ final class PushHub: Sendable {
     /// What opened a socket: its user, session and token, and when.
     struct Access: Sendable {
         let user: UUID
+        let role: Role
         let sessionID: String
         let tokenID: String
         let expiresAt: Date
@@ -63,11 +64,32 @@ final class PushHub: Sendable {
         connections.record(count)
     }
 
-    /// Hands `message` to every socket `user` has open here (none, usually: another replica holds them).
+    /// Hands `message` to every socket `user` has open here (none, usually: another replica holds
+    /// them). A notice means something the user syncs changed, so a `sync_status` follows it.
     func deliver(_ message: PushMessage, to user: UUID) {
         let targets = state.withLock { ($0.sockets[user] ?? [:]).values.map(\.pushes) }
+        let pull = PushMessage.syncStatus(after: message)
         for socket in targets {
-            if case .dropped = socket.yield(message) { dropped.increment() } else { delivered.increment() }
+            yield(message, to: socket)
+            yield(pull, to: socket)
+        }
+    }
+
+    /// Hands `message` to every socket open here (a maintenance notice).
+    func deliverToEveryone(_ message: PushMessage) {
+        for socket in state.withLock({ $0.sockets.values.flatMap { $0.values.map(\.pushes) } }) { yield(message, to: socket) }
+    }
+
+    private func yield(_ message: PushMessage, to socket: AsyncStream<PushMessage>.Continuation) {
+        if case .dropped = socket.yield(message) { dropped.increment() } else { delivered.increment() }
+    }
+
+    /// How many sockets are open here, by the role of who opened them.
+    func presence() -> [Role: Int] {
+        state.withLock { state in
+            state.sockets.values.reduce(into: [:]) { counts, sockets in
+                for socket in sockets.values { counts[socket.access.role, default: 0] += 1 }
+            }
         }
     }
 

@@ -41,7 +41,7 @@ struct PushSockets: Sendable {
         }
         guard let user = UUID(uuidString: claims.sub.value) else { return .dontUpgrade }
         let access = PushHub.Access(
-            user: user, sessionID: claims.sid, tokenID: claims.jti.value, expiresAt: claims.exp.value, openedAt: Date())
+            user: user, role: claims.role, sessionID: claims.sid, tokenID: claims.jti.value, expiresAt: claims.exp.value, openedAt: Date())
         return .upgrade([:]) { inbound, outbound, context in
             try await session(of: access, inbound, outbound, context.logger)
         }
@@ -106,8 +106,10 @@ struct PushSockets: Sendable {
     /// The types a socket asked for; all of them until it says.
     private final class Subscription: Sendable {
         private let types = Mutex<Set<String>?>(nil)
+        /// What no subscription filters out: the heartbeat, and maintenance notices for everyone.
+        static let alwaysSent: Set<String> = ["heartbeat", "system_maintenance"]
 
-        func allows(_ type: String) -> Bool { type == "heartbeat" || types.withLock { $0?.contains(type) ?? true } }
+        func allows(_ type: String) -> Bool { Self.alwaysSent.contains(type) || types.withLock { $0?.contains(type) ?? true } }
 
         func set(_ types: [String]?) { self.types.withLock { $0 = types.map(Set.init) } }
     }
@@ -132,11 +134,18 @@ struct PushFeed: Sendable {
     var topology: Topology {
         Topology(
             queues: [Queue(name: queue, kind: .classic, durable: false, autoDelete: true)],
-            bindings: [Binding(queue: queue, exchange: Exchanges.push, routingKey: "user.*")])
+            bindings: [
+                Binding(queue: queue, exchange: Exchanges.push, routingKey: "user.*"),
+                Binding(queue: queue, exchange: Exchanges.push, routingKey: PushMessage.everyoneRoutingKey),
+            ])
     }
 
     func start(on connection: AMQPConnection) async throws {
         _ = try await connection.consume(queue: queue, prefetch: 512, noAck: true) { delivery in
+            if delivery.routingKey == PushMessage.everyoneRoutingKey {
+                if let message = try? JSON.decode(PushMessage.self, from: delivery.body) { hub.deliverToEveryone(message) }
+                return
+            }
             guard let user = UUID(uuidString: String(delivery.routingKey.dropFirst("user.".count))),
                 let message = try? JSON.decode(PushMessage.self, from: delivery.body)
             else { return }

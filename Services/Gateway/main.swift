@@ -46,6 +46,16 @@ NotificationRoutes(support: support, sockets: sockets).add(to: api)
 AnalyticsRoutes(support: support).add(to: api)
 WebhookRoutes(support: support).add(to: api)
 let publisher = host.publisher
+let syncStats = SyncStats(redis: redis, instance: host.configuration.instance, logger: host.logger)
+let routes = RouteDispatcher()
+SyncRoutes(
+    support: support, batch: SyncBatch(routes: routes, idempotency: support.idempotency, stats: syncStats), stats: syncStats,
+    publisher: publisher
+).add(to: api)
+routes.install(router.buildResponder())
+host.addWork(PeriodicTask("WebSocket presence", every: SyncStats.presenceRefresh, logger: host.logger) {
+    try await syncStats.publishPresence(hub.presence())
+})
 host.addWork(PeriodicTask("traffic report", every: settings.trafficReportInterval, logger: host.logger) {
     try await traffic.flush(on: publisher)
 })

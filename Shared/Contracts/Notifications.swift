@@ -69,6 +69,19 @@ public struct PushMessage: BusMessage, Equatable {
     public static let type = "notifications.push.v1"
 
     public static func routingKey(for user: UUID) -> String { "user.\(user.uuidString.lowercased())" }
+
+    /// Pushes to every open WebSocket, on every gateway (`system_maintenance`).
+    public static let everyoneRoutingKey = "everyone"
+
+    /// Tells a syncing client to pull `/sync/changes` now. Its `cursor` marks the change that
+    /// prompted it (the time of the notice); a client pulls from its own cursor.
+    public static func syncStatus(after notice: PushMessage) -> PushMessage {
+        var data = ["cursor": notice.at.formatted(.iso8601), "reason": notice.type]
+        data["application_id"] = notice.data["application_id"]
+        data["ticket_id"] = notice.data["ticket_id"]
+        data["loan_id"] = notice.data["loan_id"]
+        return PushMessage(type: "sync_status", data: data, at: notice.at)
+    }
 }
 
 public enum NotificationsRPC {

@@ -8,6 +8,12 @@ public struct RPCResult: Sendable {
     public let body: [UInt8]
     public let retryAfter: Int?
 
+    public init(status: Int, body: [UInt8], retryAfter: Int? = nil) {
+        self.status = status
+        self.body = body
+        self.retryAfter = retryAfter
+    }
+
     /// The response body, or the `Problem` the service answered with.
     public func decode<Body: Decodable>(_ type: Body.Type) throws -> Body {
         guard status < 400 else {
