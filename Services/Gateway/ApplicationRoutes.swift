@@ -10,6 +10,11 @@ struct ApplicationRoutes {
     let blobs: any BlobStore
     private var forwarder: Forwarder { support.forwarder }
     private var view: ApplicationView { ApplicationView(forwarder: support.forwarder) }
+    private var files: DocumentFiles { DocumentFiles(forwarder: support.forwarder, blobs: blobs) }
+
+    private struct AttachBody: Codable, Sendable {
+        let libraryDocumentID: UUID
+    }
 
     private struct WaiverBody: Codable, Sendable {
         let documentType: DocumentType
@@ -42,34 +47,23 @@ struct ApplicationRoutes {
         api.post("applications/:id/documents") { request, context in
             let context = try await support.signedIn(request, context)
             let applicationID = try RouteSupport.pathID(context, "application")
-            let upload = try await DocumentUpload(blobs: blobs).receive(request)
-            let record = DocumentsRPC.Record.Request(
-                applicationID: applicationID, documentType: upload.documentType, filename: upload.filename,
-                contentType: upload.contentType, size: upload.size, sha256: upload.sha256, blobKey: upload.blobKey)
-            let result: ServiceKit.RPCResult
-            do {
-                result = try await forwarder.call(DocumentsRPC.Record.self, record, context: context)
-            } catch {
-                blobs.delete(upload.blobKey)
-                throw error
+            // JSON attaches a document of the client's library; anything else is an upload.
+            if request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
+                let attach = try await support.body.json(AttachBody.self, from: request)
+                return try await forwarder.forward(
+                    LibraryRPC.Attach.self, .init(applicationID: applicationID, libraryDocumentID: attach.libraryDocumentID), context: context)
             }
-            if result.status >= 300 { blobs.delete(upload.blobKey) }
-            return HTTPReply.response(result)
+            return try await files.receive(DocumentsRPC.Record.self, request, context: context) { upload in
+                DocumentsRPC.Record.Request(
+                    applicationID: applicationID, documentType: upload.documentType, filename: upload.filename,
+                    contentType: upload.contentType, size: upload.size, sha256: upload.sha256, blobKey: upload.blobKey)
+            }
         }
         api.get("applications/:id/documents/:document") { request, context in
             let context = try await support.signedIn(request, context)
-            guard let documentID = context.parameters.get("document").flatMap(UUID.init(uuidString:)) else {
-                throw Problem.notFound("No such document.")
-            }
-            let locate = DocumentsRPC.Locate.Request(applicationID: try RouteSupport.pathID(context, "application"), documentID: documentID)
-            let located = try await forwarder.call(DocumentsRPC.Locate.self, locate, context: context)
-                .decode(DocumentsRPC.Locate.Response.self)
-            guard let bytes = try? blobs.read(located.blobKey) else { throw Problem.notFound("The document's file is gone.") }
-            var headers = HTTPFields()
-            headers[.contentType] = located.document.contentType
-            headers[.contentDisposition] = "attachment; filename=\"\(located.document.filename)\""
-            headers[.cacheControl] = "private, no-store"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            let locate = DocumentsRPC.Locate.Request(
+                applicationID: try RouteSupport.pathID(context, "application"), documentID: try DocumentFiles.documentID(context))
+            return try await files.send(DocumentsRPC.Locate.self, locate, context: context)
         }
         api.post("applications/:id/waivers") { request, context in
             let context = try await support.signedIn(request, context)

@@ -16,12 +16,60 @@ struct DocumentOperations: Sendable {
 
     let database: Database
     let store: ApplicationStore
+    let library: LibraryStore
     let lists: ClientLists
 
     func register(on handlers: inout RPCHandlers) {
         handlers.on(DocumentsRPC.Record.self) { request, context in try await record(request, context) }
         handlers.on(DocumentsRPC.Locate.self) { request, context in try await locate(request, context) }
         handlers.on(WaiversRPC.Waive.self) { request, context in try await waive(request, context) }
+        handlers.on(LibraryRPC.Record.self) { request, context in
+            let client = try context.requireRole([.client])
+            let document = Document(
+                id: UUID(), documentType: request.documentType, filename: Self.safeFilename(request.filename),
+                contentType: request.contentType, size: request.size, sha256: request.sha256, uploadedAt: Date())
+            try await library.insert(document, customerID: client.userID, blobKey: request.blobKey)
+            return .created(document)
+        }
+        handlers.on(LibraryRPC.List.self) { request, context in
+            let caller = try context.requireRole(Set(Role.allCases))
+            let problems = request.page.problems
+            guard problems.isEmpty else { throw Problem.validation(problems) }
+            if !caller.role.isStaff, request.customerID != nil { throw Problem.forbidden("Customer files are for staff.") }
+            guard let customer = caller.role.isStaff ? request.customerID : caller.userID else { throw Problem.notFound("No such customer.") }
+            return .ok(try await library.list(of: customer, page: request.page))
+        }
+        handlers.on(LibraryRPC.Locate.self) { request, context in
+            let found = try await libraryDocument(request.documentID, of: request.customerID, context)
+            return .ok(.init(document: found.document, blobKey: found.blobKey))
+        }
+        handlers.on(LibraryRPC.Delete.self) { request, context in
+            _ = try context.requireRole([.client])
+            let found = try await libraryDocument(request.documentID, of: nil, context)
+            let attached = try await library.delete(found.document.id, blobKey: found.blobKey)
+            return .ok(.init(blobKey: found.blobKey, stillAttached: attached))
+        }
+        handlers.on(LibraryRPC.Attach.self) { request, context in
+            let client = try context.requireRole([.client])
+            let found = try await libraryDocument(request.libraryDocumentID, of: nil, context)
+            // A copy of the record, the same bytes: the library and the application keep it apart.
+            let document = Document(
+                id: UUID(), documentType: found.document.documentType, filename: found.document.filename,
+                contentType: found.document.contentType, size: found.document.size, sha256: found.document.sha256, uploadedAt: Date())
+            try await file(document, blobKey: found.blobKey, to: request.applicationID, by: client.userID)
+            return .created(document)
+        }
+    }
+
+    /// A library document the caller may read: a client's own, or for staff the named customer's.
+    private func libraryDocument(
+        _ id: UUID, of customer: UUID?, _ context: RPCContext
+    ) async throws -> (document: Document, blobKey: String, customerID: UUID) {
+        let caller = try context.requireRole(Set(Role.allCases))
+        guard let found = try await library.document(id), found.customerID == (caller.role.isStaff ? customer : caller.userID) else {
+            throw Problem.notFound("No such document.")
+        }
+        return found
     }
 
     /// A required document the application may be approved without, for a stated reason; audited.
@@ -61,25 +109,30 @@ struct DocumentOperations: Sendable {
         let document = Document(
             id: UUID(), documentType: request.documentType, filename: Self.safeFilename(request.filename),
             contentType: request.contentType, size: request.size, sha256: request.sha256, uploadedAt: Date())
+        try await file(document, blobKey: request.blobKey, to: request.applicationID, by: client.userID)
+        return .created(document)
+    }
+
+    /// Adds a document to the client's application; one that was waiting for documents goes back
+    /// in front of its approver.
+    private func file(_ document: Document, blobKey: String, to applicationID: UUID, by client: UUID) async throws {
         try await database.transaction { connection in
-            guard let current = try await store.lock(request.applicationID, on: connection), current.customerID == client.userID else {
+            guard let current = try await store.lock(applicationID, on: connection), current.customerID == client else {
                 throw Problem.notFound("No such application.")
             }
             guard Self.openForUploads.contains(current.status) else {
                 throw Problem.conflict("An application that is \(current.status.rawValue) takes no more documents.", slug: "illegal-transition")
             }
-            try await store.insertDocument(
-                document, applicationID: request.applicationID, blobKey: request.blobKey, uploadedBy: client.userID, on: connection)
+            try await store.insertDocument(document, applicationID: applicationID, blobKey: blobKey, uploadedBy: client, on: connection)
             try await database.outbox.publish(
                 LoansEvents.DocumentUploaded(
-                    applicationID: request.applicationID, documentID: document.id, documentType: document.documentType,
+                    applicationID: applicationID, documentID: document.id, documentType: document.documentType,
                     occurredAt: document.uploadedAt), on: connection)
             if current.status == .documentsRequested {
-                _ = try await store.move(request.applicationID, from: current, to: .pendingApproval, actor: client.userID, on: connection)
+                _ = try await store.move(applicationID, from: current, to: .pendingApproval, actor: client, on: connection)
             }
         }
-        await lists.invalidate(client.userID)
-        return .created(document)
+        await lists.invalidate(client)
     }
 
     func locate(_ request: DocumentsRPC.Locate.Request, _ context: RPCContext) async throws -> RPCReply<DocumentsRPC.Locate.Response> {

@@ -164,5 +164,21 @@ enum LoansMigrations {
             .init(table: "payments", entity: "payment", owner: "(SELECT customer_id FROM loans.loans WHERE id = r.loan_id)"),
             .init(table: "customers", entity: "profile", idColumn: "user_id", owner: "r.user_id"),
         ]),
+        Migration(id: "loans-0011-document-library", statements: [
+            """
+            CREATE TABLE loans.library_documents (
+                id uuid PRIMARY KEY,
+                customer_id uuid NOT NULL,
+                document_type text NOT NULL,
+                filename text NOT NULL,
+                content_type text NOT NULL,
+                size integer NOT NULL,
+                sha256 text NOT NULL,
+                blob_key text NOT NULL,
+                uploaded_at timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX library_by_customer ON loans.library_documents (customer_id, uploaded_at DESC)",
+            "CREATE INDEX documents_by_blob ON loans.documents (blob_key)",
+        ] + ChangeLog.triggers(schema: "loans", sources: [.init(table: "library_documents", entity: "document", owner: "r.customer_id")])),
     ]
 }

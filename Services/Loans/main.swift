@@ -18,7 +18,8 @@ let intake = IntakeGate(
 ApplicationOperations(
     database: database, store: applications, customers: customers, products: catalogue, lists: lists, intake: intake
 ).register(on: &host.rpc)
-DocumentOperations(database: database, store: applications, lists: lists).register(on: &host.rpc)
+let library = LibraryStore(database: database)
+DocumentOperations(database: database, store: applications, library: library, lists: lists).register(on: &host.rpc)
 let loanStore = LoanStore(database: database)
 LoanOperations(database: database, applications: applications, loans: loanStore, lists: lists).register(on: &host.rpc)
 host.serveChanges(SyncRPC.LoansChanges.self, from: database, scope: { caller in
@@ -30,6 +31,7 @@ host.serveChanges(SyncRPC.LoansChanges.self, from: database, scope: { caller in
     case .loan: try ChangeFeed.current(try await loanStore.loan(id))
     case .payment: try ChangeFeed.current(try await loanStore.payment(id))
     case .profile: try ChangeFeed.current(try await customers.customer(id))
+    case .document: try ChangeFeed.current(try await library.document(id)?.document)
     default: nil
     }
 }

@@ -140,3 +140,100 @@ extension LoansEvents {
         }
     }
 }
+
+/// The customer's document library: KYC documents kept once and attached to any application.
+/// Bytes live in the gateway's blob store, as for application documents.
+public enum LibraryRPC {
+    public enum Record: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var documentType: DocumentType
+            public var filename: String
+            public var contentType: String
+            public var size: Int
+            public var sha256: String
+            public var blobKey: String
+
+            public init(documentType: DocumentType, filename: String, contentType: String, size: Int, sha256: String, blobKey: String) {
+                self.documentType = documentType
+                self.filename = filename
+                self.contentType = contentType
+                self.size = size
+                self.sha256 = sha256
+                self.blobKey = blobKey
+            }
+        }
+        public typealias Response = Document
+        public static let service = ServiceName.loans
+        public static let name = "library.record.v1"
+    }
+
+    /// A client's own library, or (for staff) the customer's named by `customerID`.
+    public enum List: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var customerID: UUID?
+            public var page: PageRequest
+
+            public init(customerID: UUID? = nil, page: PageRequest = PageRequest()) {
+                self.customerID = customerID
+                self.page = page
+            }
+        }
+        public typealias Response = Page<Document>
+        public static let service = ServiceName.loans
+        public static let name = "library.list.v1"
+    }
+
+    public enum Locate: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var documentID: UUID
+            /// Staff name the customer; a client reads their own.
+            public var customerID: UUID?
+
+            public init(documentID: UUID, customerID: UUID? = nil) {
+                self.documentID = documentID
+                self.customerID = customerID
+            }
+        }
+        public typealias Response = DocumentsRPC.Locate.Response
+        public static let service = ServiceName.loans
+        public static let name = "library.locate.v1"
+    }
+
+    public enum Delete: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var documentID: UUID
+
+            public init(documentID: UUID) {
+                self.documentID = documentID
+            }
+        }
+        public struct Response: Codable, Sendable {
+            public var blobKey: String
+            /// Whether an application still holds the file (then its bytes stay).
+            public var stillAttached: Bool
+
+            public init(blobKey: String, stillAttached: Bool) {
+                self.blobKey = blobKey
+                self.stillAttached = stillAttached
+            }
+        }
+        public static let service = ServiceName.loans
+        public static let name = "library.delete.v1"
+    }
+
+    /// Attaches a library document to one of the client's applications.
+    public enum Attach: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var applicationID: UUID
+            public var libraryDocumentID: UUID
+
+            public init(applicationID: UUID, libraryDocumentID: UUID) {
+                self.applicationID = applicationID
+                self.libraryDocumentID = libraryDocumentID
+            }
+        }
+        public typealias Response = Document
+        public static let service = ServiceName.loans
+        public static let name = "library.attach.v1"
+    }
+}

@@ -69,10 +69,18 @@ public struct ChangeLog: Sendable {
             "CREATE TABLE \(schema).change_horizon (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton), seq bigint NOT NULL)",
             "INSERT INTO \(schema).change_horizon (seq) VALUES (0)",
         ]
-        for source in sources {
+        return Migration(id: id, statements: statements + triggers(schema: schema, sources: sources))
+    }
+
+    /// The trigger that logs the changes of each source (in a later migration than the log's),
+    /// and an entry for every row already there, so that a first sync sees what came before.
+    public static func triggers(schema: String, sources: [Source]) -> [String] {
+        sources.flatMap { source in
             let function = "\(schema).log_\(source.table)_change"
             let entityID = source.entityIDExpression ?? "r.\(source.idColumn)"
-            statements.append("""
+            return [
+                "INSERT INTO \(schema).changes (entity, entity_id, owner) SELECT DISTINCT '\(source.entity)', \(entityID), \(source.owner) FROM \(schema).\(source.table) r",
+                """
                 CREATE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $$
                 DECLARE r record;
                 BEGIN
@@ -81,11 +89,10 @@ public struct ChangeLog: Sendable {
                     VALUES ('\(source.entity)', \(entityID), \(source.owner), TG_OP = 'DELETE' AND \(source.entityIDExpression == nil));
                     RETURN NULL;
                 END $$
-                """)
-            statements.append(
-                "CREATE TRIGGER \(source.table)_sync AFTER INSERT OR UPDATE OR DELETE ON \(schema).\(source.table) FOR EACH ROW EXECUTE FUNCTION \(function)()")
+                """,
+                "CREATE TRIGGER \(source.table)_sync AFTER INSERT OR UPDATE OR DELETE ON \(schema).\(source.table) FOR EACH ROW EXECUTE FUNCTION \(function)()",
+            ]
         }
-        return Migration(id: id, statements: statements)
     }
 
     /// Why a cursor cannot be served.

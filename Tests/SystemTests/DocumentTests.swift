@@ -85,8 +85,11 @@ import Testing
         #expect(untyped.fieldErrors == ["document_type"])
         let unknownType = try await upload(Self.pdf, type: "selfie", to: id, token: client)
         #expect(unknownType.fieldErrors == ["document_type"])
-        let notMultipart = try await api.send(.POST, "/api/v1/applications/\(id)/documents", body: "{}", token: client)
+        let notMultipart = try await api.send(.POST, "/api/v1/applications/\(id)/documents", body: "a file", contentType: "text/plain", token: client)
         #expect(notMultipart.status == 400)
+        // JSON attaches from the library, and must name the document.
+        let noDocument = try await api.send(.POST, "/api/v1/applications/\(id)/documents", body: "{}", token: client)
+        #expect(noDocument.fieldErrors == ["library_document_id"])
         #expect(try await api.get("/api/v1/applications/\(id)", token: client).json["documents"] as? [Any] != nil)
         #expect((try await api.get("/api/v1/applications/\(id)", token: client).json["documents"] as? [Any])?.isEmpty == true)
     }
