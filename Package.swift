@@ -157,7 +157,11 @@ let package = Package(
             ]),
         .testTarget(name: "LoansTests", dependencies: ["Loans", "Contracts"]),
         .testTarget(name: "ApprovalsTests", dependencies: ["Approvals", "Contracts"]),
-        .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "Contracts", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "NotificationsTests", dependencies: [
+                "Notifications", "Contracts", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics"]),
         .testTarget(
             name: "AnalysisWorkerTests", dependencies: [

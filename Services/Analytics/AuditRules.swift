@@ -55,6 +55,11 @@ enum AuditRules {
             return Draft(
                 actorID: text("actor_id"), actorRole: text("actor_role"), action: "document.waived", entity: "application",
                 entityID: text("application_id"), details: details(["document_type", "reason"]))
+        case "loans.customer.file_changed.v1":
+            guard let change = text("change") else { return nil }
+            return Draft(
+                actorID: text("actor_id"), actorRole: text("actor_role"), action: "customer.\(change)", entity: "customer",
+                entityID: text("customer_id"), details: details(["before", "after"]))
         case "loans.loan.disbursed.v1":
             return Draft(
                 actorID: text("actor_id"), actorRole: nil, action: "loan.disbursed", entity: "loan", entityID: text("loan_id"),

@@ -70,15 +70,21 @@ enum AccountRules {
     }
 
     static func registrationProblems(_ request: AuthRPC.Register.Request) -> [Problem.FieldError] {
+        let account = accountProblems(email: request.email, fullName: request.fullName, phone: request.phone)
+        return account.filter { $0.field == "email" } + passwordProblems(request.password, email: request.email)
+            + account.filter { $0.field != "email" }
+    }
+
+    /// What is wrong with an account's email, name and phone (an invited account has no password yet).
+    static func accountProblems(email: String, fullName: String, phone: String?) -> [Problem.FieldError] {
         var problems: [Problem.FieldError] = []
-        if hasHiddenCharacters(request.email) {
+        if hasHiddenCharacters(email) {
             problems.append(.init(field: "email", message: "must not contain control, invisible or bidirectional characters"))
-        } else if !isPlausibleEmail(normalizedEmail(request.email)) {
+        } else if !isPlausibleEmail(normalizedEmail(email)) {
             problems.append(.init(field: "email", message: "must be an email address"))
         }
-        problems += passwordProblems(request.password, email: request.email)
-        if let problem = nameProblem(request.fullName) { problems.append(problem) }
-        if let phone = request.phone, !isE164(phone) {
+        if let problem = nameProblem(fullName) { problems.append(problem) }
+        if let phone, !isE164(phone) {
             problems.append(.init(field: "phone", message: "must be an E.164 number such as +14155550123"))
         }
         return problems
@@ -88,6 +94,8 @@ enum AccountRules {
 /// The emailed verification code: 6 digits, valid 10 minutes, 5 tries, at most one email a minute.
 enum OneTimeCodePolicy {
     static let lifetime: TimeInterval = 10 * 60
+    /// A walk-in client may not read their email for days.
+    static let inviteLifetime: TimeInterval = 7 * 24 * 3600
     static let maximumAttempts = 5
     static let resendInterval = 60
 
@@ -107,6 +115,19 @@ enum OneTimeCodePolicy {
         let expected = Array(hash.utf8)
         guard candidate.count == expected.count else { return false }
         return zip(candidate, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0  // constant time
+    }
+
+    static func invitation(code: String, to address: String) -> NotificationCommands.SendEmail {
+        NotificationCommands.SendEmail(
+            to: address, subject: "Your account is ready: set your password",
+            text: """
+                We opened an account for you at our branch. To start using it, set your password with
+                the code below.
+
+                Your invitation code is \(code).
+
+                The code expires in 7 days. If you did not visit us, ignore this email.
+                """)
     }
 
     static func email(code: String, to address: String) -> NotificationCommands.SendEmail {

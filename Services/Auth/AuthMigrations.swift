@@ -28,6 +28,20 @@ enum AuthMigrations {
                 attempts integer NOT NULL DEFAULT 0,
                 created_at timestamptz NOT NULL DEFAULT now())
             """,
-        ])
+        ]),
+        // A phone proves itself with a code sent there by SMS; the code is kept beside the number
+        // it was sent to, so a code for an old number never verifies a new one.
+        Migration(id: "auth-0002-phone-verification", statements: [
+            "ALTER TABLE auth.users ADD COLUMN phone_verified_at timestamptz",
+            """
+            CREATE TABLE auth.phone_codes (
+                user_id uuid PRIMARY KEY REFERENCES auth.users (id) ON DELETE CASCADE,
+                phone text NOT NULL,
+                code_hash text NOT NULL,
+                expires_at timestamptz NOT NULL,
+                attempts integer NOT NULL DEFAULT 0,
+                sent_at timestamptz NOT NULL DEFAULT now())
+            """,
+        ]),
     ]
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import Persistence
+import PostgresNIO
 import Redis
 import ServiceKit
 
@@ -14,6 +15,7 @@ struct AuthService: Sendable {
     let sessions: SessionStore
     let issuer: TokenIssuer
     let hasher: PasswordHasher
+    let phones: PhoneVerification
     /// Roles whose tokens stay restricted to MFA setup until MFA is on.
     let mfaRequiredRoles: Set<Role>
 
@@ -21,6 +23,7 @@ struct AuthService: Sendable {
         handlers.on(AuthRPC.Register.self) { request, context in try await register(request, context) }
         handlers.on(AuthRPC.VerifyOTP.self) { request, _ in try await verify(request) }
         handlers.on(AuthRPC.ResendOTP.self) { request, _ in try await resendCode(request) }
+        handlers.on(AuthRPC.AcceptInvite.self) { request, _ in try await acceptInvite(request) }
         handlers.on(AuthRPC.Login.self) { request, context in try await login(request, context) }
         handlers.on(AuthRPC.Refresh.self) { request, _ in try await refresh(request) }
         handlers.on(AuthRPC.Logout.self) { request, context in try await logout(request, principal: context.requirePrincipal()) }
@@ -53,6 +56,7 @@ struct AuthService: Sendable {
             try await database.outbox.publish(
                 AuthEvents.UserRegistered(userID: id, email: email, role: .client, occurredAt: Date()), on: connection)
             try await database.outbox.send(OneTimeCodePolicy.email(code: code, to: email), to: .notifications, on: connection)
+            if let phone = request.phone { try await phones.send(to: phone, userID: id, on: connection) }
             return true
         }
         guard created else { throw Problem.conflict("An account with this email already exists.", slug: "email-taken") }
@@ -63,36 +67,55 @@ struct AuthService: Sendable {
     }
 
     func verify(_ request: AuthRPC.VerifyOTP.Request) async throws -> RPCReply<AuthRPC.StatusReply> {
-        guard request.code.count == 6, request.code.allSatisfy(\.isASCII), request.code.allSatisfy(\.isNumber) else {
+        try await redeem(request.code, sentTo: request.email, waitingIn: .pendingVerification) { user, connection in
+            try await store.activate(userID: user.id, on: connection)
+            try await database.outbox.publish(AuthEvents.UserVerified(userID: user.id, occurredAt: Date()), on: connection)
+        }
+        return .ok(.init(status: "active"))
+    }
+
+    /// A walk-in client opened by staff sets their password with the code the invite emailed.
+    func acceptInvite(_ request: AuthRPC.AcceptInvite.Request) async throws -> RPCReply<AuthRPC.StatusReply> {
+        let problems = AccountRules.passwordProblems(request.password, email: request.email)
+        guard problems.isEmpty else { throw Problem.validation(problems) }
+        let hash = try await hasher.hash(request.password)
+        try await redeem(request.code, sentTo: request.email, waitingIn: .invited) { user, connection in
+            try await store.updatePassword(userID: user.id, hash: hash, on: connection)
+            try await store.activate(userID: user.id, on: connection)
+            try await database.outbox.publish(AuthEvents.UserVerified(userID: user.id, occurredAt: Date()), on: connection)
+        }
+        return .ok(.init(status: "active"))
+    }
+
+    /// Checks an emailed code of an account in `status` and, when it matches, runs `then` in the
+    /// transaction that spends it. Every failure answers alike, also for an email nobody has or an
+    /// account in another state: these endpoints must not tell which accounts exist.
+    private func redeem(
+        _ code: String, sentTo email: String, waitingIn status: AuthRPC.AccountStatus,
+        then: @escaping @Sendable (UserRecord, PostgresConnection) async throws -> Void
+    ) async throws {
+        guard code.count == 6, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber) else {
             throw Problem.validation(field: "code", "must be the 6 digits from the email")
         }
-        // One answer for every failure, also for an email nobody registered or one already
-        // verified: this endpoint must not tell which accounts exist.
         let invalid = Problem.badRequest(
             "The code is wrong or has expired. After five wrong codes, ask for a new one.", slug: "invalid-code")
-        guard let user = try await store.user(email: AccountRules.normalizedEmail(request.email)),
-              user.status == .pendingVerification
-        else { throw invalid }
+        guard let user = try await store.user(email: AccountRules.normalizedEmail(email)), user.status == status else { throw invalid }
 
-        enum Outcome { case verified, wrong, expired, exhausted }
+        enum Outcome { case redeemed, wrong, expired, exhausted }
         // Failed attempts are counted and committed, so the transaction returns rather than throws.
         let outcome: Outcome = try await database.transaction { connection in
-            guard let code = try await store.lockedCode(userID: user.id, on: connection) else { return .expired }
-            if code.expiresAt < Date() { return .expired }
-            if code.attempts >= OneTimeCodePolicy.maximumAttempts { return .exhausted }
-            guard OneTimeCodePolicy.matches(request.code, userID: user.id, hash: code.codeHash) else {
+            guard let stored = try await store.lockedCode(userID: user.id, on: connection) else { return .expired }
+            if stored.expiresAt < Date() { return .expired }
+            if stored.attempts >= OneTimeCodePolicy.maximumAttempts { return .exhausted }
+            guard OneTimeCodePolicy.matches(code, userID: user.id, hash: stored.codeHash) else {
                 try await store.countFailedAttempt(userID: user.id, on: connection)
                 return .wrong
             }
             try await store.deleteCode(userID: user.id, on: connection)
-            try await store.activate(userID: user.id, on: connection)
-            try await database.outbox.publish(AuthEvents.UserVerified(userID: user.id, occurredAt: Date()), on: connection)
-            return .verified
+            try await then(user, connection)
+            return .redeemed
         }
-        switch outcome {
-        case .verified: return .ok(.init(status: "active"))
-        case .wrong, .expired, .exhausted: throw invalid
-        }
+        guard outcome == .redeemed else { throw invalid }
     }
 
     func resendCode(_ request: AuthRPC.ResendOTP.Request) async throws -> RPCReply<AuthRPC.StatusReply> {
@@ -140,6 +163,8 @@ struct AuthService: Sendable {
         switch user.status {
         case .pendingVerification:
             throw Problem(status: 403, slug: "not-verified", title: "Email not verified", detail: "Enter the code we emailed first.")
+        case .invited:
+            throw Problem(status: 403, slug: "not-verified", title: "Invitation not accepted", detail: "Set your password with the invitation code first.")
         case .disabled:
             throw Problem(status: 403, slug: "account-disabled", title: "Account disabled", detail: "This account is disabled.")
         case .active:

@@ -10,10 +10,12 @@ struct UserAdministration: Sendable {
     let store: UserStore
     let sessions: SessionStore
     let hasher: PasswordHasher
+    let phones: PhoneVerification
 
     func register(on handlers: inout RPCHandlers) {
         handlers.on(UsersRPC.Create.self) { request, context in try await create(request, context) }
         handlers.on(UsersRPC.List.self) { request, context in try await list(request, context) }
+        handlers.on(UsersRPC.Invite.self) { request, context in try await invite(request, context) }
         handlers.on(UsersRPC.Get.self) { request, context in
             _ = try context.requireRole(StaffPolicy.administrators)
             guard let user = try await store.user(id: request.id) else { throw Problem.notFound("No such user.") }
@@ -48,6 +50,37 @@ struct UserAdministration: Sendable {
         return .created(created.user)
     }
 
+    /// A client account for a walk-in customer: active once the client sets a password with the
+    /// emailed code (`POST /auth/accept-invite`). Kept with the caller's idempotency key, so a
+    /// retried opening of the same file gets the same account.
+    func invite(_ request: UsersRPC.Invite.Request, _ context: RPCContext) async throws -> RPCReply<UsersRPC.User> {
+        let actor = try context.requireRole(StaffPolicy.administrators)
+        let problems = AccountRules.accountProblems(email: request.email, fullName: request.fullName, phone: request.phone)
+        guard problems.isEmpty else { throw Problem.validation(problems) }
+        let email = AccountRules.normalizedEmail(request.email)
+        // No one knows this password: the account signs in only after the invite sets one.
+        let hash = try await hasher.hash(UUID.random().uuidString + UUID.random().uuidString)
+        let code = OneTimeCodePolicy.generate()
+        let id = UUID()
+        return try await database.transaction(once: context.idempotencyKey) { connection -> RPCReply<UsersRPC.User> in
+            guard try await store.insert(
+                id: id, email: email, passwordHash: hash, fullName: request.fullName.trimmingCharacters(in: .whitespacesAndNewlines),
+                phone: request.phone, role: .client, status: .invited, on: connection) != nil
+            else { throw Problem.conflict("An account with this email already exists.", slug: "email-taken") }
+            try await store.storeCode(
+                userID: id, codeHash: OneTimeCodePolicy.hash(code, userID: id), expiresAt: Date().addingTimeInterval(OneTimeCodePolicy.inviteLifetime),
+                on: connection)
+            try await database.outbox.publish(
+                AuthEvents.UserCreated(
+                    userID: id, email: email, fullName: request.fullName, role: .client, actorID: actor.userID, actorRole: actor.role,
+                    occurredAt: Date()), on: connection)
+            try await database.outbox.send(OneTimeCodePolicy.invitation(code: code, to: email), to: .notifications, on: connection)
+            if let phone = request.phone { try await phones.send(to: phone, userID: id, on: connection) }
+            guard let created = try await store.user(id: id, on: connection) else { throw Problem.internalError }
+            return .created(created.user)
+        }
+    }
+
     func list(_ request: UsersRPC.List.Request, _ context: RPCContext) async throws -> RPCReply<Page<UsersRPC.User>> {
         _ = try context.requireRole(StaffPolicy.administrators)
         let problems = request.page.problems
@@ -61,7 +94,7 @@ struct UserAdministration: Sendable {
     /// conditional on it, retried if someone changed the row in between.
     func update(_ request: UsersRPC.Update.Request, _ context: RPCContext) async throws -> RPCReply<UsersRPC.User> {
         let actor = try context.requireRole(StaffPolicy.administrators)
-        if request.status == .pendingVerification {
+        if request.status == .pendingVerification || request.status == .invited {
             throw Problem.validation(field: "status", "must be active or disabled")
         }
         if let name = request.fullName, let problem = AccountRules.nameProblem(name) { throw Problem.validation([problem]) }

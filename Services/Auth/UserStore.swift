@@ -10,6 +10,7 @@ struct UserRecord: Sendable {
     let passwordHash: String
     let fullName: String
     let phone: String?
+    let phoneVerified: Bool
     let role: Role
     let status: AuthRPC.AccountStatus
     let mfaEnabled: Bool
@@ -21,8 +22,8 @@ struct UserRecord: Sendable {
 
     var user: AuthRPC.User {
         AuthRPC.User(
-            id: id, email: email, fullName: fullName, phone: phone, role: role, status: status, mfaEnabled: mfaEnabled,
-            createdAt: createdAt, version: version)
+            id: id, email: email, fullName: fullName, phone: phone, phoneVerified: phoneVerified, role: role, status: status,
+            mfaEnabled: mfaEnabled, createdAt: createdAt, version: version)
     }
 }
 
@@ -40,7 +41,7 @@ struct UserStore: Sendable {
     private static let userColumns =
         """
         id, email, password_hash, full_name, phone, role, status, mfa_enabled, failed_logins, locked_until, created_at,
-        version, mfa_secret
+        version, mfa_secret, phone_verified_at IS NOT NULL
         """
 
     /// Inserts a user; nil when the email is taken.
@@ -144,15 +145,15 @@ struct UserStore: Sendable {
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [UserRecord] {
         var records: [UserRecord] = []
-        for try await (id, email, hash, name, phone, role, status, mfa, failures, lockedUntil, createdAt, version, secret)
-            in rows.decode((UUID, String, String, String, String?, String, String, Bool, Int, Date?, Date, Int, String?).self)
+        for try await (id, email, hash, name, phone, role, status, mfa, failures, lockedUntil, createdAt, version, secret, phoneVerified)
+            in rows.decode((UUID, String, String, String, String?, String, String, Bool, Int, Date?, Date, Int, String?, Bool).self)
         {
             guard let role = Role(rawValue: role), let status = AuthRPC.AccountStatus(rawValue: status) else {
                 throw StoreError.corruptRow("user \(id) has role \(role) and status \(status)")
             }
             records.append(UserRecord(
-                id: id, email: email, passwordHash: hash, fullName: name, phone: phone, role: role, status: status,
-                mfaEnabled: mfa, failedLogins: failures, lockedUntil: lockedUntil, createdAt: createdAt, version: version,
+                id: id, email: email, passwordHash: hash, fullName: name, phone: phone, phoneVerified: phoneVerified, role: role,
+                status: status, mfaEnabled: mfa, failedLogins: failures, lockedUntil: lockedUntil, createdAt: createdAt, version: version,
                 mfaSecret: secret))
         }
         return records

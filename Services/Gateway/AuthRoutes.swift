@@ -31,6 +31,11 @@ struct AuthRoutes {
             try await support.signInAttempt(email: resend.email, context)
             return try await forwarder.forward(AuthRPC.ResendOTP.self, resend, context: context)
         }
+        api.post("auth/accept-invite") { request, context in
+            let accept = try await body.json(AuthRPC.AcceptInvite.Request.self, from: request)
+            try await support.signInAttempt(email: accept.email, context)
+            return try await forwarder.forward(AuthRPC.AcceptInvite.self, accept, context: context)
+        }
         api.post("auth/login") { request, context in
             let login = try await body.json(AuthRPC.Login.Request.self, from: request)
             try await support.signInAttempt(email: login.email, context)
@@ -56,6 +61,14 @@ struct AuthRoutes {
         api.get("auth/me") { request, context in
             let context = try await support.signedIn(request, context, allowingMFASetup: true)
             return try await forwarder.forward(AuthRPC.Me.self, Empty(), context: context)
+        }
+        api.post("auth/verify-phone") { request, context in
+            let context = try await support.signedIn(request, context)
+            return try await forwarder.forward(AuthRPC.VerifyPhone.self, body.json(AuthRPC.VerifyPhone.Request.self, from: request), context: context)
+        }
+        api.post("auth/resend-phone-code") { request, context in
+            let context = try await support.signedIn(request, context)
+            return try await forwarder.forward(AuthRPC.ResendPhoneCode.self, Empty(), context: context)
         }
         api.post("auth/mfa/setup") { request, context in
             let context = try await support.signedIn(request, context, allowingMFASetup: true)

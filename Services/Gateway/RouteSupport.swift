@@ -71,16 +71,26 @@ struct RouteSupport: Sendable {
         _ operation: Operation.Type, _ request: Request, _ context: GatewayContext, body type: Body.Type,
         build: @Sendable (Body) -> Operation.Request
     ) async throws -> Response {
+        try await once(request, context, body: type) { value, serviceKey in
+            try await forwarder.call(operation, build(value), context: context, idempotencyKey: serviceKey)
+        }
+    }
+
+    /// A POST that honours `Idempotency-Key`, scoped to the caller and the route: `perform` gets
+    /// the decoded body and the key to hand every service it calls.
+    func once<Body: Codable & Sendable>(
+        _ request: Request, _ context: GatewayContext, body type: Body.Type,
+        perform: (Body, _ serviceKey: String?) async throws -> RPCResult
+    ) async throws -> Response {
         let value = try await body.json(type, from: request)
         let caller = context.principal.map { "user:\($0.userID)" } ?? "ip:\(context.clientIP)"
         // The body as decoded, re-encoded with sorted keys: the same body in another key order or
         // spacing is the same request.
         let canonical = Data(try JSON.encode(value))
-        let operationRequest = build(value)
         return try await idempotency.run(
             key: request.headers[.idempotencyKey], scope: "\(caller):\(request.uri.path)", body: canonical
         ) { serviceKey in
-            try await forwarder.call(operation, operationRequest, context: context, idempotencyKey: serviceKey)
+            try await perform(value, serviceKey)
         }
     }
 }

@@ -4,7 +4,7 @@ import Hummingbird
 import Messaging
 import ServiceKit
 
-/// `/api/v1/sync/*` for clients that work offline, and `POST /admin/broadcast`. (docs/sync.md)
+/// `/api/v1/sync/*` for clients that work offline, and `POST /admin/broadcast`. (docs/SYNC.md)
 struct SyncRoutes {
     let support: RouteSupport
     let batch: SyncBatch

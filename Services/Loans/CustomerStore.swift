@@ -22,13 +22,13 @@ struct CustomerStore: Sendable {
 
     /// Replaces one section (creating the file on first use); nil if `expectedVersion` is stale.
     func put<Section: CustomerSection>(
-        _ section: Section, of userID: UUID, expectedVersion: Int?
+        _ section: Section, of userID: UUID, expectedVersion: Int?, on connection: PostgresConnection
     ) async throws -> VersionedSection<Section>? {
         var binds = Self.binds(userID)
         binds.append(String(decoding: try JSON.encode(section), as: UTF8.self))
         binds.append(expectedVersion)
         let column = Section.name
-        let rows = try await database.client.query(
+        let rows = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
                     INSERT INTO loans.customers (user_id, \(column)) VALUES ($1, $2::jsonb)
@@ -41,10 +41,37 @@ struct CustomerStore: Sendable {
         return nil
     }
 
-    func customer(_ userID: UUID) async throws -> Customer? {
-        try await Self.customers(database.client.query(
-            PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM loans.customers WHERE user_id = $1", binds: Self.binds(userID)),
-            logger: logger)).first
+    func customer(_ userID: UUID, on connection: PostgresConnection? = nil, locking: Bool = false) async throws -> Customer? {
+        try await Self.customers(database.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Self.columns) FROM loans.customers WHERE user_id = $1\(locking ? " FOR UPDATE" : "")", binds: Self.binds(userID)),
+            on: connection)).first
+    }
+
+    /// Writes the sections given (the others stay) in one step, creating the file if `creating`;
+    /// nil when the file is missing (and not created) or `expectedVersion` is stale.
+    func write(
+        _ sections: CustomersRPC.Sections, of userID: UUID, expectedVersion: Int?, creating: Bool, on connection: PostgresConnection
+    ) async throws -> Customer? {
+        func json(_ section: (some Encodable)?) throws -> String? { try section.map { String(decoding: try JSON.encode($0), as: UTF8.self) } }
+        var binds = Self.binds(userID)
+        binds.append(try json(sections.profile))
+        binds.append(try json(sections.financial))
+        binds.append(try json(sections.employment))
+        binds.append(expectedVersion)
+        if creating {
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "INSERT INTO loans.customers (user_id) VALUES ($1) ON CONFLICT DO NOTHING", binds: Self.binds(userID)),
+                logger: logger)
+        }
+        return try await Self.customers(connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    UPDATE loans.customers SET profile = coalesce($2::jsonb, profile), financial = coalesce($3::jsonb, financial),
+                        employment = coalesce($4::jsonb, employment), version = version + 1, updated_at = now()
+                    WHERE user_id = $1 AND ($5::int IS NULL OR version = $5)
+                    RETURNING \(Self.columns)
+                    """, binds: binds), logger: logger)).first
     }
 
     func loanSummary(_ customerID: UUID) async throws -> Customer.LoanSummary {

@@ -10,7 +10,7 @@ let lists = ClientLists(cache: cache)
 ProductOperations(catalogue: catalogue).register(on: &host.rpc)
 CalculatorOperations(products: catalogue).register(on: &host.rpc)
 let customers = CustomerStore(database: database)
-CustomerOperations(store: customers).register(on: &host.rpc)
+CustomerOperations(database: database, store: customers).register(on: &host.rpc)
 let applications = ApplicationStore(database: database)
 let intake = IntakeGate(
     limit: host.configuration.reader.int(forKey: "loans.intake.backlog.limit", default: 2000),

@@ -1,25 +1,41 @@
 import Contracts
 import Foundation
 
-/// Local-mode email: each message becomes one RFC 5322 `.eml` file in a folder, named by the bus
-/// message id, so a redelivered command writes the same file again instead of a second email.
+/// Local-mode email: each message becomes one RFC 5322 `.eml` file in a folder.
 struct MailFolder: Sendable {
-    let directory: URL
+    let folder: MessageFolder
     let sender: String
 
     init(path: String, sender: String) throws {
-        directory = URL(fileURLWithPath: path, isDirectory: true)
+        folder = try MessageFolder(path: path)
         self.sender = sender
+    }
+
+    func deliver(_ email: NotificationCommands.SendEmail, messageID: String) async throws {
+        try folder.writeOnce(messageID: messageID, fileExtension: "eml") { name in
+            Data(MailFormat.render(email, from: sender, messageID: name, date: Date()).utf8)
+        }
+    }
+}
+
+/// A local-mode outbox: one file per bus message, named by the message id, so a redelivered
+/// command writes no second message.
+struct MessageFolder: Sendable {
+    let directory: URL
+
+    init(path: String) throws {
+        directory = URL(fileURLWithPath: path, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    /// Writes the email atomically (a temporary file renamed into place); readers never see half a file.
-    func deliver(_ email: NotificationCommands.SendEmail, messageID: String) async throws {
+    /// Writes `<id>.<fileExtension>` unless it is there already: to a temporary file renamed into
+    /// place, so readers never see half a message. `contents` gets the id as used in the name.
+    func writeOnce(messageID: String, fileExtension: String, contents: (_ name: String) throws -> Data) throws {
         let name = messageID.filter { $0.isLetter || $0.isNumber || $0 == "-" }
-        let target = directory.appendingPathComponent("\(name).eml")
+        let target = directory.appendingPathComponent("\(name).\(fileExtension)")
         guard !FileManager.default.fileExists(atPath: target.path) else { return }
         let temporary = directory.appendingPathComponent(".\(name).tmp")
-        try Data(MailFormat.render(email, from: sender, messageID: name, date: Date()).utf8).write(to: temporary)
+        try contents(name).write(to: temporary)
         try FileManager.default.moveItem(at: temporary, to: target)
     }
 }

@@ -5,8 +5,8 @@ import ServiceKit
 import ServiceLifecycle
 
 // Who hears what, on which channel: the in-app inbox, WebSocket pushes (through the gateways) and
-// email (the `.eml` folder in local mode), from the domain events; plus the emails other services
-// send as commands (`auth`'s one-time codes); and signed webhooks of any event to outside systems.
+// email (the `.eml` folder in local mode), from the domain events; plus the emails and texts other
+// services send as commands (`auth`'s one-time codes); and signed webhooks of any event to outside systems.
 let webhookQueue = WorkQueues.webhooks
 let host = try ServiceHost(
     .notifications,
@@ -27,12 +27,22 @@ let mail: any MailTransport =
     } else {
         try MailFolder(path: reader.string(forKey: "mail.dir", default: ".run/mail"), sender: sender)
     }
+let sms = try SMSTransports.configured(
+    provider: reader.string(forKey: "sms.provider", default: "local"), directory: reader.string(forKey: "sms.dir", default: ".run/sms"),
+    http: reader.string(forKey: "sms.http.url").map {
+        HTTPSMSProvider.Settings(url: $0, token: reader.string(forKey: "sms.http.token"), sender: reader.string(forKey: "sms.sender", default: "Lending"))
+    })
 
 var commands = MessageHandlers()
 commands.on(NotificationCommands.SendEmail.self) { email, context in
     try await mail.deliver(email, messageID: context.messageID)
     // Never the address or the text: an email may carry a one-time code.
     context.logger.info("email sent")
+}
+commands.on(NotificationCommands.SendSMS.self) { text, context in
+    try await sms.deliver(text, messageID: context.messageID)
+    // Never the number or the text: a text may carry a one-time code.
+    context.logger.info("sms sent")
 }
 host.consume(ServiceName.notifications.commandsQueue, handlers: commands)
 

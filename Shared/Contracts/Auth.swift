@@ -7,6 +7,8 @@ public enum AuthRPC {
         public var email: String
         public var fullName: String
         @ExplicitNull public var phone: String?
+        /// Whether the holder of `phone` proved it with the code sent by SMS.
+        public var phoneVerified: Bool
         public var role: Role
         public var status: AccountStatus
         public var mfaEnabled: Bool
@@ -15,13 +17,14 @@ public enum AuthRPC {
         public var version: Int
 
         public init(
-            id: UUID, email: String, fullName: String, phone: String?, role: Role, status: AccountStatus,
+            id: UUID, email: String, fullName: String, phone: String?, phoneVerified: Bool = false, role: Role, status: AccountStatus,
             mfaEnabled: Bool, createdAt: Date, version: Int
         ) {
             self.id = id
             self.email = email
             self.fullName = fullName
             self.phone = phone
+            self.phoneVerified = phoneVerified
             self.role = role
             self.status = status
             self.mfaEnabled = mfaEnabled
@@ -32,6 +35,8 @@ public enum AuthRPC {
 
     public enum AccountStatus: String, Codable, Sendable {
         case pendingVerification = "pending_verification"
+        /// Opened by staff for a walk-in client, until the client sets a password.
+        case invited
         case active
         case disabled
     }
@@ -102,6 +107,24 @@ public enum AuthRPC {
         public typealias Response = StatusReply
         public static let service = ServiceName.auth
         public static let name = "auth.verify-otp.v1"
+    }
+
+    /// A walk-in client sets the password of the account staff opened, with the emailed code.
+    public enum AcceptInvite: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var email: String
+            public var code: String
+            public var password: String
+
+            public init(email: String, code: String, password: String) {
+                self.email = email
+                self.code = code
+                self.password = password
+            }
+        }
+        public typealias Response = StatusReply
+        public static let service = ServiceName.auth
+        public static let name = "auth.accept-invite.v1"
     }
 
     public enum ResendOTP: ServiceOperation {
@@ -229,6 +252,28 @@ public enum AuthRPC {
         public typealias Response = Empty
         public static let service = ServiceName.auth
         public static let name = "auth.mfa-confirm.v1"
+    }
+
+    /// The signed-in user proves their phone with the code sent to it by SMS.
+    public enum VerifyPhone: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var code: String
+
+            public init(code: String) {
+                self.code = code
+            }
+        }
+        public typealias Response = User
+        public static let service = ServiceName.auth
+        public static let name = "auth.verify-phone.v1"
+    }
+
+    /// A new SMS code for the signed-in user's phone, at most one a minute.
+    public enum ResendPhoneCode: ServiceOperation {
+        public typealias Request = Empty
+        public typealias Response = StatusReply
+        public static let service = ServiceName.auth
+        public static let name = "auth.resend-phone-code.v1"
     }
 
     public enum Me: ServiceOperation {

@@ -9,14 +9,14 @@ public enum BusMessages {
         AuthEvents.UserRegistered.self, AuthEvents.UserVerified.self, AuthEvents.UserCreated.self,
         AuthEvents.UserUpdated.self, AuthEvents.SecurityEvent.self,
         LoansEvents.ApplicationSubmitted.self, LoansEvents.DocumentUploaded.self, LoansEvents.DocumentWaived.self,
-        LoansEvents.ApplicationStatusChanged.self,
+        LoansEvents.ApplicationStatusChanged.self, LoansEvents.CustomerFileChanged.self, LoansEvents.PhoneChanged.self,
         LoansEvents.PaymentReceived.self, LoansEvents.InstalmentOverdue.self, LoansEvents.LoanDisbursed.self,
         AnalysisEvents.Requested.self, AnalysisEvents.Completed.self,
         ApprovalsEvents.AnalysisStarted.self, ApprovalsEvents.AwaitingDecision.self, ApprovalsEvents.DocumentsRequested.self,
         ApprovalsEvents.Approved.self, ApprovalsEvents.Rejected.self, ApprovalsEvents.StageAssigned.self,
         ApprovalsEvents.PolicyUpdated.self, ApprovalsEvents.StageDecided.self, ApprovalsEvents.SLABreached.self,
         TicketEvents.Updated.self, TicketEvents.SLABreached.self,
-        NotificationCommands.SendEmail.self, PushMessage.self, TrafficReport.self,
+        NotificationCommands.SendEmail.self, NotificationCommands.SendSMS.self, PushMessage.self, TrafficReport.self,
     ]
 
     /// The families of the catalogue's types: the types without their version.

@@ -107,6 +107,10 @@ public struct Customer: Codable, Sendable {
     public var updatedAt: Date
     /// Present on `GET /customers/{id}`.
     public var loanSummary: LoanSummary?
+    /// The account's, from `auth`: present when staff open a file (`POST /customers`).
+    public var email: String?
+    public var fullName: String?
+    public var status: AuthRPC.AccountStatus?
 
     public init(id: UUID, profile: PersonalDetails?, financial: FinancialDetails?, employment: EmploymentDetails?, version: Int, updatedAt: Date) {
         self.id = id
@@ -169,5 +173,106 @@ public enum CustomersRPC {
         public typealias Response = Customer
         public static let service = ServiceName.loans
         public static let name = "customers.get.v1"
+    }
+
+    /// The sections staff write on a customer's behalf; those left out stay as they are.
+    public struct Sections: Codable, Sendable, Equatable {
+        public var profile: PersonalDetails?
+        public var financial: FinancialDetails?
+        public var employment: EmploymentDetails?
+
+        public init(profile: PersonalDetails? = nil, financial: FinancialDetails? = nil, employment: EmploymentDetails? = nil) {
+            self.profile = profile
+            self.financial = financial
+            self.employment = employment
+        }
+    }
+
+    /// Checks sections without writing them (before an account is opened for them).
+    public enum Validate: ServiceOperation {
+        public typealias Request = Sections
+        public typealias Response = Empty
+        public static let service = ServiceName.loans
+        public static let name = "customers.validate.v1"
+    }
+
+    /// A walk-in client's file, opened by staff for the account `auth` invited.
+    public enum Open: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var customerID: UUID
+            public var sections: Sections
+
+            public init(customerID: UUID, sections: Sections) {
+                self.customerID = customerID
+                self.sections = sections
+            }
+        }
+        public typealias Response = Customer
+        public static let service = ServiceName.loans
+        public static let name = "customers.open.v1"
+    }
+
+    /// A staff correction of a file, under `If-Match`; audited with the old and new values.
+    public enum Correct: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var id: UUID
+            public var sections: Sections
+            public var expectedVersion: Int?
+
+            public init(id: UUID, sections: Sections, expectedVersion: Int?) {
+                self.id = id
+                self.sections = sections
+                self.expectedVersion = expectedVersion
+            }
+        }
+        public typealias Response = Customer
+        public static let service = ServiceName.loans
+        public static let name = "customers.correct.v1"
+    }
+}
+
+extension LoansEvents {
+    /// Staff opened or corrected a customer's file: the sections before and after (JSON), for the
+    /// audit log.
+    public struct CustomerFileChanged: DomainEvent, Equatable {
+        public static let type = "loans.customer.file_changed.v1"
+        public enum Change: String, Codable, Sendable {
+            case opened, corrected
+        }
+
+        public var customerID: UUID
+        public var change: Change
+        public var before: String
+        public var after: String
+        public var actorID: UUID
+        public var actorRole: Role
+        public var occurredAt: Date
+
+        public init(customerID: UUID, change: Change, before: String, after: String, actorID: UUID, actorRole: Role, occurredAt: Date) {
+            self.customerID = customerID
+            self.change = change
+            self.before = before
+            self.after = after
+            self.actorID = actorID
+            self.actorRole = actorRole
+            self.occurredAt = occurredAt
+        }
+    }
+}
+
+extension LoansEvents {
+    /// The phone on a customer's profile changed (or was first given): `auth` takes it as the
+    /// account's phone, unverified until the code it texts there comes back.
+    public struct PhoneChanged: DomainEvent, Equatable {
+        public static let type = "loans.customer.phone_changed.v1"
+        public var customerID: UUID
+        public var phone: String
+        public var occurredAt: Date
+
+        public init(customerID: UUID, phone: String, occurredAt: Date) {
+            self.customerID = customerID
+            self.phone = phone
+            self.occurredAt = occurredAt
+        }
     }
 }

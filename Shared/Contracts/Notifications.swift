@@ -17,6 +17,18 @@ public enum NotificationCommands {
             self.text = text
         }
     }
+
+    /// A text message to a phone (E.164), e.g. a verification code.
+    public struct SendSMS: NotificationCommand, Equatable {
+        public static let type = "notifications.sms.send.v1"
+        public var to: String
+        public var text: String
+
+        public init(to: String, text: String) {
+            self.to = to
+            self.text = text
+        }
+    }
 }
 
 /// One notice in a user's in-app inbox.

@@ -20,7 +20,7 @@ public enum WorkQueues {
     /// Every durable queue of the platform; each parks what it cannot deliver in `<queue>.dlq`.
     public static let durable: [String] = [
         analysisRequests, ServiceName.loans.eventsQueue, ServiceName.approvals.eventsQueue, ServiceName.notifications.eventsQueue,
-        ServiceName.notifications.commandsQueue, webhooks, ServiceName.analytics.eventsQueue,
+        ServiceName.notifications.commandsQueue, webhooks, ServiceName.analytics.eventsQueue, ServiceName.auth.eventsQueue,
     ]
 }
 

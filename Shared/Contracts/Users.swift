@@ -43,6 +43,24 @@ public enum UsersRPC {
         public static let name = "users.list.v1"
     }
 
+    /// A client account opened by staff: no password until the client accepts the emailed invite.
+    public enum Invite: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var email: String
+            public var fullName: String
+            public var phone: String?
+
+            public init(email: String, fullName: String, phone: String?) {
+                self.email = email
+                self.fullName = fullName
+                self.phone = phone
+            }
+        }
+        public typealias Response = User
+        public static let service = ServiceName.auth
+        public static let name = "users.invite.v1"
+    }
+
     public enum Get: ServiceOperation {
         public struct Request: Codable, Sendable {
             public var id: UUID

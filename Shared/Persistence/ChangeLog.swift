@@ -9,7 +9,7 @@ import PostgresNIO
 /// written: a transaction that commits late would otherwise show up behind positions a client
 /// has already read past. The sequencer runs under an advisory lock, so positions are handed out
 /// in batches, each batch committed before the next begins, and only to committed rows: what a
-/// reader sees is always a prefix of the feed. (docs/sync.md)
+/// reader sees is always a prefix of the feed. (docs/SYNC.md)
 public struct ChangeLog: Sendable {
     /// A table whose rows clients sync: the entity name its rows have in the feed, the column that
     /// identifies a row, and the SQL (over `NEW`/`OLD` as `row`) naming the user it belongs to.

@@ -31,9 +31,13 @@ import Testing
         #expect(problem("not json")?.status == 400)
     }
 
-    @Test func aBodyThatIsNotAnObjectIsABadRequest() {
-        #expect(problem("[1, 2]")?.status == 400)
-        #expect(problem("\"text\"")?.status == 400)
+    /// Well-formed JSON of the wrong shape is an invalid value, not a malformed request.
+    @Test func aBodyThatIsNotAnObjectIsUnprocessable() {
+        for body in ["[1, 2]", "\"text\"", "3"] {
+            let refused = problem(body)
+            #expect(refused?.status == 422, "\(body)")
+            #expect(refused?.errors?.map(\.field) == ["body"], "\(body)")
+        }
     }
 
     @Test func aMissingFieldIsNamedAsTheClientSpellsIt() {

@@ -137,42 +137,73 @@ struct Accounts {
 
 /// The emails `notifications` wrote in local mode.
 enum Mail {
+    static let folder = LocalMessages(folderVariable: "MAIL_DIR", fileExtension: "eml", lineEnd: "\r\n")
+
     /// The verification code in the newest email to `address`, waiting for it to arrive.
     static func code(sentTo address: String, after previous: String? = nil) async throws -> String {
-        let folder = URL(fileURLWithPath: try TestEnvironment.require("MAIL_DIR"))
-        var code: String?
-        _ = await eventually(timeout: .seconds(15)) {
-            code = newestCode(in: folder, to: address)
-            return code != nil && code != previous
-        }
-        return try #require(code, "no email with a code reached \(address)")
+        try await folder.code(sentTo: address, after: previous)
     }
 
     /// The first email to `address` that contains `text`, waiting for it to arrive.
     static func message(to address: String, containing text: String) async throws -> String {
-        let folder = URL(fileURLWithPath: try TestEnvironment.require("MAIL_DIR"))
-        var found: String?
-        _ = await eventually(timeout: .seconds(15)) {
-            found = emails(in: folder, to: address).first { $0.1.contains(text) }?.1
-            return found != nil
-        }
-        return try #require(found, "no email to \(address) says \(text)")
+        try await folder.message(to: address, containing: text)
+    }
+}
+
+/// The texts `notifications` wrote in local mode.
+enum SMS {
+    static let folder = LocalMessages(folderVariable: "SMS_DIR", fileExtension: "txt", lineEnd: "\n")
+
+    /// The code in the newest text to `phone`, waiting for it to arrive.
+    static func code(sentTo phone: String, after previous: String? = nil) async throws -> String {
+        try await folder.code(sentTo: phone, after: previous)
     }
 
-    /// Every email to `address`, with when it was written.
-    private static func emails(in folder: URL, to address: String) -> [(Date, String)] {
+    /// How many texts went to `phone` so far.
+    static func count(to phone: String) throws -> Int {
+        try folder.messages(to: phone).count
+    }
+}
+
+/// A local-mode message folder: one file per message, starting with a `To:` line.
+struct LocalMessages {
+    let folderVariable: String
+    let fileExtension: String
+    let lineEnd: String
+
+    func code(sentTo address: String, after previous: String?) async throws -> String {
+        var code: String?
+        _ = await eventually(timeout: .seconds(15)) {
+            code = newestCode(to: address)
+            return code != nil && code != previous
+        }
+        return try #require(code, "no message with a code reached \(address)")
+    }
+
+    func message(to address: String, containing text: String) async throws -> String {
+        var found: String?
+        _ = await eventually(timeout: .seconds(15)) {
+            found = (try? messages(to: address))?.first { $0.1.contains(text) }?.1
+            return found != nil
+        }
+        return try #require(found, "no message to \(address) says \(text)")
+    }
+
+    /// Every message to `address`, with when it was written.
+    func messages(to address: String) throws -> [(Date, String)] {
+        let folder = URL(fileURLWithPath: try TestEnvironment.require(folderVariable))
         let files = (try? FileManager.default.contentsOfDirectory(
             at: folder, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
-        return files.filter { $0.pathExtension == "eml" }.compactMap { file -> (Date, String)? in
-            guard let text = try? String(contentsOf: file, encoding: .utf8), text.contains("To: \(address)\r\n"),
+        return files.filter { $0.pathExtension == fileExtension }.compactMap { file -> (Date, String)? in
+            guard let text = try? String(contentsOf: file, encoding: .utf8), text.contains("To: \(address)\(lineEnd)"),
                   let date = try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
             else { return nil }
             return (date, text)
         }
     }
 
-    private static func newestCode(in folder: URL, to address: String) -> String? {
-        guard let newest = emails(in: folder, to: address).max(by: { $0.0 < $1.0 })?.1,
+    private func newestCode(to address: String) -> String? {
+        guard let newest = (try? messages(to: address))?.max(by: { $0.0 < $1.0 })?.1,
               let range = newest.range(of: #"code is [0-9]{6}"#, options: .regularExpression)
         else { return nil }
         return String(newest[range].suffix(6))

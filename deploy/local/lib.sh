@@ -107,6 +107,7 @@ stack_config() {
   STACK_REDIS_URL="redis://127.0.0.1:$STACK_REDIS_PORT"
   STACK_DATABASE_URL="postgres://lending:lending@127.0.0.1:$STACK_PG_PORT/lending"
   STACK_MAIL_DIR="$STACK_STATE/mail"
+  STACK_SMS_DIR="$STACK_STATE/sms"
   STACK_JWT_KEY="$STACK_STATE/keys/jwt-es256.pem"
 }
 
@@ -648,8 +649,8 @@ start_instance() {
     approvals)
       vars+=("${STACK_APPROVALS_SETTINGS[@]}") ;;
     notifications)
-      mkdir -p "$STACK_MAIL_DIR"
-      vars+=("MAIL_DIR=$STACK_MAIL_DIR" "${STACK_NOTIFICATIONS_SETTINGS[@]}") ;;
+      mkdir -p "$STACK_MAIL_DIR" "$STACK_SMS_DIR"
+      vars+=("MAIL_DIR=$STACK_MAIL_DIR" "SMS_DIR=$STACK_SMS_DIR" "${STACK_NOTIFICATIONS_SETTINGS[@]}") ;;
     analysis-worker)
       vars+=("WORKER_CONCURRENCY=${WORKER_CONCURRENCY:-4}") ;;
   esac
@@ -662,7 +663,7 @@ start_instance() {
     cd "$LENDING_ROOT" || exit 1
     # Per-service settings from the caller's environment reach only their own service.
     setsid nohup env -u GATEWAY_PORT -u AUTH_JWT_PRIVATE_KEY_FILE -u BOOTSTRAP_SUPER_ADMIN_EMAIL \
-      -u BOOTSTRAP_SUPER_ADMIN_PASSWORD -u MAIL_DIR -u WORKER_CONCURRENCY \
+      -u BOOTSTRAP_SUPER_ADMIN_PASSWORD -u MAIL_DIR -u SMS_DIR -u WORKER_CONCURRENCY \
       "${vars[@]}" "$bin" >>"$logf" 2>&1 </dev/null &
     echo $! >"$(instance_pidfile "$inst")"
   )
