@@ -37,11 +37,14 @@ struct Reports: Sendable {
           AND ($4::text IS NULL OR lower(payload->>'customer_id') = lower($4))
         """
 
-    private func binds(_ window: AnalyticsRPC.Window) -> PostgresBindings {
+    /// `$1`, `$2` the window, then `$3` the product and `$4` the customer; a report without a
+    /// product filter (tickets) gets the customer as `$3`, since PostgreSQL cannot type a
+    /// parameter a statement never uses.
+    private func binds(_ window: AnalyticsRPC.Window, byProduct: Bool = true) -> PostgresBindings {
         var binds = PostgresBindings()
         binds.append(window.from?.startOfDay ?? Date.distantPast)
         binds.append(window.to?.adding(days: 1).startOfDay ?? Date.distantFuture)
-        binds.append(window.productID?.uuidString)
+        if byProduct { binds.append(window.productID?.uuidString) }
         binds.append(window.customerID?.uuidString)
         return binds
     }
@@ -143,7 +146,7 @@ struct Reports: Sendable {
             WITH created AS (
                 SELECT payload->>'ticket_id' AS id FROM analytics.events
                 WHERE type = 'approvals.ticket.updated.v1' AND payload->>'change' = 'created' AND occurred_at >= $1 AND occurred_at < $2
-                  AND ($4::text IS NULL OR lower(payload->>'customer_id') = lower($4))),
+                  AND ($3::text IS NULL OR lower(payload->>'customer_id') = lower($3))),
             latest AS (\(Self.latest("approvals.ticket.updated.v1", by: "ticket_id"))),
             breached AS (SELECT DISTINCT payload->>'ticket_id' AS id FROM analytics.events WHERE type = 'approvals.ticket.sla_breached.v1')
             SELECT l.payload->>'status', l.payload->>'priority', l.payload->>'assignee_id', b.id IS NOT NULL
@@ -151,7 +154,7 @@ struct Reports: Sendable {
             """
         var response = AnalyticsRPC.Tickets.Response(open: 0, inProgress: 0, resolved: 0, slaBreached: 0, byPriority: [:], byAssignee: [])
         var assignees: [UUID?: AnalyticsRPC.Tickets.Assignee] = [:]
-        let rows = try await database.client.query(PostgresQuery(unsafeSQL: sql, binds: binds(window)), logger: logger)
+        let rows = try await database.client.query(PostgresQuery(unsafeSQL: sql, binds: binds(window, byProduct: false)), logger: logger)
         for try await (status, priority, assignee, breached) in rows.decode((String, String, String?, Bool).self) {
             let id = assignee.flatMap(UUID.init(uuidString:))
             var tally = assignees[id] ?? .init(assigneeID: id, open: 0, inProgress: 0, resolved: 0)

@@ -32,11 +32,9 @@ struct DocumentOperations: Sendable {
             return .created(document)
         }
         handlers.on(LibraryRPC.List.self) { request, context in
-            let caller = try context.requireRole(Set(Role.allCases))
+            let customer = try Self.libraryOwner(request.customerID, context)
             let problems = request.page.problems
             guard problems.isEmpty else { throw Problem.validation(problems) }
-            if !caller.role.isStaff, request.customerID != nil { throw Problem.forbidden("Customer files are for staff.") }
-            guard let customer = caller.role.isStaff ? request.customerID : caller.userID else { throw Problem.notFound("No such customer.") }
             return .ok(try await library.list(of: customer, page: request.page))
         }
         handlers.on(LibraryRPC.Locate.self) { request, context in
@@ -61,14 +59,20 @@ struct DocumentOperations: Sendable {
         }
     }
 
-    /// A library document the caller may read: a client's own, or for staff the named customer's.
+    /// Whose library a request reads: with no customer named, the calling client's own
+    /// (`/me/documents`, clients only); a named customer's is for staff (`/customers/{id}/documents`).
+    private static func libraryOwner(_ customer: UUID?, _ context: RPCContext) throws -> UUID {
+        guard let customer else { return try context.requireRole([.client]).userID }
+        _ = try context.requireRole(Set(Role.allCases.filter(\.isStaff)))
+        return customer
+    }
+
+    /// A library document the caller may read (see `libraryOwner`).
     private func libraryDocument(
         _ id: UUID, of customer: UUID?, _ context: RPCContext
     ) async throws -> (document: Document, blobKey: String, customerID: UUID) {
-        let caller = try context.requireRole(Set(Role.allCases))
-        guard let found = try await library.document(id), found.customerID == (caller.role.isStaff ? customer : caller.userID) else {
-            throw Problem.notFound("No such document.")
-        }
+        let owner = try Self.libraryOwner(customer, context)
+        guard let found = try await library.document(id), found.customerID == owner else { throw Problem.notFound("No such document.") }
         return found
     }
 
