@@ -169,15 +169,7 @@ public enum LibraryRPC {
 
     /// A client's own library, or (for staff) the customer's named by `customerID`.
     public enum List: ServiceOperation {
-        public struct Request: Codable, Sendable {
-            public var customerID: UUID?
-            public var page: PageRequest
-
-            public init(customerID: UUID? = nil, page: PageRequest = PageRequest()) {
-                self.customerID = customerID
-                self.page = page
-            }
-        }
+        public typealias Request = CustomerPageRequest
         public typealias Response = Page<Document>
         public static let service = ServiceName.loans
         public static let name = "library.list.v1"

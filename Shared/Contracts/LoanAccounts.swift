@@ -228,15 +228,7 @@ public enum LoanAccountsRPC {
     }
 
     public enum List: ServiceOperation {
-        public struct Request: Codable, Sendable {
-            public var customerID: UUID?
-            public var page: PageRequest
-
-            public init(customerID: UUID? = nil, page: PageRequest = PageRequest()) {
-                self.customerID = customerID
-                self.page = page
-            }
-        }
+        public typealias Request = CustomerPageRequest
         public typealias Response = Page<Loan>
         public static let service = ServiceName.loans
         public static let name = "loans.list.v1"

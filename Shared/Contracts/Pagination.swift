@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which page of a list a caller wants: `page` from 1, `page_size` 1 to 100 (default 20).
 public struct PageRequest: Codable, Sendable, Equatable {
     public static let defaultSize = 20
@@ -43,5 +45,17 @@ public struct Page<Item: Codable & Sendable>: Codable, Sendable {
         self.page = request.page
         self.pageSize = request.pageSize
         self.total = total
+    }
+}
+
+/// A page of one customer's things: a client's own when `customerID` is nil, or for staff the
+/// customer's named (nil for staff: everyone's, where the list allows it).
+public struct CustomerPageRequest: Codable, Sendable, Equatable {
+    public var customerID: UUID?
+    public var page: PageRequest
+
+    public init(customerID: UUID? = nil, page: PageRequest = PageRequest()) {
+        self.customerID = customerID
+        self.page = page
     }
 }
