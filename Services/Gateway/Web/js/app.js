@@ -12,7 +12,7 @@ import { registerView, signInView, verifyView } from './views/auth.js';
 import { applicationView, myApplicationsView } from './views/applications.js';
 import { dashboardView, deadLettersView, auditView, trafficView } from './views/dashboard.js';
 import { loanView, loansView } from './views/loans.js';
-import { notificationsView } from './views/notifications.js';
+import { READ_CHANGED, notificationsView } from './views/notifications.js';
 import { applyView, overviewView, profileView } from './views/portal.js';
 import { policyView, productsView, usersView } from './views/admin.js';
 import { reviewView, staffApplicationsView, tasksView } from './views/staff.js';
@@ -89,6 +89,7 @@ const PUSH_TEXT = {
   new_application: (d) => `Application ${shortId(d.application_id)} is waiting for a ${d.role || 'reviewer'}.`,
   ticket_updated: () => 'One of your support tickets changed.',
 };
+window.addEventListener(READ_CHANGED, refreshUnread);
 live.on('*', (push) => {
   const text = PUSH_TEXT[push.type]?.(push.data || {});
   if (text) toast(text);

@@ -10,6 +10,10 @@ import * as session from '../session.js';
 import { pagedTable } from '../table.js';
 import { card, fill, pageHead, subnav, toast } from '../ui.js';
 
+// Marking notices read changes the shell's unread badge, and no push says so: the shell listens.
+export const READ_CHANGED = 'lending:notifications-read';
+function readChanged() { window.dispatchEvent(new Event(READ_CHANGED)); }
+
 /** Where a notice points, by the entity its data names. */
 function target(data = {}) {
   const staff = isStaff(session.role());
@@ -60,7 +64,7 @@ export function notificationsView({ query, signal }) {
         label: 'Action',
         render: (n) => (n.read_at ? h('span', { class: 'muted' }, 'Read') : h('button', {
           class: 'btn btn--ghost btn--small', type: 'button',
-          onClick: async () => { await api(`/notifications/${n.id}/read`, { method: 'POST' }).catch(() => {}); inbox.reload(); },
+          onClick: async () => { await api(`/notifications/${n.id}/read`, { method: 'POST' }).catch(() => {}); readChanged(); inbox.reload(); },
         }, 'Mark read')),
       },
     ],
@@ -71,7 +75,7 @@ export function notificationsView({ query, signal }) {
     pageHead('Notifications', {
       actions: h('button', {
         class: 'btn btn--ghost', type: 'button', 'data-testid': 'read-all',
-        onClick: async () => { await api('/notifications/read-all', { method: 'POST' }); toast('All marked read.'); inbox.reload(); },
+        onClick: async () => { await api('/notifications/read-all', { method: 'POST' }); readChanged(); toast('All marked read.'); inbox.reload(); },
       }, 'Mark all read'),
     }),
     h('div', { class: 'grid grid--sidebar' },
