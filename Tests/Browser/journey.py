@@ -402,6 +402,10 @@ def client_sees_approval(driver):
     driver.find_element(By.CSS_SELECTOR, '.app-nav a[href="#/notifications"]').click()
     find(driver, "notification", message="notifications list the changes")
     page_done(driver, "client-notifications")
+    # Marking all read empties the nav's unread badge at once, not at the next live update.
+    wait(driver, lambda d: d.find_element(*testid("unread-count")).is_displayed(), "the unread badge counts the new notices")
+    driver.find_element(*testid("read-all")).click()
+    wait(driver, lambda d: not d.find_element(*testid("unread-count")).is_displayed(), "the unread badge clears after mark all read")
     driver.find_element(By.CSS_SELECTOR, '.app-nav a[href="#/portal/tickets"]').click()
     find(driver, "ticket-form")
     page_done(driver, "client-support")
@@ -422,6 +426,12 @@ def dashboard(driver, application_id):
 
     today = datetime.date.today()
     form = find(driver, "date-filter").find_element(By.TAG_NAME, "form")
+    # A period that ends before it starts is refused in the form, on the field, and goes nowhere.
+    fill(form, "from", today.isoformat())
+    fill(form, "to", (today - datetime.timedelta(days=1)).isoformat())
+    submit(form)
+    wait(driver, lambda d: form.find_elements(By.CSS_SELECTOR, '[data-field="to"] [aria-invalid="true"]'), "a To before From is marked on the field")
+    check("from=" not in driver.current_url, "the refused period did not go into the address")
     fill(form, "from", (today - datetime.timedelta(days=6)).isoformat())
     fill(form, "to", today.isoformat())
     submit(form)

@@ -1,7 +1,7 @@
 // The operator's dashboard (super admin; managers and admins see the reports their role may
 // read): traffic, portfolio, approval funnel and stage times, tickets, audit activity — each
 // chart filtered by `from`/`to` and drilling down into the list behind a bar or segment.
-import { api } from '../api.js';
+import { ApiError, api } from '../api.js';
 import { barChart, donutChart } from '../charts.js';
 import { h, mount } from '../dom.js';
 import { form } from '../forms.js';
@@ -41,7 +41,13 @@ function dateFilter(path, query, extra = {}) {
         { name: 'from', label: 'From', type: 'date', value: query.from, max: isoDate(today) },
         { name: 'to', label: 'To', type: 'date', value: query.to, max: isoDate(today) },
       ],
-      onSubmit: ({ from, to }) => go(path, { ...extra, from, to }),
+      onSubmit: ({ from, to }) => {
+        // Checked here: the API refuses such a period in every card, which says less.
+        if (from && to && from > to) {
+          throw new ApiError(422, { detail: 'The period ends before it starts.', errors: [{ field: 'to', message: 'Choose a date on or after From.' }] });
+        }
+        go(path, { ...extra, from, to });
+      },
     }),
     h('p', { class: 'chips', 'aria-label': 'Quick periods' }, preset('All time', undefined), preset('Today', daysAgo(0)), preset('Last 7 days', daysAgo(6)), preset('Last 30 days', daysAgo(29))));
 }
