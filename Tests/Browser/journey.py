@@ -263,6 +263,11 @@ def client_until_pending(driver, product, files):
     wait(driver, lambda d: d.find_elements(*testid("emi-value")) and d.find_element(*testid("emi-value")).text.strip(), "EMI shows")
     wait(driver, lambda d: len(d.find_elements(*testid("schedule-row"))) == 24, "the 24-row schedule shows")
     page_done(driver, "calculator")
+    # A refused amount leaves no earlier answer beside its error.
+    fill(calc, "principal", "-5000")
+    submit(calc)
+    wait(driver, lambda d: calc.find_elements(By.CSS_SELECTOR, '[data-field="principal"] [aria-invalid="true"]'), "a negative amount is marked on the field")
+    wait(driver, lambda d: not d.find_elements(*testid("emi-value")), "the earlier instalment is gone")
 
     driver.find_element(*testid("nav-register")).click()
     form = find(driver, "register-form")

@@ -75,6 +75,9 @@ export function calculator(products = []) {
       }
     },
   });
+  // The form marks refused input before it would ask the API: no answer for other numbers may
+  // stay beside the error. (The form's own listener runs first and checks synchronously.)
+  calc.addEventListener('submit', () => { if (calc.querySelector('[aria-invalid="true"]')) output.replaceChildren(); });
   const select = calc.querySelector('select[name="product"]');
   select?.addEventListener('change', () => {
     const chosen = products.find((p) => p.id === select.value);
