@@ -59,7 +59,7 @@ struct UserAdministration: Sendable {
         guard problems.isEmpty else { throw Problem.validation(problems) }
         let email = AccountRules.normalizedEmail(request.email)
         // No one knows this password: the account signs in only after the invite sets one.
-        let hash = try await hasher.hash(UUID.random().uuidString + UUID.random().uuidString)
+        let hash = try await hasher.hash(RandomToken.make(bytes: 32))
         let code = OneTimeCodePolicy.generate()
         let id = UUID()
         return try await database.transaction(once: context.idempotencyKey) { connection -> RPCReply<UsersRPC.User> in

@@ -101,13 +101,13 @@ struct CustomerOperations: Sendable {
             let client = try context.requireRole([.client])
             let found = problems(request.section)
             guard found.isEmpty else { throw Problem.validation(found) }
+            // Only a profile carries a phone, so only a profile's old version is read (and locked).
+            let profile = request.section as? PersonalDetails
             let saved = try await database.transaction { connection -> VersionedSection<Section>? in
-                let before = try await store.customer(client.userID, on: connection, locking: true)
+                let before = profile == nil ? nil : try await store.customer(client.userID, on: connection, locking: true)
                 guard let saved = try await store.put(request.section, of: client.userID, expectedVersion: request.expectedVersion, on: connection)
                 else { return nil }
-                if let profile = request.section as? PersonalDetails {
-                    try await announcePhone(of: client.userID, before: before?.profile, after: profile, on: connection)
-                }
+                if let profile { try await announcePhone(of: client.userID, before: before?.profile, after: profile, on: connection) }
                 return saved
             }
             guard let saved else {
