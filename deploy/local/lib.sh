@@ -185,6 +185,8 @@ apt_install_missing() {
 }
 
 ensure_packages() { apt_install_missing "${LENDING_APT_PACKAGES[@]}"; }
+# The gateway's third-party page assets (the API reference's Swagger UI), pinned and checksummed.
+ensure_web_assets() { "$LENDING_ROOT/deploy/tools/web-vendor" web "$LENDING_ROOT/Services/Gateway/Web/vendor"; }
 ensure_test_packages() { apt_install_missing "${LENDING_APT_PACKAGES[@]}" "${LENDING_TEST_APT_PACKAGES[@]}"; }
 
 # ---------------------------------------------------------------------------------------------
@@ -675,6 +677,7 @@ start_instance() {
 
 start_services() {
   local inst
+  ensure_web_assets || return 1
   for inst in "${LENDING_INSTANCES[@]}"; do start_instance "$inst"; done
 }
 
