@@ -19,7 +19,10 @@ export class ApiError extends Error {
   /** What to tell a person. */
   get friendly() {
     if (this.status === 0) return 'The service could not be reached. Check your connection and try again.';
-    if (this.status === 429) return `Too many requests: please wait ${this.retryAfter || 'a few'} seconds and try again.`;
+    if (this.status === 429) {
+      const wait = Number(this.retryAfter);
+      return `Too many requests: please wait ${wait > 0 ? `${wait} second${wait === 1 ? '' : 's'}` : 'a few seconds'} and try again.`;
+    }
     if (this.status === 412) return 'Someone else changed this in the meantime. Reload it and try again.';
     if (this.status === 504) return 'The service took too long to answer. Try again: nothing is done twice.';
     return this.detail || this.title || this.message;

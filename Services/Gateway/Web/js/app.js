@@ -2,12 +2,13 @@
 // and the guard that sends each role to its own area.
 import { api } from './api.js';
 import { h, mount } from './dom.js';
-import { label, shortId } from './format.js';
+import { foldingMenu } from './menu.js';
 import * as live from './live.js';
 import { ADMINS, ANYONE_SIGNED_IN, STAFF, SUPERVISORS, landing, navigation, roleName } from './roles.js';
 import { fallback, route, setGuard, start } from './router.js';
 import * as session from './session.js';
 import { announce, empty, pageHead, toast } from './ui.js';
+import { pushText } from './wording.js';
 import { registerView, signInView, verifyView } from './views/auth.js';
 import { applicationView, myApplicationsView } from './views/applications.js';
 import { dashboardView, deadLettersView, auditView, trafficView } from './views/dashboard.js';
@@ -61,6 +62,8 @@ setGuard((meta, path) => {
 });
 
 const nav = document.getElementById('app-nav');
+const menu = document.querySelector('.app-menu');
+foldingMenu(menu, nav);
 const tools = document.getElementById('header-tools');
 const unread = h('span', { class: 'count', 'data-testid': 'unread-count', hidden: true });
 const liveStatus = h('span', { class: 'live', 'data-testid': 'live-status', 'data-state': live.connection(), role: 'status' });
@@ -79,19 +82,15 @@ async function refreshUnread() {
     const page = await api('/notifications', { query: { unread: true, page_size: 1 } });
     mount(unread, page.total > 99 ? '99+' : String(page.total), h('span', { class: 'visually-hidden' }, ' unread'));
     unread.hidden = !page.total;
+    // Folded away on a phone, the navigation still says there is something new.
+    menu.dataset.unread = String(Boolean(page.total));
+    menu.querySelector('.visually-hidden').textContent = page.total ? `Menu, ${page.total} unread notifications` : 'Menu';
   } catch { /* the badge is a convenience */ }
 }
 
-const PUSH_TEXT = {
-  application_status_changed: (d) => `Application ${shortId(d.application_id)} is now ${label(d.status).toLowerCase()}.`,
-  documents_requested: (d) => `Documents were requested for application ${shortId(d.application_id)}.`,
-  stage_assigned: (d) => `A review of application ${shortId(d.application_id)} was assigned to you.`,
-  new_application: (d) => `Application ${shortId(d.application_id)} is waiting for a ${d.role || 'reviewer'}.`,
-  ticket_updated: () => 'One of your support tickets changed.',
-};
 window.addEventListener(READ_CHANGED, refreshUnread);
 live.on('*', (push) => {
-  const text = PUSH_TEXT[push.type]?.(push.data || {});
+  const text = pushText(push);
   if (text) toast(text);
   refreshUnread();
 });

@@ -1,5 +1,6 @@
 // The product catalogue, fetched once per page load (it changes rarely) and shared by views.
 import { api } from './api.js';
+import { sameId } from './format.js';
 
 let cached = null;
 
@@ -14,10 +15,22 @@ export function products({ all = false, fresh = false } = {}) {
   return cached;
 }
 
-/** A product by id, or null. */
+const retired = new Map();
+
+/** A product by id, or null; one no longer offered is asked for once and remembered. */
 export async function product(id) {
   const list = await products();
-  return list.find((p) => p.id === id) || api(`/products/${id}`).catch(() => null);
+  const found = list.find((p) => sameId(p.id, id));
+  if (found) return found;
+  if (!retired.has(id)) retired.set(id, api(`/products/${id}`).catch(() => null));
+  return retired.get(id);
+}
+
+/** The names of the products behind `ids` (active or not): id → name. */
+export async function productNames(ids) {
+  const unique = [...new Set(ids)];
+  const found = await Promise.all(unique.map(product));
+  return new Map(unique.map((id, index) => [id, found[index]?.name || null]));
 }
 
 export const DOCUMENT_TYPES = ['govt_id', 'address_proof', 'income_proof', 'bank_statement', 'photo', 'other'];

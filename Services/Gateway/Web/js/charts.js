@@ -1,12 +1,15 @@
-// Charts as inline SVG: horizontal bars (and a centred funnel), a donut, and a line. Each comes in
-// a <figure> with its caption and a visible data table (the text alternative). Items with
-// `onSelect` are drill-downs: focusable, activated by click, Enter or Space.
+// Charts: horizontal bars (and a centred funnel) drawn as rows of text with an SVG bar, a donut
+// and a line. Text is never drawn inside a scaled SVG, so it keeps the page's size on a phone.
+// Each chart comes in a <figure> with its caption and a data table (the text alternative).
+// Colours mean something: an item with a `tone` (ok, warn, bad, info, muted: a status) takes that
+// tone's colour; other series share the one brand colour, or a palette where parts of a whole
+// must be told apart (the donut). Items with `onSelect` are drill-downs: buttons.
 import { h, svg } from './dom.js';
 
 const SERIES = 8;
 
-/** A label short enough for the chart (the full one is in the tooltip and the table). */
-const fit = (text, room = 22) => (text.length > room ? `${text.slice(0, room - 1)}…` : text);
+/** The colour class of an item: its tone, or its place in the palette. */
+const colour = (item, index, palette) => (item.tone ? `tone-${item.tone}` : palette ? `series-${index % SERIES}` : 'series-0');
 
 function selectable(el, item, labelText) {
   if (!item.onSelect) return el;
@@ -21,21 +24,21 @@ function selectable(el, item, labelText) {
   return el;
 }
 
-function dataTable(title, data, valueLabel) {
+function dataTable(title, data, valueLabel, palette) {
   return h('table', { class: 'chart__table' },
     h('caption', { class: 'visually-hidden' }, `${title}: data`),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col', class: 'num' }, valueLabel))),
     h('tbody', {}, data.map((item, index) => h('tr', {},
-      h('th', { scope: 'row' }, h('span', { class: `swatch series-${index % SERIES}`, 'aria-hidden': 'true' }), item.label),
+      h('th', { scope: 'row' }, h('span', { class: `swatch ${colour(item, index, palette)}`, 'aria-hidden': 'true' }), item.label),
       h('td', { class: 'num' }, item.display ?? String(item.value))))));
 }
 
-function frame(title, chart, data, { valueLabel = 'Value', testid, note } = {}) {
+function frame(title, chart, data, { valueLabel = 'Value', testid, note, palette = false } = {}) {
   return h('figure', { class: 'chart', 'data-testid': testid },
     h('figcaption', { class: 'chart__title' }, title),
     chart,
     note ? h('p', { class: 'chart__note' }, note) : null,
-    data.length ? dataTable(title, data, valueLabel) : null);
+    data.length ? dataTable(title, data, valueLabel, palette) : null);
 }
 
 function emptyChart(title, testid) {
@@ -45,35 +48,26 @@ function emptyChart(title, testid) {
 }
 
 /**
- * Horizontal bars. data: [{label, value (number), display?, short?, onSelect?}] (`short`, if
- * given, is written beside the bar; `display` goes in the table). `funnel: true` centres
- * each bar on the track (a funnel).
+ * Horizontal bars. data: [{label, value (number), display?, short?, tone?, onSelect?}] (`short`,
+ * if given, is written beside the bar; `display` goes in the table). `funnel: true` centres
+ * each bar on its track (a funnel).
  */
 export function barChart(title, data, options = {}) {
   if (!data.length) return emptyChart(title, options.testid);
   const max = Math.max(1, ...data.map((d) => d.value));
-  const row = 32;
-  const labelWidth = 150;
-  const width = 480;
-  const track = width - labelWidth - (options.funnel ? 40 : 90);
-  const height = data.length * row + 4;
-  const chart = svg('svg', {
-    class: 'chart__svg', viewBox: `0 0 ${width} ${height}`, role: 'group', 'aria-label': title, focusable: 'false',
-  }, data.map((item, index) => {
-    const length = Math.max(2, (item.value / max) * track);
-    const y = index * row + 4;
-    const x = options.funnel ? labelWidth + (track - length) / 2 : labelWidth;
-    const middle = y + (row - 10) / 2 + 1;
+  const rows = h('ul', { class: ['bars', options.funnel && 'bars--funnel'], 'aria-label': title }, data.map((item, index) => {
+    const share = Math.max(0.5, (item.value / max) * 100);
     const text = `${item.label}: ${item.display ?? item.value}`;
-    return selectable(svg('g', { class: 'chart__item' },
-      svg('title', {}, text),
-      svg('text', { x: labelWidth - 10, y: middle, class: 'chart__label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, fit(item.label)),
-      svg('rect', { x, y, width: length, height: row - 10, rx: 5, class: `chart__bar series-${index % SERIES}` }),
-      svg('text', {
-        x: options.funnel ? labelWidth + track + 8 : x + length + 8, y: middle, class: 'chart__value', 'dominant-baseline': 'middle',
-      }, item.short ?? (options.funnel ? String(item.value) : (item.display ?? String(item.value))))), item, text);
+    const bar = svg('svg', { class: 'bars__track', viewBox: '0 0 100 10', preserveAspectRatio: 'none', 'aria-hidden': 'true', focusable: 'false' },
+      svg('rect', { x: 0, y: 0, width: 100, height: 10, class: 'bars__rail' }),
+      svg('rect', { x: options.funnel ? (100 - share) / 2 : 0, y: 0, width: share, height: 10, class: `bars__bar ${colour(item, index, false)}` }));
+    const parts = [h('span', { class: 'bars__label' }, item.label), bar, h('span', { class: 'bars__value' }, item.short ?? item.display ?? String(item.value))];
+    const row = item.onSelect
+      ? h('button', { type: 'button', class: 'bars__row chart__item--link', 'aria-label': `${text}: show the details`, title: text, onClick: () => item.onSelect(item) }, parts)
+      : h('div', { class: 'bars__row', title: text }, parts);
+    return h('li', { class: 'bars__item' }, row);
   }));
-  return frame(title, chart, data, options);
+  return frame(title, rows, data, options);
 }
 
 /** A donut of shares. data: [{label, value, display?, onSelect?}]. */
@@ -85,7 +79,7 @@ export function donutChart(title, data, options = {}) {
     const share = (item.value / total) * 100;
     const text = `${item.label}: ${item.display ?? item.value} (${share.toFixed(1)} %)`;
     const seg = selectable(svg('circle', {
-      cx: 21, cy: 21, r: 15.9155, fill: 'none', 'stroke-width': 6, class: `chart__seg series-${index % SERIES}`,
+      cx: 21, cy: 21, r: 15.9155, fill: 'none', 'stroke-width': 6, class: `chart__seg ${colour(item, index, true)}`,
       'stroke-dasharray': `${share} ${100 - share}`, 'stroke-dashoffset': offset,
     }, svg('title', {}, text)), item, text);
     offset = (offset - share + 100) % 100;
@@ -96,7 +90,7 @@ export function donutChart(title, data, options = {}) {
     segments,
     svg('text', { x: 21, y: 20, class: 'chart__centre', 'text-anchor': 'middle' }, options.centre ?? String(total)),
     svg('text', { x: 21, y: 25.5, class: 'chart__centre-label', 'text-anchor': 'middle' }, options.centreLabel ?? 'total'));
-  return frame(title, h('div', { class: 'chart__donut' }, chart), data, options);
+  return frame(title, h('div', { class: 'chart__donut' }, chart), data, { ...options, palette: true });
 }
 
 /** A line with its area. points: [{label, value}] in order; `summary` describes it in words. */
@@ -104,7 +98,7 @@ export function lineChart(title, points, options = {}) {
   if (points.length < 2) return emptyChart(title, options.testid);
   const width = 640;
   const height = 220;
-  const pad = { left: 12, right: 12, top: 14, bottom: 26 };
+  const pad = { left: 4, right: 4, top: 8, bottom: 4 };
   const max = Math.max(...points.map((p) => p.value)) || 1;
   const x = (i) => pad.left + (i / (points.length - 1)) * (width - pad.left - pad.right);
   const y = (v) => pad.top + (1 - v / max) * (height - pad.top - pad.bottom);
@@ -115,11 +109,13 @@ export function lineChart(title, points, options = {}) {
     svg('title', {}, title),
     [0.25, 0.5, 0.75, 1].map((f) => svg('line', { x1: pad.left, x2: width - pad.right, y1: y(max * f), y2: y(max * f), class: 'chart__grid' })),
     svg('path', { d: area, class: 'chart__area' }),
-    svg('path', { d: line, class: 'chart__line', fill: 'none' }),
-    ticks.map((i) => svg('text', { x: x(i), y: height - 8, class: 'chart__label', 'text-anchor': i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle' }, points[i].label)));
+    svg('path', { d: line, class: 'chart__line', fill: 'none' }));
   return h('figure', { class: 'chart', 'data-testid': options.testid },
     h('figcaption', { class: 'chart__title' }, title), chart,
-    options.summary ? h('p', { class: 'chart__note' }, options.summary) : null);
+    h('p', { class: 'chart__ticks', 'aria-hidden': 'true' }, ticks.map((i) => h('span', {}, points[i].label))),
+    options.summary ? h('p', { class: 'chart__note' }, options.summary) : null,
+    h('details', { class: 'chart__figures' }, h('summary', {}, 'The figures'),
+      dataTable(title, points.map((p) => ({ label: p.label, value: p.value, display: p.display })), options.valueLabel || 'Value', false)));
 }
 
 /** A half-circle gauge of `value` between `min` and `max`; `tone` colours it (ok, warn, bad). */

@@ -27,7 +27,8 @@ function result(answer, principal) {
         { label: 'Principal', value: magnitude(principal), display: money(principal) },
         { label: 'Interest', value: magnitude(answer.total_interest), display: money(answer.total_interest) },
       ], { centre: money(answer.emi).replace(/\.\d\d$/, ''), centreLabel: 'a month', valueLabel: 'Amount' }),
-      lineChart('Balance after each instalment', rows.map((r) => ({ label: `#${r.number}`, value: magnitude(r.balance) })), {
+      lineChart('Balance after each instalment', rows.map((r) => ({ label: `Instalment ${r.number}`, value: magnitude(r.balance), display: money(r.balance) })), {
+        valueLabel: 'Balance',
         summary: `The balance falls from ${money(principal)} to zero over ${count(rows.length)} instalments.`,
       })),
     h('details', { class: 'emi__schedule', open: rows.length <= 12 },

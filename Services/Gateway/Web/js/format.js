@@ -1,5 +1,6 @@
 // Display formatting. Money arrives as exact decimal strings ("25000.00"): it is formatted as
-// text, never turned into a float for arithmetic.
+// text, and any sum is done in whole pence (BigInt), never in floats. The platform lends in one
+// currency, pounds sterling (docs/DECISIONS.md), shown with the £ sign as the notices are.
 
 const numberFormat = new Intl.NumberFormat('en-GB');
 const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -8,7 +9,9 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
 });
 const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
-/** "1234567.5" → "1,234,567.50" (string work only). */
+const CURRENCY = '£';
+
+/** "1234567.5" → "£1,234,567.50" (string work only). */
 export function money(value) {
   if (value === null || value === undefined || value === '') return '—';
   const text = String(value).trim();
@@ -16,14 +19,29 @@ export function money(value) {
   if (!match) return text;
   const [, sign, whole, cents = ''] = match;
   const grouped = (whole || '0').replace(/^0+(?=\d)/, '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}${grouped}.${(cents + '00').slice(0, 2)}`;
+  return `${sign}${CURRENCY}${grouped}.${(cents + '00').slice(0, 2)}`;
 }
 
-/** An amount short enough for a headline figure ("4.94M"); the exact one belongs in its title. */
+/** An amount short enough for a headline figure ("£4.94M"); the exact one belongs in its title. */
 export function compactMoney(value) {
   const amount = Number(value);
   if (value === null || value === undefined || value === '' || !Number.isFinite(amount)) return money(value);
-  return new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 }).format(amount);
+  return `${CURRENCY}${new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 }).format(amount)}`;
+}
+
+/** A decimal string → whole pence as a BigInt ("12.5" → 1250n); null when it is not an amount. */
+export function pence(value) {
+  const match = /^(-?)(\d+)(?:\.(\d{0,2}))?$/.exec(String(value ?? '').trim());
+  if (!match) return null;
+  const amount = BigInt(match[2]) * 100n + BigInt(((match[3] || '') + '00').slice(0, 2));
+  return match[1] ? -amount : amount;
+}
+
+/** Whole pence → the API's decimal string (1250n → "12.50"). */
+export function decimal(amount) {
+  const sign = amount < 0n ? '-' : '';
+  const abs = amount < 0n ? -amount : amount;
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
 }
 
 /**
@@ -86,7 +104,8 @@ export const plural = (n, word) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 /** Whether two UUID strings name the same thing (services may differ in letter case). */
 export const sameId = (a, b) => Boolean(a && b) && String(a).toLowerCase() === String(b).toLowerCase();
 
-export const shortId = (id) => (id ? String(id).slice(0, 8) : '—');
+/** A short reference people can read out: the id's first eight characters, upper case. */
+export const shortId = (id) => (id ? String(id).slice(0, 8).toUpperCase() : '—');
 
 /** A Date → "YYYY-MM-DD" (UTC), for date inputs and `from`/`to`. */
 export const isoDate = (d) => d.toISOString().slice(0, 10);

@@ -3,6 +3,7 @@
 import { h, mount, uid } from './dom.js';
 import { toDecimal } from './format.js';
 import { ApiError } from './api.js';
+import { fieldMessage } from './wording.js';
 
 /**
  * One labelled control. spec: {name, label, type, value, required, options: [[value, text]],
@@ -92,12 +93,13 @@ export function showErrors(form, error) {
   const alert = form.querySelector('.form__alert');
   const wrappers = [...form.querySelectorAll('[data-field]')];
   const unplaced = [];
-  for (const { field: name, message } of error instanceof ApiError ? error.fieldErrors : []) {
+  for (const { field: name, message: said } of error instanceof ApiError ? error.fieldErrors : []) {
     const key = String(name || '');
+    const message = fieldMessage(key, said);
     const wrapper = wrappers.find((w) => w.dataset.field === key)
       || wrappers.find((w) => w.dataset.field === key.split('.').pop().replace(/\[\d+\]$/, ''));
     if (wrapper) setError(wrapper, message);
-    else unplaced.push(`${key ? `${key}: ` : ''}${message}`);
+    else unplaced.push(message);
   }
   const invalid = form.querySelector('[aria-invalid="true"]');
   const summary = error instanceof ApiError && error.status === 422 && invalid ? 'Please correct the highlighted fields.' : (error.friendly || error.message);

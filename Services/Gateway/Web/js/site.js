@@ -3,6 +3,7 @@ import { api } from './api.js';
 import { documentName, products } from './catalog.js';
 import { h, mount, svg } from './dom.js';
 import { calculator } from './emi.js';
+import { foldingMenu } from './menu.js';
 import { count, hours, money, percent, rate } from './format.js';
 import { empty, failure, loading } from './ui.js';
 
@@ -59,21 +60,6 @@ async function showProducts() {
   mount(calc, calculator(list));
 }
 
-function menu() {
-  const toggle = document.querySelector('.menu-toggle');
-  const nav = document.getElementById('site-nav');
-  const close = () => { toggle.setAttribute('aria-expanded', 'false'); nav.classList.remove('is-open'); };
-  toggle.addEventListener('click', () => {
-    const open = toggle.getAttribute('aria-expanded') !== 'true';
-    toggle.setAttribute('aria-expanded', String(open));
-    nav.classList.toggle('is-open', open);
-  });
-  nav.addEventListener('click', (event) => { if (event.target.closest('a')) close(); });
-  document.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && nav.classList.contains('is-open')) { close(); toggle.focus(); }
-  });
-}
-
-menu();
+foldingMenu(document.querySelector('.menu-toggle'), document.getElementById('site-nav'));
 showStats();
 showProducts();

@@ -6,16 +6,19 @@ import { empty, failure, loading } from './ui.js';
 
 /**
  * columns: [{label, render(row) → node or text, className, numeric}]; rowProps(row) → attributes
- * for the <tr> (e.g. data-testid). The wrapper scrolls sideways on narrow screens and can be
- * focused for keyboard scrolling.
+ * for the <tr> (e.g. data-testid). On phones each row is drawn as a card (base.css); the explicit
+ * ARIA roles keep it a table for assistive technology when its display changes. The wrapper can
+ * be focused for keyboard scrolling where a wide table still scrolls.
  */
 export function table({ caption, columns, rows, rowProps }) {
   return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
-    h('table', { class: 'table' },
+    h('table', { class: 'table', role: 'table' },
       h('caption', { class: 'visually-hidden' }, caption),
-      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: [c.numeric && 'num', c.className] }, c.label)))),
-      h('tbody', {}, rows.map((row) => h('tr', rowProps ? rowProps(row) : {},
-        columns.map((c, index) => h(index === 0 ? 'th' : 'td', { scope: index === 0 ? 'row' : null, class: [c.numeric && 'num', c.className], 'data-label': c.label }, c.render(row))))))));
+      h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, columns.map((c) => h('th', { scope: 'col', role: 'columnheader', class: [c.numeric && 'num', c.className] }, c.label)))),
+      h('tbody', { role: 'rowgroup' }, rows.map((row) => h('tr', { role: 'row', ...(rowProps ? rowProps(row) : {}) },
+        columns.map((c, index) => h(index === 0 ? 'th' : 'td', {
+          scope: index === 0 ? 'row' : null, role: index === 0 ? 'rowheader' : 'cell', class: [c.numeric && 'num', c.className], 'data-label': c.label,
+        }, c.render(row))))))));
 }
 
 /**

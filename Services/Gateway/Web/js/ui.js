@@ -30,9 +30,12 @@ const TONES = {
   approve: 'ok', review: 'warn', decline: 'bad', high: 'bad', medium: 'warn', low: 'muted',
 };
 
+/** The tone of a status (ok, warn, bad, info, muted): badges and charts colour by it. */
+export const tone = (status) => TONES[status] || 'muted';
+
 /** A status pill; its `data-status` carries the raw value for tests and styles. */
 export function badge(status, props = {}) {
-  return h('span', { class: `badge badge--${TONES[status] || 'muted'}`, 'data-status': status, ...props }, label(status));
+  return h('span', { class: `badge badge--${tone(status)}`, 'data-status': status, ...props }, label(status));
 }
 
 /** The page's title block; the h1 takes focus after navigation. */
@@ -71,11 +74,20 @@ export const loading = (text = 'Loading…') =>
 export const empty = (title, text, action) =>
   h('div', { class: 'state state--empty' }, h('p', { class: 'state__title' }, title), text ? h('p', {}, text) : null, action || null);
 
+const FAILURE_TITLES = { 0: 'You seem to be offline', 429: 'Please wait a moment', 504: 'That took too long' };
+
+/** What went wrong and a way to try again; after a rate limit it tries again by itself once the
+ * wait the server named is over. */
 export function failure(error, retry) {
-  return h('div', { class: 'state state--error', role: 'alert' },
-    h('p', { class: 'state__title' }, 'Something went wrong'),
+  const el = h('div', { class: 'state state--error', role: 'alert', 'data-status': error?.status ?? '' },
+    h('p', { class: 'state__title' }, FAILURE_TITLES[error?.status] || 'Something went wrong'),
     h('p', {}, error?.friendly || error?.message || String(error)),
     retry ? h('button', { class: 'btn btn--ghost', type: 'button', onClick: retry }, 'Try again') : null);
+  const wait = Number(error?.retryAfter);
+  if (retry && error?.status === 429 && wait > 0 && wait <= 120) {
+    setTimeout(() => { if (el.isConnected) retry(); }, wait * 1000);
+  }
+  return el;
 }
 
 /**
@@ -115,12 +127,12 @@ export function dialog(title, content, { onClose } = {}) {
   return box;
 }
 
-/** Asks yes or no in a dialog; resolves true when confirmed. */
+/** Asks yes or no in a dialog (`text` a sentence or a node); resolves true when confirmed. */
 export function confirm(title, text, { action = 'Confirm', danger = false } = {}) {
   return new Promise((resolve) => {
     let answer = false;
     const box = dialog(title, h('div', {},
-      h('p', {}, text),
+      text instanceof Node ? text : h('p', {}, text),
       h('div', { class: 'form__actions' },
         h('button', { class: 'btn btn--ghost', type: 'button', onClick: () => box.close() }, 'Cancel'),
         h('button', {

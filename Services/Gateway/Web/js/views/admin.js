@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { DOCUMENT_TYPES, PRODUCT_TYPES, documentName } from '../catalog.js';
 import { h, mount } from '../dom.js';
 import { form } from '../forms.js';
-import { dateTime, label, money, rate } from '../format.js';
+import { date, dateTime, label, money, rate } from '../format.js';
 import { roleName } from '../roles.js';
 import { go } from '../router.js';
 import * as session from '../session.js';
@@ -46,10 +46,10 @@ export function productsView() {
     load: (page, pageSize) => api('/products', { query: { page, page_size: pageSize } }),
     rowProps: (p) => ({ 'data-testid': 'product-row', 'data-product-id': p.id }),
     columns: [
-      { label: 'Product', render: (p) => h('span', {}, h('strong', {}, p.name), h('span', { class: 'muted' }, ` · ${label(p.type)}`)) },
+      { label: 'Product', className: 'wrap', render: (p) => h('span', {}, h('strong', {}, p.name), h('br'), h('span', { class: 'muted' }, label(p.type))) },
       { label: 'Rate', render: (p) => rate(p.annual_rate) },
-      { label: 'Amounts', render: (p) => `${money(p.min_amount)} – ${money(p.max_amount)}` },
-      { label: 'Terms', render: (p) => `${p.min_term_months}–${p.max_term_months} mo` },
+      { label: 'Amounts', className: 'wrap', render: (p) => `${money(p.min_amount)} to ${money(p.max_amount)}` },
+      { label: 'Terms', render: (p) => `${p.min_term_months}–${p.max_term_months} months` },
       { label: 'Documents', className: 'wrap', render: (p) => (p.required_documents || []).map(documentName).join(', ') || '—' },
       { label: 'Status', render: (p) => badge(p.active ? 'active' : 'disabled') },
       {
@@ -116,11 +116,11 @@ export function usersView({ query }) {
     load: (page, pageSize) => api('/users', { query: { page, page_size: pageSize, role: query.role, status: query.status, q: query.q } }),
     rowProps: () => ({ 'data-testid': 'user-row' }),
     columns: [
-      { label: 'Name', render: (u) => h('span', {}, h('strong', {}, u.full_name), h('br'), h('span', { class: 'muted' }, u.email)) },
+      { label: 'Name', className: 'wrap', render: (u) => h('span', {}, h('strong', {}, u.full_name), h('br'), h('span', { class: 'muted' }, u.email)) },
       { label: 'Role', render: (u) => roleName(u.role) },
       { label: 'Status', render: (u) => badge(u.status) },
       { label: 'MFA', render: (u) => (u.mfa_enabled ? 'On' : 'Off') },
-      { label: 'Created', render: (u) => dateTime(u.created_at) },
+      { label: 'Created', render: (u) => date(u.created_at) },
       { label: 'Change', render: (u) => userActions(u, () => list.reload()) },
     ],
   });

@@ -9,6 +9,7 @@ import { date, dateTime, fileSize, label, money, sameId, shortId } from '../form
 import * as live from '../live.js';
 import { pagedTable } from '../table.js';
 import { announce, badge, card, confirm, details, loading, pageHead, toast } from '../ui.js';
+import { reasons } from '../wording.js';
 import { applicationColumns, applicationRow } from './portal.js';
 
 const MEANING = {
@@ -17,7 +18,7 @@ const MEANING = {
   pending_approval: 'Waiting for a reviewer’s decision.',
   documents_requested: 'The reviewer asked for more documents.',
   approved: 'Approved.',
-  rejected: 'Not approved.',
+  rejected: 'Not approved: the reasons are shown at the top of this page.',
   withdrawn: 'Withdrawn.',
   disbursed: 'Paid out: the loan is active.',
   closed: 'Repaid and closed.',
@@ -38,16 +39,38 @@ export function timeline(app) {
         h('p', { class: 'timeline__time' }, h('time', { datetime: entry.at }, dateTime(entry.at)))))));
 }
 
-/** Where the application stands on the usual path. */
+const STOPS = { rejected: 'Not approved', withdrawn: 'Withdrawn' };
+
+/** Where the application stands on the usual path; one that stopped shows the steps it really
+ * passed (from its timeline) and where it stopped. */
 export function progress(app) {
-  const reached = PATH.indexOf(app.status === 'documents_requested' ? 'pending_approval' : app.status);
-  const off = ['rejected', 'withdrawn'].includes(app.status);
-  return h('ol', { class: ['progress', off && 'progress--stopped'], 'aria-label': 'Progress' }, PATH.map((status, index) => {
-    const state = off ? (index === 0 ? 'done' : 'todo') : index < reached ? 'done' : index === reached ? 'current' : 'todo';
-    return h('li', { class: `progress__step is-${state}`, 'aria-current': state === 'current' ? 'step' : null },
-      h('span', { class: 'progress__dot', 'aria-hidden': 'true' }, state === 'done' ? '✓' : String(index + 1)),
-      h('span', { class: 'progress__label' }, label(status)));
-  }));
+  const step = (status) => (status === 'documents_requested' ? 'pending_approval' : status);
+  let steps;
+  if (STOPS[app.status]) {
+    const passed = new Set((app.timeline || []).map((entry) => step(entry.status)));
+    steps = [...PATH.filter((status) => passed.has(status)).map((status) => [status, 'done']), [app.status, 'stopped']];
+  } else {
+    const reached = PATH.indexOf(step(app.status));
+    steps = PATH.map((status, index) => [status, index < reached ? 'done' : index === reached ? 'current' : 'todo']);
+  }
+  return h('ol', { class: 'progress', 'aria-label': 'Progress', 'data-testid': 'progress' }, steps.map(([status, state], index) =>
+    h('li', { class: `progress__step is-${state}`, 'aria-current': state === 'current' || state === 'stopped' ? 'step' : null, 'data-status': status },
+      h('span', { class: 'progress__dot', 'aria-hidden': 'true' }, state === 'done' ? '✓' : state === 'stopped' ? '✕' : String(index + 1)),
+      h('span', { class: 'progress__label' }, STOPS[status] || label(status)))));
+}
+
+/** Why an application was not approved: the principal reasons, as an adverse-action notice
+ * gives them, and what the client can do next. */
+function declineNotice(app) {
+  if (app.status !== 'rejected') return null;
+  const codes = app.analysis?.reason_codes || [];
+  return h('section', { class: 'notice notice--bad decline', 'aria-labelledby': 'decline-title', 'data-testid': 'decline-reasons' },
+    h('h2', { id: 'decline-title', class: 'decline__title' }, 'Why we could not approve this application'),
+    codes.length
+      ? [h('p', {}, 'The principal reasons for our decision:'), h('ul', {}, reasons(codes).map((text) => h('li', { 'data-testid': 'decline-reason' }, text)))]
+      : h('p', {}, 'Our reviewer decided after reading your file and documents; no single factor of our credit assessment was decisive.'),
+    h('p', {}, 'What you can do: ', h('a', { href: '#/portal/tickets' }, 'ask us about this decision'),
+      ', correct your file if something in it is out of date, or apply again, for example for a smaller amount or a longer term.'));
 }
 
 /** The approval chain: one step per level with its role, state and decision. */
@@ -182,7 +205,7 @@ export function applicationView({ params, signal }) {
     if (lastStatus && lastStatus !== app.status) announce(`Your application is now ${label(app.status).toLowerCase()}.`);
     lastStatus = app.status;
     mount(progressSlot, progress(app));
-    mount(noticeSlot, requestNotice(app));
+    mount(noticeSlot, requestNotice(app) || declineNotice(app));
     mount(checklistSlot, checklist(app, required));
     mount(docsSlot, documentsList(app));
     preselect(upload, app, required);

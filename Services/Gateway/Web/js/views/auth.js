@@ -75,7 +75,6 @@ export function registerView() {
       { name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'new-password', minlength: 10, hint: 'At least 10 characters.' },
     ],
     onSubmit: async (values) => {
-      if (values.password.length < 10) throw new ApiError(422, { errors: [{ field: 'password', message: 'Use at least 10 characters.' }] });
       await api('/auth/register', { method: 'POST', body: values, anonymous: true, idempotent: true });
       toast('We sent a six-digit code to your email.', 'ok');
       go('/verify', { email: values.email });

@@ -10,9 +10,11 @@ import { ADMINS, SUPERVISORS, roleName } from '../roles.js';
 import { go, link } from '../router.js';
 import * as session from '../session.js';
 import { pagedTable, table } from '../table.js';
-import { card, confirm, empty, failure, fill, figure, loading, pageHead, subnav, toast } from '../ui.js';
+import { card, confirm, empty, failure, fill, figure, loading, pageHead, subnav, toast, tone } from '../ui.js';
+import { actionName } from '../wording.js';
 
 const SUPER = ['super_admin'];
+const STATUS_CLASS_TONES = { '2xx': 'ok', '3xx': 'info', '4xx': 'warn', '5xx': 'bad' };
 const entries = (object) => Object.entries(object || {}).sort((a, b) => b[1] - a[1]);
 
 /** The from/to of the route, as query parameters for the API (empty ones left out). */
@@ -80,7 +82,7 @@ function trafficSection(traffic, query) {
   return h('div', { class: 'chart-grid' },
     barChart('Requests by role', entries(traffic.by_role).map(([role, n]) => ({ label: role === 'anonymous' ? 'Signed out' : roleName(role), value: n, display: count(n) })),
       { testid: 'chart-traffic-role', valueLabel: 'Requests' }),
-    donutChart('Answers by status class', entries(traffic.by_status_class).map(([cls, n]) => ({ label: cls, value: n, display: count(n) })),
+    donutChart('Answers by status class', entries(traffic.by_status_class).map(([cls, n]) => ({ label: cls, value: n, display: count(n), tone: STATUS_CLASS_TONES[cls] })),
       { testid: 'chart-status-class', valueLabel: 'Requests', centre: count(traffic.total_requests ?? 0), centreLabel: 'requests' }),
     barChart('Top routes', (traffic.top_paths || []).slice(0, 10).map((p) => ({
       label: `${p.method} ${p.path.replace('/api/v1', '')}`, value: p.count, display: `${count(p.count)} · p95 ${p.p95_ms} ms`, short: count(p.count),
@@ -90,7 +92,7 @@ function trafficSection(traffic, query) {
 
 function portfolioSection(portfolio, query) {
   const statuses = entries(portfolio.by_status).map(([status, n]) => ({
-    label: label(status), value: n, display: count(n), onSelect: () => go('/staff/applications', { ...period(query), status }),
+    label: label(status), value: n, tone: tone(status), display: count(n), onSelect: () => go('/staff/applications', { ...period(query), status }),
   }));
   return h('div', { class: 'chart-grid chart-grid--wide' },
     barChart('Applications by status', statuses, { testid: 'chart-portfolio', valueLabel: 'Applications', note: 'Choose a bar to list those applications.' }),
@@ -104,12 +106,12 @@ function portfolioSection(portfolio, query) {
 function approvalsSection(approvals, query) {
   const drill = (status) => (status ? () => go('/staff/applications', { ...period(query), status }) : undefined);
   const funnel = [
-    ['Submitted', approvals.submitted, null],
-    ['In progress', approvals.in_progress, 'pending_approval'],
-    ['Approved', approvals.approved, 'approved'],
-    ['Rejected by a person', approvals.rejected, 'rejected'],
-    ['Declined by policy', approvals.auto_declined, 'rejected'],
-  ].map(([text, n, status]) => ({ label: text, value: n ?? 0, display: count(n ?? 0), onSelect: drill(status) }));
+    ['Submitted', approvals.submitted, null, 'info'],
+    ['In progress', approvals.in_progress, 'pending_approval', 'warn'],
+    ['Approved', approvals.approved, 'approved', 'ok'],
+    ['Rejected by a person', approvals.rejected, 'rejected', 'bad'],
+    ['Declined by policy', approvals.auto_declined, 'rejected', 'bad'],
+  ].map(([text, n, status, shade]) => ({ label: text, value: n ?? 0, display: count(n ?? 0), tone: shade, onSelect: drill(status) }));
   const stages = (approvals.by_stage || []).map((s) => ({
     label: roleName(s.role), value: s.avg_hours ?? 0, short: hours(s.avg_hours),
     display: `${hours(s.avg_hours)} avg · ${count(s.decided ?? 0)} decided · ${count(s.sla_breaches ?? 0)} SLA breaches`,
@@ -121,9 +123,9 @@ function approvalsSection(approvals, query) {
 
 function ticketsSection(tickets) {
   const byStatus = [['open', tickets.open], ['in_progress', tickets.in_progress], ['resolved', tickets.resolved]]
-    .map(([status, n]) => ({ label: label(status), value: n ?? 0, display: count(n ?? 0), onSelect: () => go('/staff/tickets', { status }) }));
+    .map(([status, n]) => ({ label: label(status), value: n ?? 0, tone: tone(status), display: count(n ?? 0), onSelect: () => go('/staff/tickets', { status }) }));
   const byPriority = entries(tickets.by_priority).map(([priority, n]) => ({
-    label: label(priority), value: n, display: count(n), onSelect: () => go('/staff/tickets', { priority }),
+    label: label(priority), value: n, tone: tone(priority), display: count(n), onSelect: () => go('/staff/tickets', { priority }),
   }));
   return h('div', { class: 'chart-grid' },
     donutChart('Tickets by status', byStatus, { testid: 'chart-ticket-status', valueLabel: 'Tickets', centreLabel: 'tickets' }),
@@ -135,7 +137,7 @@ function auditSection(page, query) {
   page.items.forEach((e) => { actions[e.action] = (actions[e.action] || 0) + 1; });
   return h('div', { class: 'chart-grid' },
     barChart(`Staff and security actions (latest ${count(page.items.length)} of ${count(page.total)})`, entries(actions).map(([action, n]) => ({
-      label: action, value: n, display: count(n), onSelect: () => go('/dashboard/audit', { ...period(query), action }),
+      label: actionName(action), value: n, display: count(n), onSelect: () => go('/dashboard/audit', { ...period(query), action }),
     })), { testid: 'chart-audit-actions', valueLabel: 'Entries' }),
     h('div', {}, h('h3', { class: 'chart__title' }, 'Integrity'),
       h('p', { class: 'muted' }, 'Each entry holds the hash of the one before; verification walks the whole chain.'), verifyBox()));
@@ -235,9 +237,9 @@ export function auditView({ query }) {
       { label: 'No.', render: (e) => String(e.seq) },
       { label: 'When', render: (e) => dateTime(e.at) },
       { label: 'Who', render: (e) => (e.actor_id ? h('a', { href: link('/dashboard/audit', { ...period(query), actor_id: e.actor_id }) }, `${roleName(e.actor_role) || '—'} ${shortId(e.actor_id)}`) : 'System') },
-      { label: 'Action', render: (e) => h('a', { href: link('/dashboard/audit', { ...period(query), action: e.action }) }, e.action) },
-      { label: 'Entity', render: (e) => `${e.entity}${e.entity_id ? ` ${shortId(e.entity_id)}` : ''}` },
-      { label: 'Details', render: (e) => h('code', { class: 'json' }, JSON.stringify(e.details || {})) },
+      { label: 'Action', className: 'wrap', render: (e) => h('a', { href: link('/dashboard/audit', { ...period(query), action: e.action }), title: e.action }, actionName(e.action)) },
+      { label: 'Entity', render: (e) => `${label(e.entity)}${e.entity_id ? ` ${shortId(e.entity_id)}` : ''}` },
+      { label: 'Details', className: 'wrap', render: (e) => h('code', { class: 'json' }, JSON.stringify(e.details || {})) },
       { label: 'Hash', render: (e) => h('code', { title: e.hash }, e.hash.slice(0, 10)) },
     ],
   });

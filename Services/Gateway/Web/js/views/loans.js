@@ -1,9 +1,9 @@
 // Loans: the list, and one loan with its schedule, payments, a payment form and the
 // pre-closure quote. Clients see their own; staff read any (admins may also pay).
 import { api } from '../api.js';
-import { h } from '../dom.js';
+import { h, mount } from '../dom.js';
 import { form } from '../forms.js';
-import { date, dateTime, money, rate, shortId } from '../format.js';
+import { date, dateTime, decimal, money, pence, rate, shortId, toDecimal } from '../format.js';
 import { ADMINS } from '../roles.js';
 import * as session from '../session.js';
 import { pagedTable } from '../table.js';
@@ -56,26 +56,77 @@ function quoteCard(loan, reload) {
   return card('Repay early', body);
 }
 
+/**
+ * Where a payment of `amount` goes, by the loan's own rule: outstanding fees first, then the next
+ * instalment, then the ones after it. Lines of [text, amount]; `short` is what the next
+ * instalment would still lack. All in pence.
+ */
+export function allocation(loan, amount) {
+  const fees = pence(loan.outstanding_fees) || 0n;
+  const due = loan.next_due ? pence(loan.next_due.amount) : 0n;
+  const instalmentDue = due > fees ? due - fees : 0n;
+  const toFees = amount < fees ? amount : fees;
+  const rest = amount - toFees;
+  const toInstalment = rest < instalmentDue ? rest : instalmentDue;
+  const ahead = rest - toInstalment;
+  const n = loan.next_due?.number;
+  return {
+    lines: [
+      toFees > 0n ? ['Fees due (taken first)', toFees] : null,
+      toInstalment > 0n ? [`Instalment ${n}${loan.next_due ? `, due ${date(loan.next_due.due_date)}` : ''}`, toInstalment] : null,
+      ahead > 0n ? ['Paid ahead: the instalments after it', ahead] : null,
+    ].filter(Boolean),
+    short: loan.next_due && toInstalment < instalmentDue ? instalmentDue - toInstalment : 0n,
+    number: n,
+  };
+}
+
+function allocationView(loan, amount) {
+  const split = allocation(loan, amount);
+  return h('div', { class: 'allocation', 'data-testid': 'payment-allocation' },
+    h('p', { class: 'allocation__title' }, `How ${money(decimal(amount))} will be used`),
+    details(split.lines.map(([text, part]) => [text, money(decimal(part))])),
+    split.short > 0n ? h('p', { class: 'notice notice--warn', role: 'note', 'data-testid': 'payment-short' },
+      `Instalment ${split.number} stays partly unpaid: ${money(decimal(split.short))} still due.`) : null);
+}
+
 function payForm(loan, reload) {
-  return form({
-    submit: 'Pay',
+  const due = loan.next_due;
+  const preview = h('div', { 'aria-live': 'polite' });
+  const el = form({
+    submit: 'Review payment',
     props: { 'data-testid': 'payment-form', 'aria-label': 'Make a payment' },
     fields: [
-      { name: 'amount', label: 'Amount', decimal: true, required: true, value: loan.next_due?.amount || loan.emi },
+      {
+        name: 'amount', label: 'Amount', decimal: true, required: true, value: due?.amount || loan.emi,
+        hint: due ? `Due next: ${money(due.amount)} on ${date(due.due_date)}${loan.outstanding_fees !== '0.00' ? `, of which ${money(loan.outstanding_fees)} fees` : ''}.` : null,
+      },
       { name: 'reference', label: 'Reference', required: true, value: `payment-${new Date().toISOString().slice(0, 10)}`, hint: 'Shown on your statement.' },
     ],
     onSubmit: async (values) => {
+      const amount = pence(values.amount);
+      if (!await confirm(`Pay ${money(values.amount)}?`, allocationView(loan, amount), { action: `Pay ${money(values.amount)}` })) return;
       const paid = await api(`/loans/${loan.id}/payments`, { method: 'POST', idempotent: true, body: { amount: values.amount, reference: values.reference } });
-      toast(`Paid ${money(paid.amount)}: ${money(paid.allocation.interest)} interest, ${money(paid.allocation.principal)} principal.`, 'ok');
+      toast(`Paid ${money(paid.amount)}: ${money(paid.allocation.fees)} fees, ${money(paid.allocation.interest)} interest, ${money(paid.allocation.principal)} principal.`, 'ok');
       reload();
     },
   });
+  // The split follows what is typed, before anyone presses a button.
+  const show = () => {
+    const amount = pence(toDecimal(el.querySelector('[name="amount"]').value));
+    mount(preview, amount && amount > 0n ? allocationView(loan, amount) : null);
+  };
+  el.addEventListener('input', show);
+  show();
+  return [el, preview];
 }
 
 export function loanView({ params }) {
   const host = h('div', { class: 'stack' });
   const canPay = ['client', ...ADMINS].includes(session.role());
+  const head = h('div', {}, pageHead('Loan', { eyebrow: `Loan ${shortId(params.id)}` }));
   const load = () => fill(host, () => api(`/loans/${params.id}`), (loan) => {
+    mount(head, pageHead(`Loan of ${money(loan.principal)}`, { eyebrow: `Loan ${shortId(loan.id)}`, actions: badge(loan.status) }));
     const schedule = pagedTable({
       caption: 'Repayment schedule',
       pageSize: 24,
@@ -110,12 +161,13 @@ export function loanView({ params }) {
         figure('Principal', money(loan.principal)),
         figure('Monthly instalment', money(loan.emi), {}, `${loan.term_months} months at ${rate(loan.annual_rate)}`),
         figure('Outstanding', money(loan.outstanding_principal), { 'data-testid': 'loan-outstanding' }, loan.outstanding_fees !== '0.00' ? `plus fees ${money(loan.outstanding_fees)}` : null),
-        figure('Next payment', loan.next_due?.due_date ? money(loan.next_due.amount) : '—', {}, loan.next_due?.due_date ? `due ${date(loan.next_due.due_date)}` : badge(loan.status))),
+        figure('Next payment', loan.next_due?.due_date ? money(loan.next_due.amount) : '—', { 'data-testid': 'payment-due' },
+          loan.next_due?.due_date ? `instalment ${loan.next_due.number}, due ${date(loan.next_due.due_date)}${loan.outstanding_fees !== '0.00' ? `, with ${money(loan.outstanding_fees)} fees` : ''}` : badge(loan.status))),
       open && canPay ? h('div', { class: 'grid grid--2' }, card('Make a payment', payForm(loan, load)), quoteCard(loan, load)) : null,
       card('Payments', payments.el),
       card('Schedule', schedule.el),
     ];
   });
   load();
-  return h('div', { class: 'page' }, pageHead(`Loan ${shortId(params.id)}`, { eyebrow: 'Loans' }), host);
+  return h('div', { class: 'page' }, head, host);
 }

@@ -29,14 +29,17 @@ function checklist([profile, financial, employment]) {
 /** The hooks of an application's table row. */
 export const applicationRow = (a) => ({ 'data-testid': 'application-row', 'data-application-id': a.id, 'data-status': a.status });
 
-/** Columns of an application list; `productName(id)` names the product. */
-export const applicationColumns = (productName) => [
-  { label: 'Product', render: (a) => h('a', { href: `#/portal/applications/${a.id}` }, productName(a.product_id) || 'Loan') },
-  { label: 'Amount', numeric: true, render: (a) => money(a.amount) },
-  { label: 'Term', render: (a) => `${a.term_months} months` },
-  { label: 'Submitted', render: (a) => date(a.created_at) },
+/** Columns of an application list; `productName(id)` names the product. The compact ones fit a
+ * side card: amount and term in one column, no date. */
+export const applicationColumns = (productName, { compact = false } = {}) => [
+  { label: 'Product', className: 'wrap', render: (a) => h('a', { href: `#/portal/applications/${a.id}` }, productName(a.product_id) || 'Loan') },
+  compact
+    ? { label: 'Amount', className: 'wrap', render: (a) => `${money(a.amount)} over ${a.term_months} months` }
+    : { label: 'Amount', numeric: true, render: (a) => money(a.amount) },
+  compact ? null : { label: 'Term', render: (a) => `${a.term_months} months` },
+  compact ? null : { label: 'Submitted', render: (a) => date(a.created_at) },
   { label: 'Status', render: (a) => badge(a.status) },
-];
+].filter(Boolean);
 
 export function overviewView() {
   const file = h('div');
@@ -51,7 +54,7 @@ export function overviewView() {
     (page.items.length ? table({
       caption: 'Latest applications', rows: page.items,
       rowProps: applicationRow,
-      columns: applicationColumns((id) => catalogue.find((p) => p.id === id)?.name),
+      columns: applicationColumns((id) => catalogue.find((p) => p.id === id)?.name, { compact: true }),
     })
       : empty('No applications yet.', 'Choose a product and apply in a few minutes.', h('a', { class: 'btn btn--primary', href: '#/portal/apply' }, 'Apply now'))));
   fill(loans, () => api('/loans', { query: { page_size: 5 } }), (page) =>

@@ -1,7 +1,7 @@
 // The staff console: my tasks (with due times), the application list, and the review of one
 // application — analysis, customer, documents, approval chain — with its decision.
 import { api, ApiError } from '../api.js';
-import { DOCUMENT_TYPES, documentName, product, products } from '../catalog.js';
+import { DOCUMENT_TYPES, documentName, product, productNames } from '../catalog.js';
 import { gauge } from '../charts.js';
 import { h, mount } from '../dom.js';
 import { field, form } from '../forms.js';
@@ -12,6 +12,7 @@ import { go, link } from '../router.js';
 import * as session from '../session.js';
 import { pagedTable } from '../table.js';
 import { badge, card, details, failure, figure, loading, pageHead, toast } from '../ui.js';
+import { reasons } from '../wording.js';
 import { documentsList, stageChain, timeline } from './applications.js';
 import { applicationRow } from './portal.js';
 
@@ -55,10 +56,16 @@ export function tasksView({ query, signal }) {
     emptyText: status === 'open' ? 'No open tasks: nothing is waiting for you.' : 'No tasks match.',
     rowProps: (t) => ({ 'data-testid': 'task-row', 'data-application-id': t.application_id, 'data-overdue': String(t.overdue) }),
     columns: [
-      { label: 'Application', render: (t) => h('a', { href: `#/staff/applications/${t.application_id}`, 'data-testid': 'task-open' }, shortId(t.application_id)) },
+      {
+        label: 'Applicant',
+        className: 'wrap',
+        render: (t) => h('a', { href: `#/staff/applications/${t.application_id}`, 'data-testid': 'task-open' },
+          t.application?.applicant_name || 'Applicant without a profile', h('span', { class: 'muted ref' }, ` · ${shortId(t.application_id)}`)),
+      },
+      { label: 'Loan', className: 'wrap', render: (t) => (t.application ? `${money(t.application.amount)} · ${t.application.product_name || 'Loan'}` : '—') },
       { label: 'Level', render: (t) => `${t.level} · ${label(t.role)}` },
       { label: 'Status', render: (t) => badge(t.awaiting_documents ? 'documents_requested' : t.status) },
-      { label: 'Assignee', render: (t) => (!t.assignee_id ? 'Unassigned' : sameId(t.assignee_id, me?.id) ? 'You' : shortId(t.assignee_id)) },
+      { label: 'Assignee', render: (t) => (!t.assignee_id ? 'Unassigned' : sameId(t.assignee_id, me?.id) ? 'You' : t.assignee?.full_name || 'Another reviewer') },
       {
         label: 'Due',
         render: (t) => (t.status !== 'open' || !t.due_at ? '—' : h('span', { class: t.overdue ? 'is-overdue' : '', title: dateTime(t.due_at) },
@@ -82,24 +89,25 @@ export function tasksView({ query, signal }) {
 }
 
 export function staffApplicationsView({ query }) {
-  let catalogue = [];
+  let names = new Map();
   const list = pagedTable({
     caption: 'Applications',
     load: async (page, pageSize) => {
-      catalogue = await products();
-      return api('/applications', {
+      const found = await api('/applications', {
         query: {
           page, page_size: pageSize, status: query.status, min_amount: query.min_amount, max_amount: query.max_amount,
           from: query.from, to: query.to, product_id: query.product_id, customer_id: query.customer_id, sort: query.sort || '-created_at',
         },
       });
+      names = await productNames(found.items.map((a) => a.product_id));
+      return found;
     },
     rowProps: applicationRow,
     columns: [
       { label: 'Application', render: (a) => h('a', { href: `#/staff/applications/${a.id}` }, shortId(a.id)) },
-      { label: 'Product', render: (a) => catalogue.find((p) => p.id === a.product_id)?.name || '—' },
+      { label: 'Product', render: (a) => names.get(a.product_id) || 'A product no longer listed' },
       { label: 'Amount', numeric: true, render: (a) => money(a.amount) },
-      { label: 'Risk', numeric: true, render: (a) => a.analysis?.risk_score ?? '—' },
+      { label: 'Risk', numeric: true, render: (a) => (a.risk_score == null ? (['submitted', 'under_analysis'].includes(a.status) ? 'Analysing' : '—') : percent(a.risk_score)) },
       { label: 'Submitted', render: (a) => dateTime(a.created_at) },
       { label: 'Status', render: (a) => badge(a.status) },
     ],
@@ -130,7 +138,7 @@ function analysisCard(app) {
       h('span', { class: 'muted' }, ` · scorecard ${a.scorecard_version || '—'}${a.bureau_used ? ' · bureau consulted' : ''}`)),
     h('div', {}, h('h3', { class: 'subhead' }, 'Reason codes'),
       a.reason_codes?.length
-        ? h('ul', { class: 'chips', 'data-testid': 'reason-codes' }, a.reason_codes.map((code) => h('li', { class: 'chip chip--warn', 'data-testid': 'reason-code' }, code)))
+        ? h('ul', { class: 'reasons', 'data-testid': 'reason-codes' }, a.reason_codes.map((code) => h('li', { 'data-testid': 'reason-code', 'data-code': code }, reasons([code])[0], ' ', h('code', { class: 'reasons__code' }, code))))
         : h('p', { class: 'muted', 'data-testid': 'reason-codes' }, 'None: no adverse factor.'))));
 }
 
@@ -249,14 +257,23 @@ export function reviewView({ params, signal }) {
         customerCard(customer),
         card('Timeline', timeline(app)))));
   };
+  let waiting = false;
   const refresh = async () => {
     const app = await api(`/applications/${params.id}`);
     const [p, customer, user] = await Promise.all([product(app.product_id), api(`/customers/${app.customer_id}`).catch(() => null), session.currentUser()]);
+    waiting = ['submitted', 'under_analysis', 'documents_requested'].includes(app.status);
     if (!signal.aborted) render(app, p, customer, user);
   };
   const mine = (push) => sameId(push.data?.application_id, params.id);
-  live.on('stage_assigned', (push) => { if (mine(push)) refresh(); }, signal);
-  live.on('new_application', (push) => { if (mine(push)) refresh(); }, signal);
+  for (const type of ['stage_assigned', 'new_application', 'application_status_changed', 'documents_requested']) {
+    live.on(type, (push) => { if (mine(push)) refresh(); }, signal);
+  }
+  // Staff hear no push when a client uploads or an analysis lands on someone else's stage: while
+  // the page waits on either, it looks again every few seconds (and stops when the route changes).
+  const poll = setInterval(() => {
+    if (waiting && !document.hidden && !host.contains(document.activeElement)) refresh().catch(() => {});
+  }, 5000);
+  signal.addEventListener('abort', () => clearInterval(poll));
   const begin = () => { mount(host, loading()); refresh().catch((error) => mount(host, failure(error, begin))); };
   begin();
   return h('div', { class: 'page' }, head, host);
