@@ -64,7 +64,10 @@ struct Notice: Sendable, Equatable {
         [
             Notice(
                 audience: .user(event.customerID), type: "instalment_overdue",
-                data: ["loan_id": id(event.loanID), "number": String(event.number), "amount_due": event.amountDue.description],
+                data: [
+                    "loan_id": id(event.loanID), "number": String(event.number), "due_date": event.dueDate.description,
+                    "amount_due": event.amountDue.description,
+                ],
                 emails: true)
         ]
     }

@@ -40,8 +40,8 @@ struct Notifier: Sendable {
     }
 
     private func deliver(_ notice: Notice, on connection: PostgresConnection) async throws {
-        let title = templates.render(notice.type, .title, data: notice.data)
-        let body = templates.render(notice.type, .inbox, data: notice.data)
+        let title = templates.render(notice, .title)
+        let body = templates.render(notice, .inbox)
         let data = String(decoding: try JSON.encode(notice.data), as: UTF8.self)
         let now = Date()
         for recipient in try await recipients.resolve(notice.audience, on: connection) {
@@ -55,7 +55,7 @@ struct Notifier: Sendable {
             }
             if notice.emails, recipient.preferences.email {
                 try await database.outbox.send(
-                    NotificationCommands.SendEmail(to: recipient.email, subject: title, text: templates.render(notice.type, .email, data: notice.data)),
+                    NotificationCommands.SendEmail(to: recipient.email, subject: title, text: templates.render(notice, .email)),
                     to: .notifications, on: connection)
             }
         }

@@ -55,10 +55,10 @@ import Testing
 
     @Test func templatesFillEveryTypeWithoutEscaping() throws {
         let templates = try Templates()
-        let data = ["application_id": "A&B", "status": "approved", "level": "1", "role": "analyst", "due_at": "2026-11-26T10:00:00Z", "reason": "opened"]
-        #expect(templates.render("application_status_changed", .title, data: data) == "Your application is now approved")
-        #expect(templates.render("stage_assigned", .inbox, data: data).contains("A&B"))
-        #expect(templates.render("unknown_type", .title, data: data) == "unknown_type")
+        let notice = Notice(
+            audience: .user(client), type: "security_alert", data: ["kind": "password_changed", "client_ip": "<203.0.113.9>&"], emails: true)
+        #expect(templates.render(notice, .inbox).contains("<203.0.113.9>&"))
+        #expect(templates.render(Notice(audience: .user(client), type: "unknown_type", data: [:], emails: false), .title) == "unknown_type")
     }
 }
 

@@ -33,6 +33,8 @@ import Testing
         let items = try #require(inbox.json["items"] as? [[String: Any]])
         let approved = try #require(items.first { ($0["data"] as? [String: Any])?["status"] as? String == "approved" })
         #expect(approved["title"] as? String == "Your application is now approved")
+        // Words for people: a short reference, never the UUID (that stays in `data` for links).
+        #expect(approved["body"] as? String == "Your application, reference \(id.prefix(8).uppercased()), moved from pending approval to approved.")
         #expect(approved["read_at"] is NSNull || approved["read_at"] == nil)
         let noticeID = try #require(approved["id"] as? String)
         #expect(try await api.send(.POST, "/api/v1/notifications/\(noticeID)/read", token: client).status == 204)
@@ -56,7 +58,8 @@ import Testing
         #expect(push?["type"] as? String == "stage_assigned")
         // "opened" when the chain happened to start with this analyst, else "reassigned".
         #expect(["opened", "reassigned"].contains((push?["data"] as? [String: Any])?["reason"] as? String ?? ""))
-        let email = try await Mail.message(to: analyst.email, containing: id)
+        let email = try await Mail.message(to: analyst.email, containing: "Credit application \(id.prefix(8).uppercased()) waits")
+        #expect(!email.lowercased().contains(id.lowercased()))
         #expect(email.contains("waits for your decision as analyst"))
     }
 
