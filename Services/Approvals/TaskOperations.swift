@@ -12,6 +12,8 @@ struct TaskOperations: Sendable {
     let staff: StaffDirectory
     let assignment: StageAssignment
 
+    /// Every role but the client's.
+    static let staffRoles = Set(Role.allCases.filter(\.isStaff))
     /// Roles that see everyone's tasks and hand them to others.
     static let supervisors: Set<Role> = [.manager, .director, .admin, .superAdmin]
     static let reassigners: Set<Role> = [.manager, .director, .admin, .superAdmin]
@@ -26,6 +28,11 @@ struct TaskOperations: Sendable {
             guard caller.role.isStaff || workflow.customerID == caller.userID else { throw Problem.notFound("No such application.") }
             return .ok(ApprovalsRPC.Workflow(analysis: workflow.analysis, stages: try await workflows.stages(of: request.id)))
         }
+        rpc.on(ApprovalsRPC.RiskScores.self) { request, context in
+            _ = try context.requireRole(Self.staffRoles)
+            if !request.problems.isEmpty { throw Problem.validation(request.problems) }
+            return .ok(BatchAnswer(items: try await workflows.riskScores(of: request.ids)))
+        }
         rpc.on(ApprovalsRPC.ListTasks.self) { request, context in
             try await list(request, context)
         }
@@ -35,7 +42,7 @@ struct TaskOperations: Sendable {
     }
 
     private func list(_ request: ApprovalsRPC.ListTasks.Request, _ context: RPCContext) async throws -> RPCReply<Page<ApprovalStage>> {
-        let caller = try context.requireRole(Set(Role.allCases.filter(\.isStaff)))
+        let caller = try context.requireRole(Self.staffRoles)
         if !request.page.problems.isEmpty { throw Problem.validation(request.page.problems) }
         var filter = WorkflowStore.TaskFilter(
             status: request.status, role: request.role, applicationID: request.applicationID, overdue: request.overdue)

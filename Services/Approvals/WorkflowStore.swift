@@ -78,6 +78,18 @@ struct WorkflowStore: Sendable {
         return nil
     }
 
+    /// The risk scores of those of `ids` that were analysed, as their analyses write them.
+    func riskScores(of ids: [UUID]) async throws -> [ApprovalsRPC.RiskScore] {
+        let rows = try await database.client.query(
+            """
+            SELECT application_id, analysis->>'risk_score' FROM approvals.workflows
+            WHERE application_id = ANY(\(ids)) AND analysis->>'risk_score' IS NOT NULL
+            """, logger: logger)
+        var scores: [ApprovalsRPC.RiskScore] = []
+        for try await (id, score) in rows.decode((UUID, String).self) { scores.append(.init(applicationID: id, riskScore: score)) }
+        return scores
+    }
+
     /// The chain, every level waiting; returns the stage ids, first level first.
     func insertStages(_ id: UUID, roles: [Role], on connection: PostgresConnection) async throws -> [UUID] {
         var ids: [UUID] = []

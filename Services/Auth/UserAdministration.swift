@@ -22,6 +22,12 @@ struct UserAdministration: Sendable {
             return .ok(user.user)
         }
         handlers.on(UsersRPC.Update.self) { request, context in try await update(request, context) }
+        // Any staff member reads who holds work (the task list names assignees), not only administrators.
+        handlers.on(UsersRPC.StaffNames.self) { request, context in
+            _ = try context.requireRole(Set(Role.allCases.filter(\.isStaff)))
+            if !request.problems.isEmpty { throw Problem.validation(request.problems) }
+            return .ok(BatchAnswer(items: try await store.staffNames(of: request.ids)))
+        }
     }
 
     func create(_ request: UsersRPC.Create.Request, _ context: RPCContext) async throws -> RPCReply<UsersRPC.User> {

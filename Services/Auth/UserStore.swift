@@ -159,6 +159,14 @@ struct UserStore: Sendable {
         return records
     }
 
+    /// The names of the staff accounts among `ids`; clients' are left out.
+    func staffNames(of ids: [UUID]) async throws -> [UsersRPC.StaffName] {
+        let rows = try await database.query("SELECT id, full_name FROM auth.users WHERE id = ANY(\(ids)) AND role <> 'client'", on: nil)
+        var names: [UsersRPC.StaffName] = []
+        for try await (id, name) in rows.decode((UUID, String).self) { names.append(.init(id: id, fullName: name)) }
+        return names
+    }
+
     /// A page of accounts, newest first, with the total matching the filters.
     func list(_ request: UsersRPC.List.Request) async throws -> (records: [UserRecord], total: Int) {
         var binds = PostgresBindings()

@@ -34,7 +34,10 @@ struct ApplicationRoutes {
                 maxAmount: try query.money("max_amount"), from: try query.date("from"), to: try query.date("to"),
                 customerID: try query.uuid("customer_id"), productID: try query.uuid("product_id"),
                 sort: try query.value("sort", as: ApplicationsRPC.Sort.self), page: PageRequest())
-            return try await support.list(ApplicationsRPC.List.self, request, context, csv: .applications) { page in
+            let view = ApplicationListView(forwarder: forwarder)
+            return try await support.list(
+                ApplicationsRPC.List.self, request, context, csv: .applications, join: { try await view.joined($0, context: context) }
+            ) { page in
                 var list = filter
                 list.page = page
                 return list

@@ -34,7 +34,8 @@ struct ApprovalRoutes {
             let list = ApprovalsRPC.ListTasks.Request(
                 page: try query.page(), assignee: try query.string("assignee"), status: try query.value("status", as: ApprovalStage.Status.self),
                 role: try query.value("role", as: Role.self), applicationID: try query.uuid("application_id"), overdue: try query.bool("overdue"))
-            return try await forwarder.forwardList(ApprovalsRPC.ListTasks.self, list, context: context)
+            let tasks = try await forwarder.call(ApprovalsRPC.ListTasks.self, list, context: context)
+            return Forwarder.list(try await TaskListView(forwarder: forwarder).joined(tasks, context: context))
         }
         api.post("approvals/tasks/:id/reassign") { request, context in
             let context = try await support.signedIn(request, context)

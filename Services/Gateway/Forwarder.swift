@@ -39,7 +39,11 @@ struct Forwarder: Sendable {
     func forwardList<Operation: ServiceOperation>(
         _ operation: Operation.Type, _ request: Operation.Request, context: GatewayContext
     ) async throws -> Response {
-        let result = try await call(operation, request, context: context)
+        Self.list(try await call(operation, request, context: context))
+    }
+
+    /// The response of a list page, with its numbers in the headers.
+    static func list(_ result: RPCResult) -> Response {
         var response = HTTPReply.response(result)
         if result.status == 200, let numbers = try? JSON.decode(PageNumbers.self, from: result.body) {
             response.headers[.xTotalCount] = String(numbers.total)

@@ -45,13 +45,15 @@ struct RouteSupport: Sendable {
     }
 
     /// A list: JSON one page at a time, or with `Accept: text/csv` every page at once. `build`
-    /// makes the operation's request, filters included, for a page.
+    /// makes the operation's request, filters included, for a page. `join` adds other services'
+    /// facts to a JSON page (a CSV keeps its fixed columns).
     func list<Operation: ServiceOperation>(
         _ operation: Operation.Type, _ request: Request, _ context: GatewayContext, csv: CSVExport,
-        build: @escaping @Sendable (PageRequest) -> Operation.Request
+        join: (RPCResult) async throws -> RPCResult = { $0 }, build: @escaping @Sendable (PageRequest) -> Operation.Request
     ) async throws -> Response {
         guard CSVExport.isWanted(request) else {
-            return try await forwarder.forwardList(operation, build(try Query(request: request).page()), context: context)
+            let page = try await forwarder.call(operation, build(try Query(request: request).page()), context: context)
+            return Forwarder.list(try await join(page))
         }
         return try await csv.response { [forwarder] page in
             try await forwarder.call(operation, build(PageRequest(page: page, pageSize: PageRequest.maximumSize)), context: context)

@@ -17,6 +17,11 @@ struct ApplicationOperations: Sendable {
         handlers.on(ApplicationsRPC.List.self) { request, context in try await list(request, context) }
         handlers.on(ApplicationsRPC.Get.self) { request, context in .ok(try await visible(request.id, context)) }
         handlers.on(ApplicationsRPC.Withdraw.self) { request, context in try await withdraw(request.id, context) }
+        handlers.on(ApplicationsRPC.Summaries.self) { request, context in
+            _ = try context.requireRole(CustomerOperations.staff)
+            if !request.problems.isEmpty { throw Problem.validation(request.problems) }
+            return .ok(BatchAnswer(items: try await store.summaries(of: request.ids)))
+        }
     }
 
     func submit(_ request: ApplicationsRPC.Submit.Request, _ context: RPCContext) async throws -> RPCReply<Application> {

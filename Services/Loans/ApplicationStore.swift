@@ -212,6 +212,22 @@ struct ApplicationStore: Sendable {
         return Page(items: try await Self.applications(rows), request: request.page, total: total)
     }
 
+    /// What a staff list shows of those of `ids` that exist: amount, product name, applicant name.
+    func summaries(of ids: [UUID]) async throws -> [ApplicationsRPC.Summary] {
+        let rows = try await database.query(
+            """
+            SELECT a.id, a.amount, p.name, c.profile->>'full_name'
+            FROM loans.applications a JOIN loans.products p ON p.id = a.product_id
+            LEFT JOIN loans.customers c ON c.user_id = a.customer_id
+            WHERE a.id = ANY(\(ids))
+            """, on: nil)
+        var summaries: [ApplicationsRPC.Summary] = []
+        for try await (id, amount, product, applicant) in rows.decode((UUID, Decimal, String, String?).self) {
+            summaries.append(.init(id: id, amount: Money(amount), productName: product, applicantName: applicant))
+        }
+        return summaries
+    }
+
     func insertDocument(
         _ document: Document, applicationID: UUID, blobKey: String, uploadedBy: UUID, on connection: PostgresConnection
     ) async throws {

@@ -2,7 +2,7 @@ import Contracts
 import Foundation
 import ServiceKit
 
-/// The product catalogue's operations: anyone reads active products, admins manage them.
+/// The product catalogue's operations: anyone reads active products, staff inactive ones too, admins manage them.
 struct ProductOperations: Sendable {
     static let managers: Set<Role> = [.admin, .superAdmin]
     let catalogue: ProductCatalogue
@@ -42,8 +42,9 @@ struct ProductOperations: Sendable {
         return .ok(try await catalogue.list(request))
     }
 
+    /// Staff read an inactive product too: applications made under it still name it on their pages.
     func get(_ request: ProductsRPC.Get.Request, _ context: RPCContext) async throws -> RPCReply<Product> {
-        guard let product = try await catalogue.product(id: request.id), product.active || isManager(context) else {
+        guard let product = try await catalogue.product(id: request.id), product.active || isStaff(context) else {
             throw Problem.notFound("No such product.")
         }
         return .ok(product)
@@ -51,5 +52,9 @@ struct ProductOperations: Sendable {
 
     private func isManager(_ context: RPCContext) -> Bool {
         context.principal.map { Self.managers.contains($0.role) && !$0.mfaSetupRequired } ?? false
+    }
+
+    private func isStaff(_ context: RPCContext) -> Bool {
+        context.principal.map { $0.role.isStaff && !$0.mfaSetupRequired } ?? false
     }
 }

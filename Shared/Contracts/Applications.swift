@@ -181,6 +181,31 @@ public enum ApplicationsRPC {
         public static let name = "applications.withdraw.v1"
     }
 
+    /// What a staff list shows of an application it names (the task list): its amount, its
+    /// product's name and the applicant's name, for a page of them at once.
+    public struct Summary: Codable, Sendable, Equatable {
+        public var id: UUID
+        public var amount: Money
+        public var productName: String
+        /// Nil while the client has not filled in their profile.
+        @ExplicitNull public var applicantName: String?
+
+        public init(id: UUID, amount: Money, productName: String, applicantName: String?) {
+            self.id = id
+            self.amount = amount
+            self.productName = productName
+            self.applicantName = applicantName
+        }
+    }
+
+    /// Staff only.
+    public enum Summaries: ServiceOperation {
+        public typealias Request = IDBatch
+        public typealias Response = BatchAnswer<Summary>
+        public static let service = ServiceName.loans
+        public static let name = "applications.summaries.v1"
+    }
+
     /// Asked by `approvals` right after an approver decided, so the decision's answer already shows
     /// the application moved. It applies exactly what the decision's event will, under the event's
     /// message id, so whichever of the two arrives second changes nothing.

@@ -329,6 +329,25 @@ public enum ApprovalsRPC {
         public static let name = "approvals.workflow.get.v1"
     }
 
+    /// An analysed application's risk score, as its analysis writes it (`"0.4213"`).
+    public struct RiskScore: Codable, Sendable, Equatable {
+        public var applicationID: UUID
+        public var riskScore: String
+
+        public init(applicationID: UUID, riskScore: String) {
+            self.applicationID = applicationID
+            self.riskScore = riskScore
+        }
+    }
+
+    /// The risk scores of a page of applications, for staff lists; one not analysed yet is left out.
+    public enum RiskScores: ServiceOperation {
+        public typealias Request = IDBatch
+        public typealias Response = BatchAnswer<RiskScore>
+        public static let service = ServiceName.approvals
+        public static let name = "approvals.risk-scores.v1"
+    }
+
     public enum Decide: ServiceOperation {
         public struct Request: Codable, Sendable {
             public var applicationID: UUID

@@ -97,4 +97,23 @@ public enum UsersRPC {
         public static let service = ServiceName.auth
         public static let name = "users.update.v1"
     }
+
+    /// A staff member's name, for lists that name who holds a piece of work.
+    public struct StaffName: Codable, Sendable, Equatable {
+        public var id: UUID
+        public var fullName: String
+
+        public init(id: UUID, fullName: String) {
+            self.id = id
+            self.fullName = fullName
+        }
+    }
+
+    /// The names of the staff among a page's ids, for staff callers (clients' ids are left out).
+    public enum StaffNames: ServiceOperation {
+        public typealias Request = IDBatch
+        public typealias Response = BatchAnswer<StaffName>
+        public static let service = ServiceName.auth
+        public static let name = "users.staff-names.v1"
+    }
 }
