@@ -9,11 +9,16 @@ import Logging
 /// Files are read from disk on each request (Hummingbird's `FileMiddleware`, with ETag and
 /// Last-Modified); browsers revalidate (`no-cache`), so an edited page is live without a rebuild.
 /// Container images copy the folder beside the binary.
+///
+/// A browser path that names nothing gets the site's own 404 page (`404.html`), not an API
+/// problem: a person followed a link and needs a way back.
 struct WebFrontEnd: RouterMiddleware {
     private let files: FileMiddleware<GatewayContext, LocalFileSystem>
+    private let pages: LocalFileSystem
 
     init(root: String, logger: Logger) {
         files = FileMiddleware(root, cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true, logger: logger)
+        pages = LocalFileSystem(rootFolder: root, threadPool: .singleton, logger: logger)
     }
 
     func handle(
@@ -21,12 +26,31 @@ struct WebFrontEnd: RouterMiddleware {
     ) async throws -> Response {
         // An API path that is not found is the API's 404, never a file lookup.
         if request.uri.path.hasPrefix("/api/") { return try await next(request, context) }
-        guard Self.mayServe(request.uri.path) else { throw HTTPError(.notFound) }
-        let response = try await files.handle(request, context: context, next: next)
-        // Counted by the traffic meter as one route, in the router's notation for "any path".
-        if context.endpointPath == Self.fileMiddlewareEndpoint { context.coreContext.endpointPath.value = "/**" }
-        return response
+        do {
+            guard Self.mayServe(request.uri.path) else { throw HTTPError(.notFound) }
+            let response = try await files.handle(request, context: context, next: next)
+            // Counted by the traffic meter as one route, in the router's notation for "any path".
+            if context.endpointPath == Self.fileMiddlewareEndpoint { context.coreContext.endpointPath.value = "/**" }
+            return response
+        } catch let error as any HTTPResponseError where error.status == .notFound {
+            guard let page = try await notFoundPage(for: request, context: context) else { throw error }
+            return page
+        }
     }
+
+    /// The 404 page, for a page request (`GET` or `HEAD`); nil for other methods, or when the
+    /// folder has no page (the problem answer stands then). It is a fixed file whatever the path
+    /// asked for, so a refused path (`mayServe`) gets it too.
+    private func notFoundPage(for request: Request, context: GatewayContext) async throws -> Response? {
+        guard request.method == .get || request.method == .head, let id = pages.getFileIdentifier(Self.notFoundFile),
+            let attributes = try await pages.getAttributes(id: id), !attributes.isFolder
+        else { return nil }
+        // The security headers middleware gives it the pages' Content-Security-Policy, as text/html.
+        return Response(
+            status: .notFound, headers: [.contentType: "text/html; charset=utf-8"], body: try await pages.loadFile(id: id, context: context))
+    }
+
+    private static let notFoundFile = "/404.html"
 
     /// Whether a file may be looked up for `path`, before and after percent-decoding: no NUL or
     /// other control character (the file system would cut the name there, while the content type
