@@ -61,7 +61,10 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.xFrameOptions] = "DENY"
         response.headers[.referrerPolicy] = "no-referrer"
-        let isPage = response.headers[.contentType]?.hasPrefix("text/html") == true
+        // A script's own policy matters only when it runs as a worker: the app's service worker
+        // must fetch the shell it caches, so it gets the pages' policy, not the API's `'none'`.
+        let type = response.headers[.contentType] ?? ""
+        let isPage = type.hasPrefix("text/html") || type.hasPrefix("text/javascript")
         response.headers[.contentSecurityPolicy] = isPage ? WebFrontEnd.pageSecurityPolicy : "default-src 'none'; frame-ancestors 'none'"
         response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }

@@ -30,6 +30,14 @@ export class ApiError extends Error {
 }
 
 let auth = { token: () => null, refresh: async () => false, expired: () => {} };
+let offline = { reached: () => {}, answer: async () => undefined, remember: async () => {}, enqueue: null };
+
+/** app.js plugs in offline work (js/offline/): `reached(ok)` hears whether the server answered,
+ * `answer(path, query)` reads from the device's copy, `remember(path, query, body)` keeps a read's
+ * answer, `enqueue(write)` queues a write for later. */
+export function configureOffline(hooks) {
+  offline = { ...offline, ...hooks };
+}
 
 /** session.js supplies the access token, a refresh that resolves true when it got a new one,
  * and what to do when the session cannot be saved. */
@@ -57,11 +65,15 @@ async function problemOf(response) {
 /**
  * Calls the API. Options: method, query (object), body (object → JSON, or FormData),
  * idempotent (adds an Idempotency-Key), version (adds If-Match), blob (answer as a Blob),
- * anonymous (no token, no refresh).
- * Resolves to the parsed JSON body (null for 204); rejects with an ApiError.
+ * anonymous (no token, no refresh), queue (a JSON write that may wait in the outbox when the
+ * server cannot be reached: {label, entity}), direct (the sync engine's own calls: never answered
+ * locally nor queued).
+ * Resolves to the parsed JSON body (null for 204), or {queued: true, op_id} for a write that was
+ * queued; a read the server cannot answer is answered from the device's copy when it has one.
+ * Rejects with an ApiError.
  */
 export async function api(path, options = {}) {
-  const { method = 'GET', query, body, idempotent = false, version, blob = false, anonymous = false } = options;
+  const { method = 'GET', query, body, idempotent = false, version, blob = false, anonymous = false, queue, direct = false } = options;
   const headers = { Accept: 'application/json, application/problem+json' };
   let payload;
   if (body instanceof FormData) payload = body;
@@ -80,6 +92,7 @@ export async function api(path, options = {}) {
 
   let response;
   try {
+    if (!navigator.onLine) throw new TypeError('The browser is offline.');
     response = await send();
     if (response.status === 401 && !anonymous && auth.token()) {
       if (await auth.refresh()) response = await send();
@@ -87,8 +100,19 @@ export async function api(path, options = {}) {
     }
   } catch (error) {
     if (error instanceof ApiError) throw error;
+    offline.reached(false);
+    if (!direct && !blob) {
+      if (method === 'GET') {
+        const local = await offline.answer(path, query || {});
+        if (local !== undefined) return local;
+      } else if (queue && offline.enqueue && !(body instanceof FormData)) {
+        const op = await offline.enqueue({ method, path, body, version, ...queue });
+        return { queued: true, op_id: op.op_id };
+      }
+    }
     throw new ApiError(0, { title: 'Network error', detail: error.message });
   }
+  offline.reached(true);
 
   if (!response.ok) {
     throw new ApiError(response.status, await problemOf(response), response.headers.get('retry-after'));
@@ -96,5 +120,8 @@ export async function api(path, options = {}) {
   if (response.status === 204) return null;
   if (blob) return response.blob();
   const type = response.headers.get('content-type') || '';
-  return type.includes('json') ? response.json() : response.text();
+  if (!type.includes('json')) return response.text();
+  const data = await response.json();
+  if (method === 'GET' && !direct) offline.remember(path, query || {}, data);
+  return data;
 }

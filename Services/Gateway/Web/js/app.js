@@ -1,13 +1,15 @@
 // The signed-in app: the shell (header, role navigation, live status, unread count), the routes
 // and the guard that sends each role to its own area.
-import { api } from './api.js';
+import { api, configureOffline } from './api.js';
+import * as reads from './offline/reads.js';
+import * as sync from './offline/sync.js';
 import { h, mount } from './dom.js';
 import { foldingMenu } from './menu.js';
 import * as live from './live.js';
 import { ADMINS, ANYONE_SIGNED_IN, STAFF, SUPERVISORS, landing, navigation, roleName } from './roles.js';
 import { fallback, route, setGuard, start } from './router.js';
 import * as session from './session.js';
-import { announce, empty, pageHead, toast } from './ui.js';
+import { announce, confirm, empty, pageHead, toast } from './ui.js';
 import { pushText } from './wording.js';
 import { registerView, signInView, verifyView } from './views/auth.js';
 import { applicationView, myApplicationsView } from './views/applications.js';
@@ -17,6 +19,7 @@ import { READ_CHANGED, notificationsView } from './views/notifications.js';
 import { applyView, overviewView, profileView } from './views/portal.js';
 import { policyView, productsView, usersView } from './views/admin.js';
 import { reviewView, staffApplicationsView, tasksView } from './views/staff.js';
+import { banner, conflictView, syncView } from './views/sync.js';
 import { ticketView, ticketsView } from './views/tickets.js';
 
 const CLIENT = ['client'];
@@ -35,6 +38,8 @@ route('/portal/loans/:id', loanView, { roles: CLIENT });
 route('/portal/tickets', ticketsView, { roles: CLIENT });
 route('/portal/tickets/:id', ticketView, { roles: CLIENT });
 route('/notifications', notificationsView, { roles: ANYONE_SIGNED_IN });
+route('/sync', syncView, { roles: ANYONE_SIGNED_IN });
+route('/sync/conflicts/:id', conflictView, { roles: ANYONE_SIGNED_IN });
 route('/staff/tasks', tasksView, { roles: STAFF });
 route('/staff/applications', staffApplicationsView, { roles: STAFF });
 route('/staff/applications/:id', reviewView, { roles: STAFF });
@@ -60,6 +65,16 @@ setGuard((meta, path) => {
   if (path === '/' || !meta.roles.includes(role)) return landing(role);
   return null;
 });
+
+configureOffline({ reached: sync.reached, answer: reads.answer, remember: reads.remember, enqueue: sync.enqueue });
+document.getElementById('toasts').before(banner());
+// The app shell is cached by a service worker, so the app opens without a network.
+navigator.serviceWorker?.register('/app/sw.js', { scope: '/app/' })
+  .then(() => navigator.serviceWorker.ready)
+  .then((registration) => registration.active?.postMessage({
+    shell: [location.pathname, ...performance.getEntriesByType('resource').map((entry) => entry.name)],
+  }))
+  .catch(() => { /* without a service worker the app still works online */ });
 
 const nav = document.getElementById('app-nav');
 const menu = document.querySelector('.app-menu');
@@ -108,12 +123,18 @@ async function renderShell() {
   mount(nav, h('ul', { class: 'app-nav__list' }, navigation(role).map(([href, text]) =>
     h('li', {}, h('a', { class: 'app-nav__link', href }, text, href === '#/notifications' ? unread : null)))));
   const user = await session.currentUser().catch(() => null);
+  if (user) sync.start(user);
   mount(tools, liveStatus,
     h('span', { class: 'who' }, h('span', { class: 'who__name', 'data-testid': 'user-name' }, user?.full_name || user?.email || ''),
       h('span', { class: 'who__role', 'data-testid': 'user-role' }, roleName(role))),
     h('button', {
       class: 'btn btn--ghost btn--small', type: 'button', 'data-testid': 'sign-out',
-      onClick: async () => { await session.signOut(); location.hash = '#/sign-in'; },
+      onClick: async () => {
+        const waiting = (await sync.queue()).filter((op) => op.state !== 'synced').length;
+        if (waiting && !await confirm('Sign out with unsent changes?', `${waiting} change${waiting === 1 ? ' has' : 's have'} not reached us yet. Signing out deletes this device's copy, and them with it.`, { action: 'Sign out anyway', danger: true })) return;
+        await session.signOut();
+        location.hash = '#/sign-in';
+      },
     }, 'Sign out'));
   live.connect();
   refreshUnread();
@@ -122,6 +143,7 @@ async function renderShell() {
 session.onChange(({ signedIn, reason }) => {
   if (!signedIn) {
     live.disconnect();
+    sync.stop();
     if (reason === 'expired') {
       toast('Your session ended. Please sign in again.', 'error');
       location.hash = `#/sign-in?next=${encodeURIComponent(location.hash.slice(1))}`;

@@ -24,6 +24,11 @@ function scheduleReconnect() {
 
 async function open() {
   timer = null;
+  // Without a network a connection attempt can only fail (and each failure is logged): wait.
+  if (!navigator.onLine) {
+    window.addEventListener('online', () => { if (wanted && !socket && !timer) open(); }, { once: true });
+    return;
+  }
   const token = await freshToken();
   if (!wanted || !token) return;
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';

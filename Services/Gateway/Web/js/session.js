@@ -3,6 +3,7 @@
 import { api, configureAuth } from './api.js';
 
 const KEY = 'lending.session';
+const USER_KEY = 'lending.user';
 const events = new EventTarget();
 let state = load();
 let user = null;
@@ -27,6 +28,7 @@ function clear(reason) {
   state = null;
   user = null;
   sessionStorage.removeItem(KEY);
+  sessionStorage.removeItem(USER_KEY);
   if (had) events.dispatchEvent(new CustomEvent('change', { detail: { signedIn: false, reason } }));
 }
 
@@ -70,10 +72,19 @@ export async function signOut() {
   clear('signed-out');
 }
 
-/** The signed-in user (`/auth/me`), fetched once per sign-in. */
+/** The signed-in user (`/auth/me`), fetched once per sign-in and kept for the tab, so a page
+ * reloaded without a network still knows who is signed in. */
 export async function currentUser() {
   if (!state) return null;
-  user ||= await api('/auth/me');
+  if (user) return user;
+  try {
+    user = await api('/auth/me', { direct: true });
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+  } catch (error) {
+    const kept = JSON.parse(sessionStorage.getItem(USER_KEY) || 'null');
+    if (error.status !== 0 || !kept) throw error;
+    user = kept;
+  }
   return user;
 }
 

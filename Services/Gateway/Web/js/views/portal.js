@@ -82,7 +82,12 @@ function filePart({ title, path, testid, fields, data, lead }) {
     fields: fields(data || {}),
     onSubmit: async (values) => {
       const { _action, ...body } = values;
-      const saved = await api(path, { method: 'PUT', body, version });
+      const saved = await api(path, { method: 'PUT', body, version, queue: { label: title, entity: 'profile' } });
+      if (saved.queued) {
+        el.dataset.saved = 'queued';
+        toast(`${title} saved on this device: sent when you are back online.`);
+        return;
+      }
       version = saved.version;
       el.dataset.saved = 'true';
       toast(`${title} saved.`, 'ok');
@@ -190,10 +195,17 @@ export function applyView({ query }) {
         { name: 'purpose', label: 'What is the loan for?', type: 'textarea', required: true, rows: 3, wide: true },
       ],
       onSubmit: async (values) => {
+        const chosenProduct = catalogue.find((p) => p.id === values.product_id);
         const created = await api('/applications', {
           method: 'POST', idempotent: true,
           body: { product_id: values.product_id, amount: values.amount, term_months: values.term_months, purpose: values.purpose },
+          queue: { label: `Application for ${money(values.amount)} (${chosenProduct?.name || 'loan'})`, entity: 'application' },
         });
+        if (created.queued) {
+          toast('Your application is saved on this device: it is submitted when you are back online.');
+          go('/sync');
+          return;
+        }
         toast('Application submitted. We are analysing it now.', 'ok');
         go(`/portal/applications/${created.id}`);
       },

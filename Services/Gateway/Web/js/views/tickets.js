@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
 import { form } from '../forms.js';
-import { dateTime, label, relative, sameId, shortId } from '../format.js';
+import { dateTime, label, money, relative, sameId, shortId } from '../format.js';
 import * as live from '../live.js';
 import { link, parse } from '../router.js';
 import * as session from '../session.js';
@@ -27,14 +27,19 @@ function newTicketForm(onCreated) {
       const created = await api('/tickets', {
         method: 'POST', idempotent: true,
         body: { subject: values.subject, description: values.description, priority: values.priority, application_id: values.application_id || undefined },
+        queue: { label: `Support ticket: ${values.subject}`, entity: 'ticket' },
       });
       el.reset();
+      if (created.queued) {
+        toast('Your ticket is saved on this device: it is opened when you are back online.');
+        return;
+      }
       toast(`Ticket opened: ${created.assignee?.full_name || 'our team'} will answer by ${dateTime(created.due_at)}.`, 'ok');
       onCreated(created);
     },
   });
   api('/applications', { query: { page_size: 50 } }).then((page) => {
-    el.querySelector('select[name="application_id"]').append(...page.items.map((a) => h('option', { value: a.id }, `${shortId(a.id)} · ${a.amount} · ${label(a.status)}`)));
+    el.querySelector('select[name="application_id"]').append(...page.items.map((a) => h('option', { value: a.id }, `${money(a.amount)} · ${label(a.status)} · ${shortId(a.id)}`)));
   }).catch(() => {});
   return el;
 }
@@ -117,7 +122,8 @@ export function ticketView({ params, signal }) {
       props: { 'data-testid': 'comment-form', 'aria-label': 'Reply' },
       fields: [{ name: 'body', label: 'Your reply', type: 'textarea', required: true, rows: 3 }],
       onSubmit: async (values) => {
-        await api(`/tickets/${ticket.id}/comments`, { method: 'POST', idempotent: true, body: { body: values.body } });
+        const sent = await api(`/tickets/${ticket.id}/comments`, { method: 'POST', idempotent: true, body: { body: values.body }, queue: { label: `Reply to “${ticket.subject}”`, entity: 'ticket' } });
+        if (sent.queued) toast('Your reply is saved on this device: sent when you are back online.');
         refresh();
       },
     });
