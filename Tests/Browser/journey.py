@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """The web UI in a real browser: a client goes from registration to an approved application, as
 seen on screen, while a staff admin decides in another browser session; then the super admin's
-dashboard shows the figures, filters by date, drills down and verifies the audit log.
+dashboard shows the figures, filters by date, drills down and verifies the audit log. The whole
+journey runs twice, on a laptop (1366x900) and on a phone (390x844); on the phone a client then
+works offline (DevTools network emulation): edits and applies, comes back, sees the writes synced
+and settles a conflict.
 
 Setup only (a product, an admin account) goes through the API; everything a person does goes
-through the pages. Screenshots of every page visited land in BROWSER_OUTPUT_DIR; any severe
-console message (script errors, CSP violations, failed loads that were not expected) fails.
+through the pages. Screenshots of every page visited land in BROWSER_OUTPUT_DIR. Every page
+visited fails the run on: a severe console message (script errors, CSP violations, failed loads
+that were not expected); a page wider than the window or content cut off at its right edge; a
+serious or critical axe-core violation; visible snake_case words, UUIDs or amounts without
+grouping (text in <code> is exempt: identifiers shown to operators as such).
 """
 import base64
 import datetime
@@ -20,6 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 import zlib
@@ -36,12 +43,19 @@ MAIL_DIR = os.environ["MAIL_DIR"]
 SUPER_EMAIL = os.environ["BOOTSTRAP_SUPER_ADMIN_EMAIL"]
 SUPER_PASSWORD = os.environ["BOOTSTRAP_SUPER_ADMIN_PASSWORD"]
 OUT = os.environ["BROWSER_OUTPUT_DIR"]
+AXE = open(os.environ["AXE_SCRIPT"], encoding="utf-8").read()
 TIMEOUT = float(os.environ.get("BROWSER_TIMEOUT", "30"))
 PRODUCT_NAME = "Everyday personal loan"
 RUN = uuid.uuid4().hex[:10]
+VIEWPORTS = (("laptop", 1366, 900), ("phone", 390, 844))
 
-# Failed loads the pages expect: a client file part that was never saved answers 404.
-EXPECTED_FAILURES = [re.compile(r"/api/v1/me/(profile|financial|employment) - Failed to load resource: the server responded with a status of 404")]
+# Failed loads the pages expect: a client file part that was never saved answers 404, so do the
+# journey's made-up addresses, and nothing loads while the journey has the browser offline.
+EXPECTED_FAILURES = [
+    re.compile(r"/api/v1/me/(profile|financial|employment) - Failed to load resource: the server responded with a status of 404"),
+    re.compile(r"/(app/)?nope - Failed to load resource: the server responded with a status of 404"),
+    re.compile(r"net::ERR_INTERNET_DISCONNECTED"),
+]
 
 checks = 0
 shots = []
@@ -61,10 +75,12 @@ def check(condition, message):
 # ---------------------------------------------------------------------------------------------
 # setup through the API (urllib)
 
-def call(method, path, body=None, token=None):
+def call(method, path, body=None, token=None, headers=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(f"{GATEWAY}/api/v1{path}", data=data, method=method)
     request.add_header("Accept", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
     if data is not None:
         request.add_header("Content-Type", "application/json")
     if token:
@@ -77,7 +93,7 @@ def call(method, path, body=None, token=None):
         raise JourneyError(f"setup: {method} {path} answered {error.code}: {error.read()[:300]!r}") from None
 
 
-def setup():
+def setup(run):
     token = call("POST", "/auth/login", {"email": SUPER_EMAIL, "password": SUPER_PASSWORD})["access_token"]
     products = call("GET", "/products?page_size=100", token=token)["items"]
     product = next((p for p in products if p["name"] == PRODUCT_NAME and p["active"]), None)
@@ -87,7 +103,7 @@ def setup():
             "min_term_months": 6, "max_term_months": 60, "annual_rate": "11.50", "processing_fee_percent": "1.00",
             "prepayment_fee_percent": "2.00", "required_documents": ["govt_id", "income_proof"], "active": True,
         }, token=token)
-    admin = {"email": f"browser-admin-{RUN}@example.test", "password": f"admin-{RUN}-password", "full_name": "Avery Admin"}
+    admin = {"email": f"browser-admin-{run}@example.test", "password": f"admin-{run}-password", "full_name": "Avery Admin"}
     call("POST", "/users", {**admin, "role": "admin"}, token=token)
     return product, admin
 
@@ -149,16 +165,18 @@ def otp_for(address, since):
 # ---------------------------------------------------------------------------------------------
 # the browser
 
-def browser():
+def browser(width, height):
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=en-GB",
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={max(width, 500)},{height}", "--lang=en-GB",
                      # Instant scrolling and no animations: clicks land where the element is.
                      "--force-prefers-reduced-motion"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(TIMEOUT)
+    # Headless windows are at least 500 px wide: a phone's width comes from device emulation.
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
     return driver
 
 
@@ -199,13 +217,85 @@ def save_full_page(driver, path):
         f.write(base64.b64decode(shot["data"]))
 
 
-def page_done(driver, name):
-    """Screenshot the page and fail on severe console messages since the last page."""
-    path = os.path.join(OUT, f"{len(shots) + 1:02d}-{name}.png")
+# Elements past the window's right edge (outside any clipping box), and boxes that clip their
+# content sideways (a table scrolling inside its card counts: its right part is cut off).
+LAYOUT_JS = r"""
+const width = document.documentElement.clientWidth; const found = [];
+const describe = (el) => el.tagName.toLowerCase() + (el.dataset.testid ? `[${el.dataset.testid}]` : '') + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+const clipped = (el) => { for (let p = el.parentElement; p; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') return true; return false; };
+for (const el of document.querySelectorAll('body *')) {
+  if (!el.checkVisibility() || el.closest('.visually-hidden, svg')) continue;
+  const style = getComputedStyle(el); const box = el.getBoundingClientRect();
+  if (box.width && box.right > width + 1 && style.position !== 'fixed' && !clipped(el)) found.push(`${describe(el)} ends at ${Math.round(box.right)} px`);
+  if (el.clientWidth > 1 && !el.matches('input, textarea, select') && style.overflowX !== 'visible' && style.textOverflow !== 'ellipsis' && el.scrollWidth > el.clientWidth + 1) found.push(`${describe(el)} cuts off ${el.scrollWidth - el.clientWidth} px`);
+}
+return {page: document.documentElement.scrollWidth, width, found: found.slice(0, 5)};
+"""
+
+# The text a person sees: visible text nodes, outside <code> (identifiers shown as such).
+TEXT_JS = r"""
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); const parts = []; let node;
+while ((node = walker.nextNode())) {
+  const el = node.parentElement;
+  if (el && !el.closest('code, script, style, .visually-hidden') && el.checkVisibility()) parts.push(node.textContent);
+}
+return parts.join(' ');
+"""
+
+AXE_JS = """
+const done = arguments[0];
+axe.run(document, {resultTypes: ['violations']}).then((result) => done(result.violations
+  .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)));
+"""
+
+MACHINE_TEXT = [
+    ("snake_case words", re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")),
+    ("UUIDs", re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")),
+    ("amounts without grouping", re.compile(r"(?<![\d,.])\d{4,}\.\d{2}\b")),
+]
+
+
+def page_checks(driver, name, machine_text):
+    layout = driver.execute_script(LAYOUT_JS)
+    check(layout["page"] <= layout["width"] and not layout["found"],
+          f"{name}: content past the right edge at {layout['width']} px (page {layout['page']} px): {layout['found']}")
+    if not driver.execute_script("return typeof window.axe === 'object'"):
+        driver.execute_script(AXE)
+    violations = driver.execute_async_script(AXE_JS)
+    check(not violations, f"{name}: axe-core: {violations}")
+    if not machine_text:
+        return
+    text = driver.execute_script(TEXT_JS)
+    for what, pattern in MACHINE_TEXT:
+        seen = sorted(set(pattern.findall(text)))
+        check(not seen, f"{name}: visible {what}: {seen[:5]}")
+
+
+def page_done(driver, name, machine_text=True):
+    """Screenshot the page; fail on severe console messages since the last page, on layout that
+    does not fit the window, on accessibility violations and on machine text (unless the page is
+    for developers, whose field names are its content)."""
+    path = os.path.join(OUT, f"{len(shots) + 1:02d}-{VIEW}-{name}.png")
     save_full_page(driver, path)
     shots.append(path)
     problems = console_problems(driver)
     check(not problems, f"{name}: severe console messages: {problems}")
+    page_checks(driver, name, machine_text)
+
+
+def open_menu(driver):
+    """On a phone the navigation folds behind the menu button (the public site's and the app's)."""
+    toggle = [t for t in driver.find_elements(By.CSS_SELECTOR, ".menu-toggle") if t.is_displayed()]
+    if toggle and toggle[0].get_attribute("aria-expanded") != "true":
+        toggle[0].click()
+
+
+def nav(driver, href):
+    """Follows a link of the app's main navigation."""
+    open_menu(driver)
+    wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f'.app-nav a[href="{href}"]').is_displayed(), f"the {href} link shows")
+    driver.find_element(By.CSS_SELECTOR, f'.app-nav a[href="{href}"]').click()
 
 
 def fill(form, name, value):
@@ -246,8 +336,8 @@ def status_of(driver):
 # ---------------------------------------------------------------------------------------------
 # the journey
 
-def client_until_pending(driver, product, files):
-    client = {"email": f"client-{RUN}@example.test", "password": f"robin secret {RUN}", "full_name": "Robin Client"}
+def client_until_pending(driver, product, files, run):
+    client = {"email": f"client-{run}@example.test", "password": f"robin secret {run}", "full_name": "Robin Client"}
 
     driver.get(f"{GATEWAY}/")
     wait(driver, lambda d: d.find_element(*testid("stat-processed")).text not in ("", "…"), "hero figures load")
@@ -269,6 +359,17 @@ def client_until_pending(driver, product, files):
     wait(driver, lambda d: calc.find_elements(By.CSS_SELECTOR, '[data-field="principal"] [aria-invalid="true"]'), "a negative amount is marked on the field")
     wait(driver, lambda d: not d.find_elements(*testid("emi-value")), "the earlier instalment is gone")
 
+    # The API reference, and a page that does not exist, under the same rules as every page.
+    driver.get(f"{GATEWAY}/docs/")
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#swagger-ui .opblock"), "the API reference lists the operations")
+    page_done(driver, "api-reference", machine_text=False)
+    for path in ("/nope", "/app/nope"):
+        driver.get(f"{GATEWAY}{path}")
+        wait(driver, lambda d: "Page not found" in d.find_element(By.TAG_NAME, "h1").text, f"{path} shows the not-found page")
+    page_done(driver, "not-found")
+    driver.get(f"{GATEWAY}/")
+
+    open_menu(driver)
     driver.find_element(*testid("nav-register")).click()
     form = find(driver, "register-form")
     for name in ("full_name", "email", "password"):
@@ -294,7 +395,7 @@ def client_until_pending(driver, product, files):
     find(driver, "file-checklist")
     page_done(driver, "portal")
 
-    driver.find_element(By.CSS_SELECTOR, '.app-nav a[href="#/portal/profile"]').click()
+    nav(driver, "#/portal/profile")
     form = find(driver, "profile-form")
     fill(form, "full_name", client["full_name"])
     fill(form, "phone", "+447700900123")
@@ -331,6 +432,7 @@ def client_until_pending(driver, product, files):
     wait(driver, hash_matches(r"^#/portal/applications/[0-9a-fA-F-]{36}$"), "submission opens the application page")
     application_id = driver.execute_script("return location.hash").rsplit("/", 1)[1]
     find(driver, "application-status")
+    page_done(driver, "application-submitted")
 
     kinds = ["pdf", "png"]
     for index in range(8):
@@ -354,7 +456,7 @@ def client_until_pending(driver, product, files):
     find(driver, "live-status", '[data-state="live"]', "the live connection is up")
     driver.execute_script("window.__noReload = true")
     page_done(driver, "application-pending")
-    return application_id
+    return application_id, client
 
 
 def staff_approves(driver, admin, application_id):
@@ -386,11 +488,22 @@ def staff_approves(driver, admin, application_id):
     page_done(driver, "staff-review")
     find(driver, "decide-approve").click()
     wait(driver, lambda d: status_of(d) == "approved", "the decision shows approved to staff")
+    # The confirmation shows in the header's strip: no control of the page lies under it.
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#toasts .toast"), "the decision is confirmed in a toast")
+    covered = driver.execute_script("""
+      const header = document.querySelector('.app-header').getBoundingClientRect().bottom;
+      return [...document.querySelectorAll('#main button, #main a, #main input, #main select, #main textarea')].filter((el) => {
+        const box = el.getBoundingClientRect();
+        if (!box.width || box.top < header || box.bottom > innerHeight) return false;
+        const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return hit && !el.contains(hit) && !hit.contains(el);
+      }).map((el) => el.outerHTML.slice(0, 80));""")
+    check(not covered, f"nothing covers the page's controls while a toast shows: {covered}")
     page_done(driver, "staff-approved")
 
     for path, hook, name in (("/admin/products", "product-row", "admin-products"), ("/admin/users", "user-row", "admin-users"),
                              ("/admin/policy", "policy-form", "admin-policy"), ("/staff/tickets", "ticket-row", "ticket-queue")):
-        driver.find_element(By.CSS_SELECTOR, f'.app-nav a[href="#{path}"]').click()
+        nav(driver, f"#{path}")
         wait(driver, hash_matches(rf"^#{path}"), f"{path} opens")
         if name == "ticket-queue":
             wait(driver, lambda d: d.find_elements(*testid(hook)) or d.find_elements(By.CSS_SELECTOR, ".state--empty"), "the ticket queue loads")
@@ -399,21 +512,98 @@ def staff_approves(driver, admin, application_id):
         page_done(driver, name)
 
 
+def unread_shown(driver):
+    """The nav's unread badge, or on a phone the dot on the folded menu's button."""
+    toggle = driver.find_element(*testid("menu-toggle"))
+    if toggle.is_displayed():
+        return toggle.get_attribute("data-unread") == "true"
+    return driver.find_element(*testid("unread-count")).is_displayed()
+
+
 def client_sees_approval(driver):
     wait(driver, lambda d: status_of(d) == "approved", "the client's page shows approved without a reload")
     check(driver.execute_script("return window.__noReload === true"), "the client's page was not reloaded")
     find(driver, "timeline-entry", '[data-status="approved"]', "the timeline shows approved")
     page_done(driver, "client-approved")
-    driver.find_element(By.CSS_SELECTOR, '.app-nav a[href="#/notifications"]').click()
+    nav(driver, "#/notifications")
     find(driver, "notification", message="notifications list the changes")
     page_done(driver, "client-notifications")
     # Marking all read empties the nav's unread badge at once, not at the next live update.
-    wait(driver, lambda d: d.find_element(*testid("unread-count")).is_displayed(), "the unread badge counts the new notices")
+    wait(driver, lambda d: unread_shown(d), "the unread badge counts the new notices")
     driver.find_element(*testid("read-all")).click()
-    wait(driver, lambda d: not d.find_element(*testid("unread-count")).is_displayed(), "the unread badge clears after mark all read")
-    driver.find_element(By.CSS_SELECTOR, '.app-nav a[href="#/portal/tickets"]').click()
+    wait(driver, lambda d: not unread_shown(d), "the unread badge clears after mark all read")
+    nav(driver, "#/portal/tickets")
     find(driver, "ticket-form")
     page_done(driver, "client-support")
+
+
+def network(driver, online):
+    """DevTools network emulation: the page (and its service worker) without a network, or back."""
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": not online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    wait(driver, lambda d: d.execute_script("return navigator.onLine") == online, f"the browser is {'online' if online else 'offline'}")
+
+
+def outbox_states(driver):
+    return {e.get_attribute("data-op-id"): (e.get_attribute("data-state"), e.text) for e in driver.find_elements(*testid("outbox-item"))}
+
+
+def offline_journey(driver, client):
+    """On the phone, without a network: edit the file and apply; someone changes the same details
+    meanwhile; back online the writes are synced and the conflict is settled by keeping mine."""
+    token = call("POST", "/auth/login", {"email": client["email"], "password": client["password"]})["access_token"]
+    nav(driver, "#/portal/apply")
+    find(driver, "apply-form")  # read once online: the catalogue is then on the device too
+    nav(driver, "#/portal/profile")
+    form = find(driver, "financial-form")
+    wait(driver, lambda d: d.execute_script("return Boolean(navigator.serviceWorker && navigator.serviceWorker.controller)"), "the service worker controls the app")
+
+    network(driver, False)
+    find(driver, "sync-banner", '[data-online="false"]', "the banner says the app is offline")
+    fill(form, "monthly_income", "9100")
+    submit(form)
+    find(driver, "financial-form", '[data-saved="queued"]', "the financial details wait on the device")
+    page_done(driver, "offline-edit")
+
+    nav(driver, "#/portal/apply")
+    form = find(driver, "apply-form")
+    fill(form, "amount", "50000")
+    fill(form, "term_months", "6")
+    fill(form, "purpose", "A boat, bought while offline")
+    submit(form)
+    wait(driver, hash_matches(r"^#/sync$"), "the queued application opens the list of changes")
+    wait(driver, lambda d: len(outbox_states(d)) >= 2, "both writes wait in the outbox")
+    check(all(state == "pending" for state, _ in outbox_states(driver).values()), f"queued writes are pending: {outbox_states(driver)}")
+    find(driver, "sync-banner", '[data-queue="2"]', "the banner counts two waiting changes")
+
+    # Meanwhile the same details change elsewhere (a branch officer, another device).
+    current = call("GET", "/me/financial", token=token)
+    call("PUT", "/me/financial", {"monthly_income": "9500.00", "monthly_expenses": current["monthly_expenses"],
+                                  "existing_monthly_debt": current["existing_monthly_debt"]}, token=token, headers={"If-Match": f'"{current["version"]}"'})
+
+    driver.refresh()  # the app shell comes from the service worker, the list from IndexedDB
+    wait(driver, lambda d: len(outbox_states(d)) >= 2, "the app opens offline with its outbox")
+    page_done(driver, "offline-outbox")
+
+    network(driver, True)
+    wait(driver, lambda d: sorted(state for state, _ in outbox_states(d).values()) == ["conflict", "synced"], "back online, one write is synced and one conflicts", 2 * TIMEOUT)
+    page_done(driver, "synced-with-conflict")
+    find(driver, "resolve").click()
+    wait(driver, hash_matches(r"^#/sync/conflicts/"), "the conflict opens")
+    check("9,100.00" in find(driver, "mine").text and "9,500.00" in find(driver, "theirs").text, "both versions show side by side")
+    page_done(driver, "conflict")
+    find(driver, "keep-mine").click()
+    wait(driver, lambda d: sorted(state for state, _ in outbox_states(d).values()) == ["synced", "synced"], "keeping mine sends it again, and it is synced", 2 * TIMEOUT)
+    check(call("GET", "/me/financial", token=token)["monthly_income"] == "9100.00", "the server holds my version")
+
+    # The application sent from the outbox: 50,000.00 over 6 months is far beyond this income.
+    find(driver, "outbox-open").click()
+    wait(driver, lambda d: status_of(d) == "rejected", "the offline application is analysed and declined", 2 * TIMEOUT)
+    reasons = [e.text for e in driver.find_elements(*testid("decline-reason"))]
+    check(any("60 %" in r for r in reasons), f"the client reads the principal reasons in plain words: {reasons}")
+    check([e.get_attribute("data-status") for e in driver.find_elements(By.CSS_SELECTOR, '[data-testid="progress"] li')][-1] == "rejected",
+          "the progress ends where the application stopped")
+    page_done(driver, "declined")
 
 
 def number(text):
@@ -459,11 +649,11 @@ def dashboard(driver, application_id):
     wait(driver, lambda d: number(d.find_element(*testid("traffic-count")).text) > 0, "the route's figures show")
     page_done(driver, "drilldown-route")
 
-    driver.find_element(By.CSS_SELECTOR, '.app-nav a[href="#/dashboard"]').click()
+    nav(driver, "#/dashboard")
     action = find(driver, "chart-audit-actions", " .chart__item--link", "the audit activity chart shows")
-    name = action.get_attribute("aria-label").split(":")[0]
     action.click()
     wait(driver, hash_matches(r"^#/dashboard/audit\?.*action="), "an audit bar drills down to the log")
+    name = urllib.parse.parse_qs(driver.execute_script("return location.hash").split("?", 1)[1])["action"][0]
     find(driver, "audit-row")
     check(all(r.get_attribute("data-action") == name for r in driver.find_elements(*testid("audit-row"))), f"the log is filtered by {name}")
     find(driver, "audit-verify").click()
@@ -476,47 +666,67 @@ def dashboard(driver, application_id):
     page_done(driver, "dead-letters")
 
 
+def journey(view, width, height, files):
+    """The whole journey in one window size, each person in a browser of their own."""
+    global VIEW, step
+    VIEW = view
+    run = f"{RUN}-{view}"
+    step = f"setup ({view})"
+    product, admin = setup(run)
+    with opened(width, height) as client:
+        step = f"client ({view})"
+        application_id, account = client_until_pending(client, product, files, run)
+        with opened(width, height) as staff:
+            step = f"staff ({view})"
+            staff_approves(staff, admin, application_id)
+        step = f"client, live update ({view})"
+        client_sees_approval(client)
+        if view == "phone":
+            step = f"offline ({view})"
+            offline_journey(client, account)
+    with opened(width, height) as operator:
+        step = f"dashboard ({view})"
+        dashboard(operator, application_id)
+
+
+class opened:
+    """A browser for one person, quit at the end (after a screenshot if something failed)."""
+
+    def __init__(self, width, height):
+        self.size = (width, height)
+
+    def __enter__(self):
+        self.driver = browser(*self.size)
+        return self.driver
+
+    def __exit__(self, kind, error, trace):
+        if kind is not None:
+            try:
+                self.driver.save_screenshot(os.path.join(OUT, f"failure-{step.split()[0]}-{VIEW}.png"))
+            except Exception:  # noqa: BLE001 - the failure itself is what gets reported
+                pass
+        self.driver.quit()
+        return False
+
+
+VIEW = VIEWPORTS[0][0]
+step = "setup"
+
+
 def main():
     started = time.monotonic()
     os.makedirs(OUT, exist_ok=True)
     for old in glob.glob(os.path.join(OUT, "*.png")):
         os.remove(old)
-    step = "setup"
-    drivers = []
     try:
-        product, admin = setup()
         with tempfile.TemporaryDirectory() as folder:
             files = make_files(folder)
-            step = "client"
-            client = browser()
-            drivers.append(client)
-            application_id = client_until_pending(client, product, files)
-            step = "staff"
-            staff = browser()
-            drivers.append(staff)
-            staff_approves(staff, admin, application_id)
-            staff.quit()
-            drivers.remove(staff)
-            step = "client (live update)"
-            client_sees_approval(client)
-            client.quit()
-            drivers.remove(client)
-            step = "dashboard"
-            operator = browser()
-            drivers.append(operator)
-            dashboard(operator, application_id)
+            for view, width, height in VIEWPORTS:
+                journey(view, width, height, files)
     except Exception as error:  # noqa: BLE001 - any failure is reported and fails the run
-        for driver in drivers:
-            try:
-                driver.save_screenshot(os.path.join(OUT, f"failure-{step.split()[0]}.png"))
-            except Exception:  # noqa: BLE001
-                pass
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
         print(f"browser journey: FAILED in {step}: {reason} ({checks} checks passed, {time.monotonic() - started:.0f} s)")
         return 1
-    finally:
-        for driver in drivers:
-            driver.quit()
     print(f"browser journey: passed, {checks} checks, {len(shots)} screenshots in {OUT}, {time.monotonic() - started:.0f} s")
     return 0
 

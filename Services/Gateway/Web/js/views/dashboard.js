@@ -234,13 +234,12 @@ export function auditView({ query }) {
     }),
     rowProps: (e) => ({ 'data-testid': 'audit-row', 'data-action': e.action }),
     columns: [
-      { label: 'No.', render: (e) => String(e.seq) },
+      { label: 'No. and hash', render: (e) => h('span', {}, String(e.seq), h('br'), h('code', { title: e.hash }, e.hash.slice(0, 10))) },
       { label: 'When', render: (e) => dateTime(e.at) },
-      { label: 'Who', render: (e) => (e.actor_id ? h('a', { href: link('/dashboard/audit', { ...period(query), actor_id: e.actor_id }) }, `${roleName(e.actor_role) || '—'} ${shortId(e.actor_id)}`) : 'System') },
+      { label: 'Who', render: (e) => (e.actor_id ? h('a', { href: link('/dashboard/audit', { ...period(query), actor_id: e.actor_id }) }, `${e.actor_role ? roleName(e.actor_role) : 'Account'} ${shortId(e.actor_id)}`) : 'System') },
       { label: 'Action', className: 'wrap', render: (e) => h('a', { href: link('/dashboard/audit', { ...period(query), action: e.action }), title: e.action }, actionName(e.action)) },
-      { label: 'Entity', render: (e) => `${label(e.entity)}${e.entity_id ? ` ${shortId(e.entity_id)}` : ''}` },
+      { label: 'Entity', className: 'wrap', render: (e) => `${label(e.entity)}${e.entity_id ? ` ${shortId(e.entity_id)}` : ''}` },
       { label: 'Details', className: 'wrap', render: (e) => h('code', { class: 'json' }, JSON.stringify(e.details || {})) },
-      { label: 'Hash', render: (e) => h('code', { title: e.hash }, e.hash.slice(0, 10)) },
     ],
   });
   const filters = form({

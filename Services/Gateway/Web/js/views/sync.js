@@ -56,6 +56,8 @@ function row(op) {
     h('div', { class: 'outbox__head' }, h('strong', {}, op.label || label(op.entity || 'change')), stateBadge(op)),
     h('p', { class: 'muted' }, `Made ${dateTime(op.queued_at)}${op.settled_at ? ` · answered ${dateTime(op.settled_at)}` : ''}`),
     op.problem ? h('p', { class: 'notice notice--bad' }, op.problem) : null,
+    op.state === 'synced' && op.entity === 'application' && op.result?.id
+      ? h('a', { class: 'btn btn--ghost btn--small', href: `#/portal/applications/${op.result.id}`, 'data-testid': 'outbox-open' }, 'Open the application') : null,
     op.state === 'conflict' ? h('a', { class: 'btn btn--primary btn--small', href: `#/sync/conflicts/${op.op_id}`, 'data-testid': 'resolve' }, 'Choose a version') : null,
     op.state === 'failed' ? h('button', {
       class: 'btn btn--ghost btn--small', type: 'button', onClick: () => sync.retry(op.op_id),
