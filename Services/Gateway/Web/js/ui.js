@@ -17,7 +17,9 @@ export function toast(text, kind = 'info') {
   if (!shelf) return;
   const note = h('div', { class: `toast toast--${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
   shelf.append(note);
-  while (shelf.children.length > 3) shelf.firstElementChild.remove();
+  // The newest few only (one on a phone): the strip must not take the page's place.
+  const room = matchMedia('(max-width: 560px)').matches ? 1 : 3;
+  while (shelf.children.length > room) shelf.firstElementChild.remove();
   setTimeout(() => note.classList.add('toast--leaving'), 4500);
   setTimeout(() => note.remove(), 5000);
 }
