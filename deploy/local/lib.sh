@@ -17,8 +17,8 @@ LENDING_BIN_DIR="${LENDING_BIN_DIR:-$LENDING_ROOT/.build/debug}"
 LENDING_INSTANCES=(gateway auth loans approvals analysis-worker-1 notifications analytics analysis-worker-2 gateway-2)
 LENDING_APT_PACKAGES=(rabbitmq-server redis-server postgresql postgresql-client librabbitmq-dev
   libhiredis-dev libcurl4-openssl-dev python3-aiosmtpd python3-venv pkg-config openssl curl ca-certificates util-linux procps)
-# What only the test run needs: a real browser for the web UI tests.
-LENDING_TEST_APT_PACKAGES=(chromium chromium-driver)
+# What only the test run needs: a real browser for the web UI tests, Node.js for its logic tests.
+LENDING_TEST_APT_PACKAGES=(chromium chromium-driver nodejs)
 
 # ---------------------------------------------------------------------------------------------
 # logging

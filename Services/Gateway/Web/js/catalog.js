@@ -1,6 +1,6 @@
 // The product catalogue, fetched once per page load (it changes rarely) and shared by views.
 import { api } from './api.js';
-import { sameId } from './format.js';
+import { label, sameId } from './format.js';
 
 let cached = null;
 
@@ -33,10 +33,10 @@ export async function productNames(ids) {
   return new Map(unique.map((id, index) => [id, found[index]?.name || null]));
 }
 
-export const DOCUMENT_TYPES = ['govt_id', 'address_proof', 'income_proof', 'bank_statement', 'photo', 'other'];
+export const DOCUMENT_TYPES = ['govt_id', 'address_proof', 'income_proof', 'bank_statement', 'photo', 'pan_card', 'other'];
 export const PRODUCT_TYPES = ['personal', 'home', 'auto', 'business', 'education'];
 
 export const documentName = (type) => ({
   govt_id: 'Government ID', address_proof: 'Proof of address', income_proof: 'Proof of income',
-  bank_statement: 'Bank statement', photo: 'Photograph', other: 'Other document',
-}[type] || type);
+  bank_statement: 'Bank statement', photo: 'Photograph', pan_card: 'PAN card', other: 'Other document',
+}[type] || label(type));

@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { h, mount } from '../dom.js';
 import { form } from '../forms.js';
 import { date, dateTime, decimal, money, pence, rate, shortId, toDecimal } from '../format.js';
+import { allocation } from '../payments.js';
 import { ADMINS } from '../roles.js';
 import * as session from '../session.js';
 import { pagedTable } from '../table.js';
@@ -54,31 +55,6 @@ function quoteCard(loan, reload) {
       ]),
     }, 'Get a quote'));
   return card('Repay early', body);
-}
-
-/**
- * Where a payment of `amount` goes, by the loan's own rule: outstanding fees first, then the next
- * instalment, then the ones after it. Lines of [text, amount]; `short` is what the next
- * instalment would still lack. All in pence.
- */
-export function allocation(loan, amount) {
-  const fees = pence(loan.outstanding_fees) || 0n;
-  const due = loan.next_due ? pence(loan.next_due.amount) : 0n;
-  const instalmentDue = due > fees ? due - fees : 0n;
-  const toFees = amount < fees ? amount : fees;
-  const rest = amount - toFees;
-  const toInstalment = rest < instalmentDue ? rest : instalmentDue;
-  const ahead = rest - toInstalment;
-  const n = loan.next_due?.number;
-  return {
-    lines: [
-      toFees > 0n ? ['Fees due (taken first)', toFees] : null,
-      toInstalment > 0n ? [`Instalment ${n}${loan.next_due ? `, due ${date(loan.next_due.due_date)}` : ''}`, toInstalment] : null,
-      ahead > 0n ? ['Paid ahead: the instalments after it', ahead] : null,
-    ].filter(Boolean),
-    short: loan.next_due && toInstalment < instalmentDue ? instalmentDue - toInstalment : 0n,
-    number: n,
-  };
 }
 
 function allocationView(loan, amount) {
