@@ -11,7 +11,8 @@ through the pages. Screenshots of every page visited land in BROWSER_OUTPUT_DIR.
 visited fails the run on: a severe console message (script errors, CSP violations, failed loads
 that were not expected); a page wider than the window or content cut off at its right edge; a
 serious or critical axe-core violation; visible snake_case words, UUIDs or amounts without
-grouping (text in <code> is exempt: identifiers shown to operators as such).
+grouping (text in <code> is exempt: identifiers shown to operators as such; so is text in <bdi>:
+what people typed, such as names, emails and subjects, shown as typed).
 """
 import base64
 import datetime
@@ -232,12 +233,13 @@ for (const el of document.querySelectorAll('body *')) {
 return {page: document.documentElement.scrollWidth, width, found: found.slice(0, 5)};
 """
 
-# The text a person sees: visible text nodes, outside <code> (identifiers shown as such).
+# The app's own words a person sees: visible text nodes outside <code> (identifiers shown as such)
+# and <bdi> (what people typed: names, emails, subjects, product names, shown as typed).
 TEXT_JS = r"""
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); const parts = []; let node;
 while ((node = walker.nextNode())) {
   const el = node.parentElement;
-  if (el && !el.closest('code, script, style, .visually-hidden') && el.checkVisibility()) parts.push(node.textContent);
+  if (el && !el.closest('code, bdi, script, style, .visually-hidden') && el.checkVisibility()) parts.push(node.textContent);
 }
 return parts.join(' ');
 """

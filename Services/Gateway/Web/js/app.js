@@ -9,7 +9,7 @@ import * as live from './live.js';
 import { ADMINS, ANYONE_SIGNED_IN, STAFF, SUPERVISORS, landing, navigation, roleName } from './roles.js';
 import { fallback, route, setGuard, start } from './router.js';
 import * as session from './session.js';
-import { announce, confirm, empty, pageHead, toast } from './ui.js';
+import { announce, confirm, empty, entered, pageHead, toast } from './ui.js';
 import { pushText } from './wording.js';
 import { registerView, signInView, verifyView } from './views/auth.js';
 import { applicationView, myApplicationsView } from './views/applications.js';
@@ -123,9 +123,10 @@ async function renderShell() {
   mount(nav, h('ul', { class: 'app-nav__list' }, navigation(role).map(([href, text]) =>
     h('li', {}, h('a', { class: 'app-nav__link', href }, text, href === '#/notifications' ? unread : null)))));
   const user = await session.currentUser().catch(() => null);
-  if (user) sync.start(user);
+  // Without IndexedDB (some private windows) the app simply works online only.
+  if (user) sync.start(user).catch(() => {});
   mount(tools, liveStatus,
-    h('span', { class: 'who' }, h('span', { class: 'who__name', 'data-testid': 'user-name' }, user?.full_name || user?.email || ''),
+    h('span', { class: 'who' }, h('span', { class: 'who__name', 'data-testid': 'user-name' }, entered(user?.full_name || user?.email)),
       h('span', { class: 'who__role', 'data-testid': 'user-role' }, roleName(role))),
     h('button', {
       class: 'btn btn--ghost btn--small', type: 'button', 'data-testid': 'sign-out',

@@ -5,7 +5,7 @@ import { h, mount, svg } from './dom.js';
 import { calculator } from './emi.js';
 import { foldingMenu } from './menu.js';
 import { count, hours, money, percent, rate } from './format.js';
-import { empty, failure, loading } from './ui.js';
+import { empty, entered, failure, loading } from './ui.js';
 
 const TYPE_ICONS = {
   personal: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0',
@@ -36,7 +36,7 @@ const icon = (type) => svg('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true',
 function productCard(p) {
   return h('article', { class: 'card product-card', 'data-testid': 'product-card', 'data-product-id': p.id },
     h('div', { class: 'product-card__top' }, icon(p.type), h('span', { class: 'tag' }, p.type)),
-    h('h3', { class: 'product-card__name' }, p.name),
+    h('h3', { class: 'product-card__name' }, entered(p.name)),
     h('p', { class: 'product-card__rate' }, h('strong', {}, rate(p.annual_rate)), ' a year'),
     h('dl', { class: 'pairs pairs--compact' },
       h('div', {}, h('dt', {}, 'Amount'), h('dd', {}, `${money(p.min_amount)} – ${money(p.max_amount)}`)),

@@ -3,6 +3,11 @@
 import { h, mount } from './dom.js';
 import { label } from './format.js';
 
+/** Text someone typed (a name, an email, a subject, a product's name): isolated in <bdi>, as text
+ * of unknown direction must be, and shown exactly as typed (the app's own words are checked for
+ * machine text, what people typed is not). Null for nothing. */
+export const entered = (text) => (text === null || text === undefined || text === '' ? null : h('bdi', {}, String(text)));
+
 /** Says `text` to screen readers through the page's polite live region. */
 export function announce(text) {
   const region = document.getElementById('announcer');

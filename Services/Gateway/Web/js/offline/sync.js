@@ -15,6 +15,9 @@ let pulling = null;
 let retryTimer = null;
 let attempts = 0;
 let reachable = navigator.onLine;
+// Only a client's own file is copied to the device: staff may see every file the platform holds,
+// which belongs on no laptop or tablet (their queued replies and last answers still are kept).
+let keepsCopy = false;
 
 function changed() { events.dispatchEvent(new Event('change')); }
 
@@ -123,7 +126,7 @@ async function prune() {
 
 /** Brings the local copy up to date with the feed (from nothing after a 410). */
 export function pull() {
-  if (!store.isOpen()) return Promise.resolve();
+  if (!store.isOpen() || !keepsCopy) return Promise.resolve();
   pulling ||= (async () => {
     try {
       let cursor = await store.meta('cursor');
@@ -176,6 +179,7 @@ let listening = false;
 
 /** Starts syncing for the signed-in user: opens their copy, pulls, and listens for changes. */
 export async function start(user) {
+  keepsCopy = user.role === 'client';
   await store.open(user.id);
   if (!listening) {
     listening = true;

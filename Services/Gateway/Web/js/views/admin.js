@@ -9,7 +9,7 @@ import { roleName } from '../roles.js';
 import { go } from '../router.js';
 import * as session from '../session.js';
 import { pagedTable } from '../table.js';
-import { badge, card, dialog, fill, pageHead, toast } from '../ui.js';
+import { badge, card, dialog, entered, fill, pageHead, toast } from '../ui.js';
 
 function productForm(existing, onSaved) {
   const p = existing || { type: 'personal', required_documents: ['govt_id', 'income_proof'], active: true, processing_fee_percent: '1.00', prepayment_fee_percent: '2.00' };
@@ -46,7 +46,7 @@ export function productsView() {
     load: (page, pageSize) => api('/products', { query: { page, page_size: pageSize } }),
     rowProps: (p) => ({ 'data-testid': 'product-row', 'data-product-id': p.id }),
     columns: [
-      { label: 'Product', className: 'wrap', render: (p) => h('span', {}, h('strong', {}, p.name), h('br'), h('span', { class: 'muted' }, label(p.type))) },
+      { label: 'Product', className: 'wrap', render: (p) => h('span', {}, h('strong', {}, entered(p.name)), h('br'), h('span', { class: 'muted' }, label(p.type))) },
       { label: 'Rate', render: (p) => rate(p.annual_rate) },
       { label: 'Amounts', className: 'wrap', render: (p) => `${money(p.min_amount)} to ${money(p.max_amount)}` },
       { label: 'Terms', render: (p) => `${p.min_term_months}–${p.max_term_months} months` },
@@ -116,7 +116,7 @@ export function usersView({ query }) {
     load: (page, pageSize) => api('/users', { query: { page, page_size: pageSize, role: query.role, status: query.status, q: query.q } }),
     rowProps: () => ({ 'data-testid': 'user-row' }),
     columns: [
-      { label: 'Name', className: 'wrap', render: (u) => h('span', {}, h('strong', {}, u.full_name), h('br'), h('span', { class: 'muted' }, u.email)) },
+      { label: 'Name', className: 'wrap', render: (u) => h('span', {}, h('strong', {}, entered(u.full_name)), h('br'), h('span', { class: 'muted' }, entered(u.email))) },
       { label: 'Role', render: (u) => roleName(u.role) },
       { label: 'Status', render: (u) => badge(u.status) },
       { label: 'MFA', render: (u) => (u.mfa_enabled ? 'On' : 'Off') },

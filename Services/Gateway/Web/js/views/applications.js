@@ -8,7 +8,7 @@ import { field, form } from '../forms.js';
 import { date, dateTime, fileSize, label, money, sameId, shortId } from '../format.js';
 import * as live from '../live.js';
 import { pagedTable } from '../table.js';
-import { announce, badge, card, confirm, details, loading, pageHead, toast } from '../ui.js';
+import { announce, badge, card, confirm, details, entered, loading, pageHead, toast } from '../ui.js';
 import { reasons } from '../wording.js';
 import { applicationColumns, applicationRow } from './portal.js';
 
@@ -81,7 +81,7 @@ export function stageChain(app) {
       h('p', { class: 'chain__role' }, `Level ${s.level} · ${label(s.role)}`),
       badge(s.awaiting_documents ? 'documents_requested' : s.status),
       s.decision ? h('p', { class: 'chain__decision' }, `${label(s.decision)}${s.decided_at ? ` · ${dateTime(s.decided_at)}` : ''}`) : null,
-      s.comment ? h('blockquote', { class: 'chain__comment' }, s.comment) : null,
+      s.comment ? h('blockquote', { class: 'chain__comment' }, entered(s.comment)) : null,
       s.status === 'open' && s.due_at ? h('p', { class: ['chain__due', s.overdue && 'is-overdue'] }, `Due ${dateTime(s.due_at)}${s.overdue ? ' (overdue)' : ''}`) : null)));
 }
 
@@ -105,7 +105,7 @@ export function documentsList(app) {
   return h('ul', { class: 'docs', 'data-testid': 'documents' }, app.documents.map((doc) =>
     h('li', { class: 'docs__item', 'data-testid': 'document', 'data-document-type': doc.document_type },
       h('span', { class: 'docs__icon', 'aria-hidden': 'true' }, doc.content_type === 'application/pdf' ? 'PDF' : 'IMG'),
-      h('span', { class: 'docs__name' }, h('strong', {}, documentName(doc.document_type)), h('span', { class: 'muted' }, `${doc.filename} · ${fileSize(doc.size)}`)),
+      h('span', { class: 'docs__name' }, h('strong', {}, documentName(doc.document_type)), h('span', { class: 'muted' }, entered(doc.filename), ` · ${fileSize(doc.size)}`)),
       h('button', { class: 'btn btn--ghost btn--small', type: 'button', onClick: () => download(app, doc) }, 'Download', h('span', { class: 'visually-hidden' }, ` ${doc.filename}`)))));
 }
 
@@ -153,7 +153,7 @@ function requestNotice(app) {
   const stage = (app.stages || []).find((s) => s.awaiting_documents) || (app.stages || []).find((s) => s.decision === 'request_documents');
   return h('div', { class: 'notice notice--warn', role: 'alert', 'data-testid': 'documents-requested' },
     h('p', {}, h('strong', {}, 'The reviewer needs more documents: '), (app.requested_documents || []).map(documentName).join(', ') || 'see below'),
-    stage?.comment ? h('blockquote', {}, stage.comment) : null,
+    stage?.comment ? h('blockquote', {}, entered(stage.comment)) : null,
     h('p', {}, 'Upload them below; the same reviewer picks your application up again.'));
 }
 
@@ -197,7 +197,7 @@ export function applicationView({ params, signal }) {
     if (!upload) {
       const p = await product(app.product_id);
       required = p?.required_documents || [];
-      title.textContent = `${p?.name || 'Loan'} · ${money(app.amount)}`;
+      mount(title, entered(p?.name) || 'Loan', ` · ${money(app.amount)}`);
       upload = uploadForm(app, refresh);
       mount(uploadSlot, upload);
     }
@@ -215,7 +215,7 @@ export function applicationView({ params, signal }) {
       ['Reference', shortId(app.id)],
       ['Amount', money(app.amount)],
       ['Term', `${app.term_months} months`],
-      ['Purpose', app.purpose],
+      ['Purpose', entered(app.purpose)],
       ['Submitted', date(app.created_at)],
       ['Last change', dateTime(app.updated_at)],
     ]), WITHDRAWABLE.includes(app.status) ? h('button', {

@@ -8,7 +8,7 @@ import { allocation } from '../payments.js';
 import { ADMINS } from '../roles.js';
 import * as session from '../session.js';
 import { pagedTable } from '../table.js';
-import { badge, card, confirm, details, fill, figure, pageHead, toast } from '../ui.js';
+import { badge, card, confirm, details, entered, fill, figure, pageHead, toast } from '../ui.js';
 
 export function loansView() {
   const { el } = pagedTable({
@@ -124,7 +124,7 @@ export function loanView({ params }) {
       emptyText: 'No payments yet.',
       columns: [
         { label: 'Date', render: (p) => dateTime(p.created_at) },
-        { label: 'Reference', render: (p) => p.reference },
+        { label: 'Reference', render: (p) => entered(p.reference) },
         { label: 'Amount', numeric: true, render: (p) => money(p.amount) },
         { label: 'Fees', numeric: true, render: (p) => money(p.allocation.fees) },
         { label: 'Interest', numeric: true, render: (p) => money(p.allocation.interest) },

@@ -7,7 +7,7 @@ import { form } from '../forms.js';
 import { date, label, money, percent, rate } from '../format.js';
 import { go } from '../router.js';
 import * as session from '../session.js';
-import { badge, card, empty, fill, figure, loading, pageHead, toast } from '../ui.js';
+import { badge, card, empty, entered, fill, figure, loading, pageHead, toast } from '../ui.js';
 import { table } from '../table.js';
 
 /** A client file part, or null when it was never saved (404). */
@@ -32,7 +32,7 @@ export const applicationRow = (a) => ({ 'data-testid': 'application-row', 'data-
 /** Columns of an application list; `productName(id)` names the product. The compact ones fit a
  * side card: amount and term in one column, no date. */
 export const applicationColumns = (productName, { compact = false } = {}) => [
-  { label: 'Product', className: 'wrap', render: (a) => h('a', { href: `#/portal/applications/${a.id}` }, productName(a.product_id) || 'Loan') },
+  { label: 'Product', className: 'wrap', render: (a) => h('a', { href: `#/portal/applications/${a.id}` }, entered(productName(a.product_id)) || 'Loan') },
   compact
     ? { label: 'Amount', className: 'wrap', render: (a) => `${money(a.amount)} over ${a.term_months} months` }
     : { label: 'Amount', numeric: true, render: (a) => money(a.amount) },
@@ -138,7 +138,7 @@ export function profileView() {
 
 function productOption(p) {
   return h('span', { class: 'choice' },
-    h('span', { class: 'choice__title' }, p.name),
+    h('span', { class: 'choice__title' }, entered(p.name)),
     h('span', { class: 'choice__meta' }, `${rate(p.annual_rate)} · ${money(p.min_amount)}–${money(p.max_amount)} · ${p.min_term_months}–${p.max_term_months} months`));
 }
 

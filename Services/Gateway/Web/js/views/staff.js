@@ -11,7 +11,7 @@ import { ADMINS, SUPERVISORS } from '../roles.js';
 import { go, link } from '../router.js';
 import * as session from '../session.js';
 import { pagedTable } from '../table.js';
-import { badge, card, details, failure, figure, loading, pageHead, toast } from '../ui.js';
+import { badge, card, details, entered, failure, figure, loading, pageHead, toast } from '../ui.js';
 import { reasons } from '../wording.js';
 import { documentsList, stageChain, timeline } from './applications.js';
 import { applicationRow } from './portal.js';
@@ -60,12 +60,12 @@ export function tasksView({ query, signal }) {
         label: 'Applicant',
         className: 'wrap',
         render: (t) => h('a', { href: `#/staff/applications/${t.application_id}`, 'data-testid': 'task-open' },
-          t.application?.applicant_name || 'Applicant without a profile', h('span', { class: 'muted ref' }, ` · ${shortId(t.application_id)}`)),
+          entered(t.application?.applicant_name) || 'Applicant without a profile', h('span', { class: 'muted ref' }, ` · ${shortId(t.application_id)}`)),
       },
-      { label: 'Loan', className: 'wrap', render: (t) => (t.application ? `${money(t.application.amount)} · ${t.application.product_name || 'Loan'}` : '—') },
+      { label: 'Loan', className: 'wrap', render: (t) => (t.application ? [`${money(t.application.amount)} · `, entered(t.application.product_name) || 'Loan'] : '—') },
       { label: 'Level', render: (t) => `${t.level} · ${label(t.role)}` },
       { label: 'Status', render: (t) => badge(t.awaiting_documents ? 'documents_requested' : t.status) },
-      { label: 'Assignee', render: (t) => (!t.assignee_id ? 'Unassigned' : sameId(t.assignee_id, me?.id) ? 'You' : t.assignee?.full_name || 'Another reviewer') },
+      { label: 'Assignee', render: (t) => (!t.assignee_id ? 'Unassigned' : sameId(t.assignee_id, me?.id) ? 'You' : entered(t.assignee?.full_name) || 'Another reviewer') },
       {
         label: 'Due',
         render: (t) => (t.status !== 'open' || !t.due_at ? '—' : h('span', { class: t.overdue ? 'is-overdue' : '', title: dateTime(t.due_at) },
@@ -105,7 +105,7 @@ export function staffApplicationsView({ query }) {
     rowProps: applicationRow,
     columns: [
       { label: 'Application', render: (a) => h('a', { href: `#/staff/applications/${a.id}` }, shortId(a.id)) },
-      { label: 'Product', render: (a) => names.get(a.product_id) || 'A product no longer listed' },
+      { label: 'Product', render: (a) => entered(names.get(a.product_id)) || 'A product no longer listed' },
       { label: 'Amount', numeric: true, render: (a) => money(a.amount) },
       { label: 'Risk', numeric: true, render: (a) => (a.risk_score == null ? (['submitted', 'under_analysis'].includes(a.status) ? 'Analysing' : '—') : percent(a.risk_score)) },
       { label: 'Submitted', render: (a) => dateTime(a.created_at) },
@@ -149,7 +149,7 @@ function customerCard(customer) {
   const e = customer.employment || {};
   const s = customer.loan_summary || {};
   return card('Applicant', details([
-    ['Name', p.full_name || '—'],
+    ['Name', entered(p.full_name) || '—'],
     ['Phone', p.phone || '—'],
     ['Born', date(p.date_of_birth)],
     ['Monthly income', money(f.monthly_income)],
@@ -232,7 +232,7 @@ export function reviewView({ params, signal }) {
   const render = (app, p, customer, user) => {
     mount(head, pageHead(`Application ${shortId(app.id)}`, {
       eyebrow: 'Review',
-      lead: `${p?.name || 'Loan'} · ${money(app.amount)} over ${app.term_months} months${p ? ` at ${rate(p.annual_rate)}` : ''}`,
+      lead: [entered(p?.name) || 'Loan', ` · ${money(app.amount)} over ${app.term_months} months${p ? ` at ${rate(p.annual_rate)}` : ''}`],
       actions: badge(app.status, { 'data-testid': 'application-status' }),
     }));
     const missing = app.missing_documents || [];
@@ -245,7 +245,7 @@ export function reviewView({ params, signal }) {
         ]),
         card('Approval chain', stageChain(app)),
         card('Request', details([
-          ['Purpose', app.purpose],
+          ['Purpose', entered(app.purpose)],
           ['Amount', money(app.amount)],
           ['Term', `${app.term_months} months`],
           ['Submitted', dateTime(app.created_at)],

@@ -8,7 +8,7 @@ import * as live from '../live.js';
 import { link, parse } from '../router.js';
 import * as session from '../session.js';
 import { pagedTable } from '../table.js';
-import { badge, card, details, fill, loading, pageHead, subnav, toast } from '../ui.js';
+import { badge, card, details, entered, fill, loading, pageHead, subnav, toast } from '../ui.js';
 
 const PRIORITIES = ['low', 'medium', 'high'];
 const base = () => (session.role() === 'client' ? '/portal/tickets' : '/staff/tickets');
@@ -53,10 +53,10 @@ export function ticketsView({ query, signal }) {
     emptyText: client ? 'No tickets: we hope all is well.' : 'No tickets match.',
     rowProps: (t) => ({ 'data-testid': 'ticket-row', 'data-ticket-id': t.id }),
     columns: [
-      { label: 'Subject', className: 'wrap', render: (t) => h('a', { href: `#${base()}/${t.id}` }, t.subject) },
+      { label: 'Subject', className: 'wrap', render: (t) => h('a', { href: `#${base()}/${t.id}` }, entered(t.subject)) },
       { label: 'Priority', render: (t) => badge(t.priority) },
       { label: 'Status', render: (t) => badge(t.status) },
-      client ? null : { label: 'Assignee', render: (t) => t.assignee?.full_name || '—' },
+      client ? null : { label: 'Assignee', render: (t) => entered(t.assignee?.full_name) || '—' },
       { label: 'Due', render: (t) => h('span', { class: t.escalated ? 'is-overdue' : '' }, t.status === 'resolved' ? '—' : relative(t.due_at), t.escalated ? ' (escalated)' : '') },
       { label: 'Updated', render: (t) => dateTime(t.updated_at) },
     ].filter(Boolean),
@@ -85,7 +85,7 @@ function comments(ticket) {
   return h('ol', { class: 'thread' }, list.map((c) =>
     h('li', { class: ['thread__item', c.author_role === 'client' ? 'is-client' : 'is-staff'], 'data-testid': 'ticket-comment' },
       h('p', { class: 'thread__meta' }, c.author_role === 'client' ? 'Client' : label(c.author_role), ' · ', h('time', { datetime: c.created_at }, dateTime(c.created_at))),
-      h('p', { class: 'thread__body' }, c.body))));
+      h('p', { class: 'thread__body' }, entered(c.body)))));
 }
 
 function actions(ticket, user, refresh) {
@@ -115,7 +115,7 @@ export function ticketView({ params, signal }) {
   const head = h('div', {}, pageHead('Ticket', { eyebrow: 'Support' }));
   const host = h('div', {}, loading());
   const refresh = () => fill(host, () => Promise.all([api(`/tickets/${params.id}`), session.currentUser()]), ([ticket, user]) => {
-    mount(head, pageHead(ticket.subject, { eyebrow: `Ticket ${shortId(ticket.id)}`, actions: [badge(ticket.priority), ' ', badge(ticket.status, { 'data-testid': 'ticket-status' })] }));
+    mount(head, pageHead(entered(ticket.subject), { eyebrow: `Ticket ${shortId(ticket.id)}`, actions: [badge(ticket.priority), ' ', badge(ticket.status, { 'data-testid': 'ticket-status' })] }));
     const reply = form({
       submit: 'Send reply',
       columns: 1,
@@ -130,12 +130,12 @@ export function ticketView({ params, signal }) {
     const appHref = ticket.application_id ? `#/${user.role === 'client' ? 'portal' : 'staff'}/applications/${ticket.application_id}` : null;
     return h('div', { class: 'grid grid--sidebar' },
       h('div', { class: 'stack' },
-        card('Request', h('p', { class: 'prose' }, ticket.description)),
+        card('Request', h('p', { class: 'prose' }, entered(ticket.description))),
         card('Conversation', [comments(ticket), ticket.status === 'resolved' && user.role !== 'client' ? null : reply])),
       h('div', { class: 'stack' },
         card('Details', details([
           ['Status', badge(ticket.status)],
-          ['Assignee', ticket.assignee?.full_name || '—'],
+          ['Assignee', entered(ticket.assignee?.full_name) || '—'],
           ['Opened', dateTime(ticket.created_at)],
           ['Reply due', `${dateTime(ticket.due_at)}${ticket.escalated ? ' (escalated)' : ''}`],
           ticket.resolved_at ? ['Resolved', dateTime(ticket.resolved_at)] : null,
