@@ -236,10 +236,17 @@ export function auditView({ query }) {
     columns: [
       { label: 'No. and hash', render: (e) => h('span', {}, String(e.seq), h('br'), h('code', { title: e.hash }, e.hash.slice(0, 10))) },
       { label: 'When', render: (e) => dateTime(e.at) },
-      { label: 'Who', render: (e) => (e.actor_id ? h('a', { href: link('/dashboard/audit', { ...period(query), actor_id: e.actor_id }) }, `${e.actor_role ? roleName(e.actor_role) : 'Account'} ${shortId(e.actor_id)}`) : 'System') },
+      { label: 'Who', className: 'wrap', render: (e) => (e.actor_id ? h('a', { href: link('/dashboard/audit', { ...period(query), actor_id: e.actor_id }) }, `${e.actor_role ? roleName(e.actor_role) : 'Account'} ${shortId(e.actor_id)}`) : 'System') },
       { label: 'Action', className: 'wrap', render: (e) => h('a', { href: link('/dashboard/audit', { ...period(query), action: e.action }), title: e.action }, actionName(e.action)) },
       { label: 'Entity', className: 'wrap', render: (e) => `${label(e.entity)}${e.entity_id ? ` ${shortId(e.entity_id)}` : ''}` },
-      { label: 'Details', className: 'wrap', render: (e) => h('code', { class: 'json' }, JSON.stringify(e.details || {})) },
+      {
+        label: 'Details',
+        className: 'wrap',
+        // Folded: any entry's details fit the table, however long; unfolded they wrap.
+        render: (e) => (Object.keys(e.details || {}).length
+          ? h('details', { class: 'audit-details' }, h('summary', {}, Object.keys(e.details).map(label).join(', ')), h('code', { class: 'json-block' }, JSON.stringify(e.details, null, 1)))
+          : '—'),
+      },
     ],
   });
   const filters = form({
