@@ -12,9 +12,8 @@ struct ApplicationListView: Sendable {
         guard context.principal?.role.isStaff == true, var page = JoinedPage(result) else { return result }
         let ids = page.ids("id")
         guard !ids.isEmpty else { return result }
-        let answer = try await forwarder.call(ApprovalsRPC.RiskScores.self, IDBatch(ids: ids), context: context)
-        let scores = Dictionary(try answer.decode(ApprovalsRPC.RiskScores.Response.self).items.map { ($0.applicationID, $0.riskScore) }) { first, _ in first }
-        page.add { item in ["risk_score": JoinedPage.id(item, "id").flatMap { scores[$0] }.map(JSONValue.string) ?? .null] }
+        let scores = try await forwarder.lookUp(ApprovalsRPC.RiskScores.self, ids, key: \.applicationID, context: context)
+        page.add { item in ["risk_score": JoinedPage.id(item, "id").flatMap { scores[$0] }.map { .string($0.riskScore) } ?? .null] }
         return try page.result()
     }
 }

@@ -35,6 +35,16 @@ struct Forwarder: Sendable {
         return response
     }
 
+    /// What `operation` knows about `ids`, asked in one call, keyed by `key` (nothing asked, and
+    /// nothing known, without ids): the facts a staff list joins from another service.
+    func lookUp<Operation: ServiceOperation, Item: Codable & Sendable>(
+        _ operation: Operation.Type, _ ids: [UUID], key: KeyPath<Item, UUID>, context: GatewayContext
+    ) async throws -> [UUID: Item] where Operation.Request == IDBatch, Operation.Response == BatchAnswer<Item> {
+        guard !ids.isEmpty else { return [:] }
+        let answer = try await call(operation, IDBatch(ids: ids), context: context)
+        return Dictionary(try answer.decode(Operation.Response.self).items.map { ($0[keyPath: key], $0) }) { first, _ in first }
+    }
+
     /// A list: the page's numbers also go into `X-Total-Count`, `X-Page` and `X-Page-Size`.
     func forwardList<Operation: ServiceOperation>(
         _ operation: Operation.Type, _ request: Operation.Request, context: GatewayContext
