@@ -152,12 +152,16 @@ export function pull() {
   return pulling;
 }
 
+/** Replaces a settled write with the same write, queued anew (a new op_id) on `version`. */
+async function requeue(op, version) {
+  await store.remove('outbox', op.op_id);
+  await enqueue({ method: op.method, path: op.path, body: op.body, version, label: op.label, entity: op.entity });
+}
+
 /** Keep mine: send my version again, based on the version the server has now. */
 export async function keepMine(opId) {
   const op = await store.get('outbox', opId);
-  if (!op || op.state !== 'conflict') return;
-  await store.remove('outbox', opId);
-  await enqueue({ method: op.method, path: op.path, body: op.body, version: op.current?.version, label: op.label, entity: op.entity });
+  if (op?.state === 'conflict') await requeue(op, op.current?.version);
 }
 
 /** Take theirs: drop my write; the server's version stands (and reaches the local copy). */
@@ -170,9 +174,7 @@ export async function takeTheirs(opId) {
 /** Sends a failed write again, as it was. */
 export async function retry(opId) {
   const op = await store.get('outbox', opId);
-  if (!op) return;
-  await store.remove('outbox', opId);
-  await enqueue({ method: op.method, path: op.path, body: op.body, version: op.if_match, label: op.label, entity: op.entity });
+  if (op) await requeue(op, op.if_match);
 }
 
 let listening = false;
