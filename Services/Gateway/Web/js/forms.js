@@ -1,7 +1,7 @@
 // Forms: labelled fields, client checks, and the API's 422 `errors` shown on the fields they
 // name (aria-invalid, aria-describedby) with a summary in an alert.
 import { h, mount, uid } from './dom.js';
-import { toDecimal } from './format.js';
+import { label, toDecimal } from './format.js';
 import { ApiError } from './api.js';
 import { fieldMessage } from './wording.js';
 
@@ -96,10 +96,10 @@ export function showErrors(form, error) {
   for (const { field: name, message: said } of error instanceof ApiError ? error.fieldErrors : []) {
     const key = String(name || '');
     const message = fieldMessage(key, said);
-    const wrapper = wrappers.find((w) => w.dataset.field === key)
-      || wrappers.find((w) => w.dataset.field === key.split('.').pop().replace(/\[\d+\]$/, ''));
+    const leaf = key.split('.').pop().replace(/\[\d+\]$/, '');
+    const wrapper = wrappers.find((w) => w.dataset.field === key) || wrappers.find((w) => w.dataset.field === leaf);
     if (wrapper) setError(wrapper, message);
-    else unplaced.push(message);
+    else unplaced.push(leaf ? `${label(leaf)}: ${message}` : message);
   }
   const invalid = form.querySelector('[aria-invalid="true"]');
   const summary = error instanceof ApiError && error.status === 422 && invalid ? 'Please correct the highlighted fields.' : (error.friendly || error.message);
