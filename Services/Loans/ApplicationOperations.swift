@@ -87,8 +87,12 @@ struct ApplicationOperations: Sendable {
         guard ApplicationLifecycle.canMove(from: current.status, to: .withdrawn) else {
             throw ApplicationLifecycle.refusal(from: current.status, to: .withdrawn)
         }
+        // Judged again on the locked row: the pipeline may have moved it meanwhile (analysed, assigned),
+        // and a move that still allows withdrawing must not turn the client's request into a 409.
         let moved = try await database.transaction { connection in
-            guard let locked = try await store.lock(id, on: connection), locked.version == current.version else { return false }
+            guard let locked = try await store.lock(id, on: connection), ApplicationLifecycle.canMove(from: locked.status, to: .withdrawn) else {
+                return false
+            }
             return try await store.move(id, from: locked, to: .withdrawn, actor: client.userID, on: connection)
         }
         await lists.invalidate(client.userID)
