@@ -43,5 +43,21 @@ enum AuthMigrations {
                 sent_at timestamptz NOT NULL DEFAULT now())
             """,
         ]),
+        // Sessions of record: Redis holds only a cache of the live ones, which a crash or a
+        // failover may lose (docs/DECISIONS.md, "Sessions live in the database").
+        Migration(id: "auth-0003-sessions", statements: [
+            """
+            CREATE TABLE auth.sessions (
+                id text PRIMARY KEY,
+                user_id uuid NOT NULL REFERENCES auth.users (id) ON DELETE CASCADE,
+                refresh_hash text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                ends_at timestamptz NOT NULL,
+                idle_until timestamptz NOT NULL,
+                ended_at timestamptz)
+            """,
+            "CREATE INDEX sessions_live_by_user ON auth.sessions (user_id) WHERE ended_at IS NULL",
+            "CREATE INDEX sessions_by_end ON auth.sessions (ended_at) WHERE ended_at IS NOT NULL",
+        ]),
     ]
 }

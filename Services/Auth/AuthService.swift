@@ -26,8 +26,9 @@ struct AuthService: Sendable {
         handlers.on(AuthRPC.AcceptInvite.self) { request, _ in try await acceptInvite(request) }
         handlers.on(AuthRPC.Login.self) { request, context in try await login(request, context) }
         handlers.on(AuthRPC.Refresh.self) { request, _ in try await refresh(request) }
-        handlers.on(AuthRPC.Logout.self) { request, context in try await logout(request, principal: context.requirePrincipal()) }
-        handlers.on(AuthRPC.LogoutAll.self) { request, context in try await logoutAll(request, context) }
+        handlers.on(AuthRPC.Logout.self) { _, context in try await logout(principal: context.requirePrincipal()) }
+        handlers.on(AuthRPC.LogoutAll.self) { _, context in try await logoutAll(context) }
+        handlers.on(AuthRPC.CheckSession.self) { request, _ in .ok(.init(alive: try await sessions.check(request.sessionID))) }
         handlers.on(AuthRPC.ChangePassword.self) { request, context in try await changePassword(request, context) }
         handlers.on(AuthRPC.Me.self) { _, context in try await me(context.requirePrincipal()) }
         handlers.on(AuthRPC.MFASetup.self) { request, context in try await setUpMFA(request, context) }
@@ -184,23 +185,22 @@ struct AuthService: Sendable {
                 "This refresh token was already used; the session has been ended.", slug: "refresh-token-reused")
         case .rotated(let userID, let sessionID, let refreshToken):
             guard let user = try await store.user(id: userID), user.status == .active else {
-                try await sessions.end(sessionID: sessionID, userID: userID)
+                try await sessions.end(sessionID: sessionID)
                 throw Problem.unauthorized("The account can no longer sign in.", slug: "invalid-refresh-token")
             }
             return .ok(try await tokenPair(for: user, sessionID: sessionID, refreshToken: refreshToken))
         }
     }
 
-    func logout(_ request: AuthRPC.Logout.Request, principal: Principal) async throws -> RPCReply<Empty> {
-        try await sessions.end(sessionID: principal.sessionID, userID: principal.userID)
-        try await sessions.revokeAccessToken(request.tokenID, expiresAt: request.tokenExpiresAt)
+    /// Ending the session refuses every access token of it, the presented one included.
+    func logout(principal: Principal) async throws -> RPCReply<Empty> {
+        try await sessions.end(sessionID: principal.sessionID)
         return .noContent
     }
 
-    func logoutAll(_ request: AuthRPC.LogoutAll.Request, _ context: RPCContext) async throws -> RPCReply<Empty> {
+    func logoutAll(_ context: RPCContext) async throws -> RPCReply<Empty> {
         let principal = try context.requirePrincipal()
         try await sessions.endAll(userID: principal.userID)
-        try await sessions.revokeAccessToken(request.tokenID, expiresAt: request.tokenExpiresAt)
         try await database.transaction { connection in
             try await database.outbox.publish(
                 AuthEvents.SecurityEvent(kind: .sessionsRevoked, userID: principal.userID, clientIP: context.clientIP),

@@ -10,7 +10,10 @@ let settings = try AuthSettings(host.configuration.reader)
 let database = try host.useDatabase(migrations: AuthMigrations.all)
 let redis = try host.useRedis()
 let store = UserStore(database: database)
-let sessions = SessionStore(redis: redis, lifetime: settings.sessionLifetime)
+let sessions = SessionStore(
+    database: database, redis: redis, lifetime: settings.sessionLifetime, accessTokenLifetime: settings.accessTokenLifetime)
+host.addWork(PeriodicTask("session cache sync", every: .seconds(1), logger: host.logger) { try await sessions.syncCache() })
+host.addWork(PeriodicTask("session pruning", every: .seconds(3600), logger: host.logger) { try await sessions.prune() })
 let hasher = PasswordHasher(cost: settings.bcryptCost)
 let phones = PhoneVerification(database: database, store: store)
 let service = AuthService(

@@ -52,11 +52,11 @@ struct AuthRoutes {
         }
         api.post("auth/logout") { request, context in
             let context = try await support.signedIn(request, context, allowingMFASetup: true)
-            return try await forwarder.forward(AuthRPC.Logout.self, Self.presentedToken(context), context: context)
+            return try await forwarder.forward(AuthRPC.Logout.self, Empty(), context: context)
         }
         api.post("auth/logout-all") { request, context in
             let context = try await support.signedIn(request, context, allowingMFASetup: true)
-            return try await forwarder.forward(AuthRPC.LogoutAll.self, Self.presentedToken(context), context: context)
+            return try await forwarder.forward(AuthRPC.LogoutAll.self, Empty(), context: context)
         }
         api.get("auth/me") { request, context in
             let context = try await support.signedIn(request, context, allowingMFASetup: true)
@@ -85,10 +85,5 @@ struct AuthRoutes {
             let change = try await body.json(AuthRPC.ChangePassword.Request.self, from: request)
             return try await forwarder.forward(AuthRPC.ChangePassword.self, change, context: context)
         }
-    }
-
-    /// The token the caller signed in with, so signing out refuses it at once.
-    private static func presentedToken(_ context: GatewayContext) -> AuthRPC.Logout.Request {
-        AuthRPC.Logout.Request(tokenID: context.claims?.jti.value ?? "", tokenExpiresAt: context.claims?.exp.value ?? .now)
     }
 }

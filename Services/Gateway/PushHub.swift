@@ -12,12 +12,11 @@ final class PushHub: Sendable {
     /// Pushes one socket may have waiting.
     static let bufferSize = 64
 
-    /// What opened a socket: its user, session and token, and when.
+    /// What opened a socket: its user, session and token expiry, and when.
     struct Access: Sendable {
         let user: UUID
         let role: Role
         let sessionID: String
-        let tokenID: String
         let expiresAt: Date
         let openedAt: Date
     }

@@ -41,7 +41,7 @@ struct PushSockets: Sendable {
         }
         guard let user = UUID(uuidString: claims.sub.value) else { return .dontUpgrade }
         let access = PushHub.Access(
-            user: user, role: claims.role, sessionID: claims.sid, tokenID: claims.jti.value, expiresAt: claims.exp.value, openedAt: Date())
+            user: user, role: claims.role, sessionID: claims.sid, expiresAt: claims.exp.value, openedAt: Date())
         return .upgrade([:]) { inbound, outbound, context in
             try await session(of: access, inbound, outbound, context.logger)
         }

@@ -15,7 +15,8 @@ for service in [ServiceName.auth, .loans, .approvals, .notifications, .analytics
     }
 }
 let keys = VerificationKeys(caller: caller)
-let admission = Admission(redis: redis, logger: host.logger)
+let sessionCheck = SessionCheck(caller: caller, logger: host.logger)
+let admission = Admission(redis: redis, sessions: sessionCheck, logger: host.logger)
 let authenticator = Authenticator(keys: keys, admission: admission)
 let sockets = PushSockets(hub: hub, authenticator: authenticator, heartbeat: settings.heartbeat)
 let support = RouteSupport(
@@ -60,7 +61,7 @@ host.addWork(PeriodicTask("WebSocket presence", every: SyncStats.presenceRefresh
 host.addWork(PeriodicTask("traffic report", every: settings.trafficReportInterval, logger: host.logger) {
     try await traffic.flush(on: publisher)
 })
-let socketWatch = SocketAccessWatch(hub: hub, redis: redis, logger: host.logger)
+let socketWatch = SocketAccessWatch(hub: hub, redis: redis, sessions: sessionCheck, logger: host.logger)
 host.addWork(PeriodicTask("WebSocket access check", every: SocketAccessWatch.interval, logger: host.logger) {
     await socketWatch.check()
 })

@@ -170,18 +170,10 @@ public enum AuthRPC {
         public static let name = "auth.refresh.v1"
     }
 
-    /// Ends the caller's session; the gateway adds the presented access token's id and expiry so
-    /// that token is refused at once, not only when it expires.
+    /// Ends the caller's session, and with it every access token of the session, the presented
+    /// one included.
     public enum Logout: ServiceOperation {
-        public struct Request: Codable, Sendable {
-            public var tokenID: String
-            public var tokenExpiresAt: Date
-
-            public init(tokenID: String, tokenExpiresAt: Date) {
-                self.tokenID = tokenID
-                self.tokenExpiresAt = tokenExpiresAt
-            }
-        }
+        public typealias Request = Empty
         public typealias Response = Empty
         public static let service = ServiceName.auth
         public static let name = "auth.logout.v1"
@@ -189,10 +181,32 @@ public enum AuthRPC {
 
     /// Ends every session of the caller (all devices).
     public enum LogoutAll: ServiceOperation {
-        public typealias Request = Logout.Request
+        public typealias Request = Empty
         public typealias Response = Empty
         public static let service = ServiceName.auth
         public static let name = "auth.logout-all.v1"
+    }
+
+    /// Asked by a gateway about a session Redis does not vouch for (its key is missing, or Redis
+    /// may have lost writes since `auth` last synced it): answered from `auth`'s database, which
+    /// holds every session of record. A live session's key is put back in Redis before the answer.
+    public enum CheckSession: ServiceOperation {
+        public struct Request: Codable, Sendable {
+            public var sessionID: String
+
+            public init(sessionID: String) {
+                self.sessionID = sessionID
+            }
+        }
+        public struct Response: Codable, Sendable, Equatable {
+            public var alive: Bool
+
+            public init(alive: Bool) {
+                self.alive = alive
+            }
+        }
+        public static let service = ServiceName.auth
+        public static let name = "auth.check-session.v1"
     }
 
     /// Changes the caller's password and ends their other sessions.
@@ -319,12 +333,16 @@ public enum AuthRPC {
 }
 
 /// Redis keys that `auth` writes and the gateway reads to refuse tokens at once.
-public enum TokenRevocation {
-    /// Present while the access token with this `jti` is revoked (until it would have expired).
-    public static func revokedTokenKey(_ tokenID: String) -> String { "auth:revoked:\(tokenID)" }
+/// The Redis keys by which gateways check, on every request, that an access token's session is
+/// alive. `auth` writes them; its database holds the sessions of record, and Redis is their cache.
+public enum SessionKeys {
     /// Present while the session is alive; every access token names its session (`sid`).
-    public static func sessionKey(_ sessionID: String) -> String { "auth:session:\(sessionID)" }
+    public static func session(_ sessionID: String) -> String { "auth:session:\(sessionID)" }
+    /// The run id of the Redis server to which `auth` last re-applied every session ended lately.
+    /// When it is not this server's (a restart or a failover since, which may have lost writes),
+    /// a present session key proves nothing and gateways ask `auth`.
+    public static let synced = "auth:sessions-synced"
     /// The time (Unix ms) before which the user's WebSockets were opened with an access that has
     /// since been taken back (a password change); the gateway closes them.
-    public static func socketsClosedBeforeKey(_ userID: UUID) -> String { "auth:sockets-closed-before:\(userID.uuidString.lowercased())" }
+    public static func socketsClosedBefore(_ userID: UUID) -> String { "auth:sockets-closed-before:\(userID.uuidString.lowercased())" }
 }

@@ -1,32 +1,50 @@
 import Foundation
 
 public struct AMQPConfiguration: Sendable {
-    public var host: String
-    public var port: Int
-    public var user: String
-    public var password: String
-    public var virtualHost: String
+    /// One node to connect to, with the credentials and virtual host to use there.
+    public struct Broker: Sendable, Equatable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+        public var user: String
+        public var password: String
+        public var virtualHost: String
+
+        /// Parses `amqp://user:password@host:port/vhost` (the vhost percent-encoded, `/` when absent).
+        public init(url: String) throws {
+            guard let components = URLComponents(string: url), components.scheme == "amqp",
+                  let host = components.host, !host.isEmpty
+            else { throw AMQPError.invalidURL(url) }
+            self.host = host
+            self.port = components.port ?? 5672
+            self.user = components.user ?? "guest"
+            self.password = components.password ?? "guest"
+            let path = components.percentEncodedPath
+            let vhost = path.isEmpty || path == "/" ? "/" : String(path.dropFirst())
+            guard let decoded = vhost.removingPercentEncoding else { throw AMQPError.invalidURL(url) }
+            self.virtualHost = decoded
+        }
+
+        /// For logs: never the password.
+        public var description: String { "\(host):\(port)" }
+    }
+
+    /// The nodes of one cluster (or the one broker). A connection starts at a random one, so the
+    /// replicas of a service spread over the nodes, and on losing it moves on to the next.
+    public var brokers: [Broker]
     /// Both sides close a connection that stays silent for twice this long.
     public var heartbeat: Duration = .seconds(15)
     public var connectTimeout: Duration = .seconds(5)
     /// Bounds every synchronous broker call (declare, consume, close), so a broker that stops
     /// answering cannot wedge the connection thread.
     public var operationTimeout: Duration = .seconds(10)
+    /// The wait after every node has refused a connection in a row.
     public var reconnectBackoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5))
 
-    /// Parses `amqp://user:password@host:port/vhost` (the vhost percent-encoded, `/` when absent).
+    /// Parses one URL, or several separated by commas (the nodes of a cluster):
+    /// `amqp://user:password@host:port/vhost[,amqp://…]`.
     public init(url: String) throws {
-        guard let components = URLComponents(string: url), components.scheme == "amqp",
-              let host = components.host, !host.isEmpty
-        else { throw AMQPError.invalidURL(url) }
-        self.host = host
-        self.port = components.port ?? 5672
-        self.user = components.user ?? "guest"
-        self.password = components.password ?? "guest"
-        let path = components.percentEncodedPath
-        let vhost = path.isEmpty || path == "/" ? "/" : String(path.dropFirst())
-        guard let decoded = vhost.removingPercentEncoding else { throw AMQPError.invalidURL(url) }
-        self.virtualHost = decoded
+        brokers = try url.split(separator: ",").map { try Broker(url: $0.trimmingCharacters(in: .whitespaces)) }
+        guard !brokers.isEmpty else { throw AMQPError.invalidURL(url) }
     }
 }
 

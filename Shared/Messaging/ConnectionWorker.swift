@@ -40,6 +40,8 @@ final class ConnectionWorker {
     /// Bumped on every new broker connection; delivery tags of older ones are void.
     private var generation: UInt64 = 0
     private var reconnectAttempt = 0
+    /// The node connected to, or to try first: a random one at first, so replicas spread.
+    private var brokerIndex: Int
     private var nextConnectAt = ContinuousClock.now
     private var registrations: [String: ConsumerRegistration] = [:]
     private var confirms: [UInt64: PendingConfirm] = [:]
@@ -51,6 +53,7 @@ final class ConnectionWorker {
     init(connection: AMQPConnection) {
         self.connection = connection
         self.reconnects = Counter(label: "amqp_reconnects_total", dimensions: [("connection", connection.name)])
+        self.brokerIndex = Int.random(in: 0..<connection.configuration.brokers.count)
     }
 
     func run() {
@@ -197,41 +200,50 @@ final class ConnectionWorker {
 
     // MARK: Connection lifecycle
 
+    /// Tries every node once, from the one after the node last lost (or a random one at first);
+    /// waits out the backoff only when all of them refused.
     private func connect() {
-        do {
-            let state = try openConnection()
-            self.state = state
-            generation += 1
-            lastPublishTag = 0
-            reconnectAttempt = 0
-            connection.setConnected(true)
-            logger.info(
-                "connected to RabbitMQ",
-                metadata: ["host": "\(connection.configuration.host):\(connection.configuration.port)"])
-        } catch {
-            let delay = connection.configuration.reconnectBackoff.delay(attempt: reconnectAttempt)
-            if reconnectAttempt % 10 == 0 {
-                logger.warning("cannot connect to RabbitMQ, retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
+        let brokers = connection.configuration.brokers
+        var failures: [String] = []
+        for offset in 0..<brokers.count {
+            let index = (brokerIndex + offset) % brokers.count
+            do {
+                let state = try openConnection(to: brokers[index])
+                self.state = state
+                brokerIndex = index
+                generation += 1
+                lastPublishTag = 0
+                reconnectAttempt = 0
+                connection.setConnected(true)
+                logger.info("connected to RabbitMQ", metadata: ["host": "\(brokers[index])"])
+                return
+            } catch {
+                failures.append("\(brokers[index]): \(error)")
             }
-            reconnectAttempt += 1
-            nextConnectAt = .now + delay
         }
+        let delay = connection.configuration.reconnectBackoff.delay(attempt: reconnectAttempt)
+        if reconnectAttempt % 10 == 0 {
+            logger.warning(
+                "cannot connect to RabbitMQ, retrying", metadata: ["error": "\(failures.joined(separator: "; "))", "retry_in": "\(delay)"])
+        }
+        reconnectAttempt += 1
+        nextConnectAt = .now + delay
     }
 
-    private func openConnection() throws -> amqp_connection_state_t {
+    private func openConnection(to broker: AMQPConfiguration.Broker) throws -> amqp_connection_state_t {
         let configuration = connection.configuration
         guard let state = amqp_new_connection() else { throw AMQPError.connectFailed("out of memory") }
         var opened = false
         defer { if !opened { amqp_destroy_connection(state) } }
         guard let socket = amqp_tcp_socket_new(state) else { throw AMQPError.connectFailed("cannot create a socket") }
         var connectTimeout = configuration.connectTimeout.timeval
-        let status = amqp_socket_open_noblock(socket, configuration.host, Int32(configuration.port), &connectTimeout)
+        let status = amqp_socket_open_noblock(socket, broker.host, Int32(broker.port), &connectTimeout)
         guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError.connectFailed(describe(status: status)) }
         var operationTimeout = configuration.operationTimeout.timeval
         amqp_set_rpc_timeout(state, &operationTimeout)
         let heartbeat = Int32(configuration.heartbeat.components.seconds)
         let login = lending_amqp_login_plain(
-            state, configuration.virtualHost, 0, 131_072, heartbeat, configuration.user, configuration.password)
+            state, broker.virtualHost, 0, 131_072, heartbeat, broker.user, broker.password)
         guard login.reply_type == AMQP_RESPONSE_NORMAL else { throw AMQPError.connectFailed(describe(login)) }
         for channel in [AMQPSession.channel, AMQPSession.confirmChannel] where amqp_channel_open(state, channel) == nil {
             throw AMQPError.connectFailed("open channel \(channel): \(describe(amqp_get_rpc_reply(state)))")
@@ -260,6 +272,8 @@ final class ConnectionWorker {
         partials.removeAll()
         failConfirms(AMQPError.connectionLost(reason))
         reconnects.increment()
+        // The lost node is likely down: the next attempt starts at another one.
+        brokerIndex += 1
         nextConnectAt = .now + connection.configuration.reconnectBackoff.delay(attempt: 0)
         reconnectAttempt = 1
         logger.warning("RabbitMQ connection lost, reconnecting", metadata: ["reason": "\(reason)"])

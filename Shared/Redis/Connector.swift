@@ -1,7 +1,8 @@
 import Logging
 import Synchronization
 
-/// Opens connections to one endpoint, failing fast while Redis is known to be down.
+/// Opens connections to the endpoint's server (with sentinels: to the primary they name now),
+/// failing fast while Redis is known to be down.
 ///
 /// After a failed attempt, attempts within a backoff window (50 ms, doubling up to 1 s) fail at
 /// once with the last error instead of each waiting out the connect timeout; the first success
@@ -34,7 +35,7 @@ final class Connector: Sendable {
     func connection(reusing idle: RedisConnection?) throws(RedisError) -> RedisConnection {
         if let idle {
             guard idle.isClosedByPeer else { return idle }
-            logger.debug("Redis closed an idle connection, reconnecting", metadata: ["redis": "\(endpoint.address)"])
+            logger.debug("Redis closed an idle connection, reconnecting", metadata: ["redis": "\(endpoint.description)"])
         }
         return try connect()
     }
@@ -45,13 +46,12 @@ final class Connector: Sendable {
             throw error
         }
         do {
-            let connection = try RedisConnection(
-                to: endpoint, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
+            let connection = try connectToPrimary()
             let recovered = backoff.withLock { backoff in
                 defer { backoff = Backoff() }
                 return backoff.lastError != nil
             }
-            if recovered { logger.info("Reconnected to Redis", metadata: ["redis": "\(endpoint.address)"]) }
+            if recovered { logger.info("Reconnected to Redis", metadata: ["redis": "\(endpoint.description)"]) }
             return connection
         } catch {
             let delay = backoff.withLock { backoff in
@@ -62,8 +62,44 @@ final class Connector: Sendable {
             }
             logger.warning(
                 "Cannot connect to Redis",
-                metadata: ["redis": "\(endpoint.address)", "error": "\(error)", "retry_in": "\(delay)"])
+                metadata: ["redis": "\(endpoint.description)", "error": "\(error)", "retry_in": "\(delay)"])
             throw error
         }
+    }
+
+    private func connectToPrimary() throws(RedisError) -> RedisConnection {
+        switch endpoint.servers {
+        case .single(let address):
+            return try RedisConnection(
+                to: address, of: endpoint, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
+        case .sentinels(let sentinels, let name):
+            let address = try primaryAddress(named: name, askingIn: sentinels)
+            let connection = try RedisConnection(
+                to: address, of: endpoint, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
+            // A sentinel may still name a primary that a failover has just demoted.
+            guard connection.isPrimary else {
+                throw .connectionFailed(address: address.description, reason: "not the primary (a failover is under way)")
+            }
+            return connection
+        }
+    }
+
+    /// The first sentinel that answers names the primary. Every sentinel is asked in turn, so
+    /// one that is down (or cut off) costs a connect timeout at most.
+    private func primaryAddress(named name: String, askingIn sentinels: [RedisEndpoint.Address]) throws(RedisError) -> RedisEndpoint.Address {
+        var reasons: [String] = []
+        for sentinel in sentinels {
+            do throws(RedisError) {
+                let connection = try RedisConnection(address: sentinel, connectTimeout: connectTimeout, commandTimeout: connectTimeout)
+                let reply = try connection.run(["SENTINEL", "get-master-addr-by-name", name])
+                guard let parts = reply.arrayValue?.compactMap(\.stringValue), parts.count == 2, let port = Int(parts[1]) else {
+                    throw .unexpectedReply(command: "SENTINEL get-master-addr-by-name", reply: reply)
+                }
+                return RedisEndpoint.Address(host: parts[0], port: port)
+            } catch {
+                reasons.append("\(sentinel): \(error)")
+            }
+        }
+        throw .connectionFailed(address: endpoint.description, reason: "no sentinel named the primary (\(reasons.joined(separator: "; ")))")
     }
 }

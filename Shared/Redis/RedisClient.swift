@@ -21,7 +21,9 @@ public final class RedisClient: Sendable {
     /// Creates a client; connections open lazily, on first use.
     ///
     /// - Parameters:
-    ///   - url: `redis://[[user]:password@]host[:port][/db]`; port 6379 and db 0 by default.
+    ///   - url: `redis://[[user]:password@]host[:port][/db]` (port 6379 and db 0 by default), or
+    ///     `redis+sentinel://[[user]:password@]host:port,…/primary-name[/db]` to follow the primary
+    ///     that sentinels name, through failovers.
     ///   - poolSize: the most commands in flight at once (one connection and one thread each).
     ///   - connectTimeout: how long opening a connection may take.
     ///   - commandTimeout: how long one command (or pipeline read) may wait on the socket.
@@ -166,16 +168,25 @@ extension RedisClient {
         try await integer(["TTL", key])
     }
 
-    /// Runs `script` with EVALSHA; if Redis does not have it cached (NOSCRIPT, e.g. after a restart
-    /// or SCRIPT FLUSH), loads it and retries once.
+    /// Runs `script` with EVALSHA; if Redis does not have it cached (NOSCRIPT: after a restart, a
+    /// failover or SCRIPT FLUSH), sends it whole with EVAL, which also caches it again.
+    ///
+    /// - Parameter appendingRunID: appends the run id of the server that runs the script to
+    ///   `arguments`. A script that compares it with one stored earlier tells whether the server
+    ///   restarted or was failed over since, and so may have lost writes made before.
     @discardableResult
-    public func evaluate(_ script: RedisScript, keys: [String] = [], arguments: [String] = []) async throws -> RedisValue {
-        let command = ["EVALSHA", script.sha1, String(keys.count)] + keys + arguments
-        do {
-            return try await send(command)
-        } catch RedisError.server(let message) where message.hasPrefix("NOSCRIPT") {
-            try await send(["SCRIPT", "LOAD", script.source])
-            return try await send(command)
+    public func evaluate(
+        _ script: RedisScript, keys: [String] = [], arguments: [String] = [], appendingRunID: Bool = false
+    ) async throws -> RedisValue {
+        let tail = [String(keys.count)] + keys + arguments
+        let (sha1, source) = (script.sha1, script.source)
+        return try await withConnection { connection throws(RedisError) in
+            let tail = appendingRunID ? tail + [connection.runID] : tail
+            do throws(RedisError) {
+                return try connection.run(["EVALSHA", sha1] + tail)
+            } catch .server(let message) where message.hasPrefix("NOSCRIPT") {
+                return try connection.run(["EVAL", source] + tail)
+            }
         }
     }
 

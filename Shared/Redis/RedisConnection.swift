@@ -13,20 +13,22 @@ import Darwin
 /// `@unchecked Sendable` sound. All methods block and must run on the client's thread pool.
 final class RedisConnection: @unchecked Sendable {
     private let context: UnsafeMutablePointer<redisContext>
+    /// The server process's `run_id`: a new one after every restart, and a different one on the
+    /// replica a failover promotes. Callers compare it with a marker to tell whether the data they
+    /// wrote may have been lost since (see ``RedisClient/evaluate(_:keys:arguments:appendingRunID:)``).
+    private(set) var runID = ""
+    /// Whether the server is a primary (it takes writes); a demoted one answers writes `READONLY`.
+    private(set) var isPrimary = true
+    /// Set when the server answered `READONLY`: it was demoted by a failover, so the connection
+    /// must go and the next one must ask the sentinels again.
+    private var wasDemoted = false
 
-    /// Connects, sets the command timeout, then sends AUTH and SELECT as the endpoint asks.
-    init(to endpoint: RedisEndpoint, connectTimeout: Duration, commandTimeout: Duration) throws(RedisError) {
-        guard let context = redisConnectWithTimeout(endpoint.host, Int32(endpoint.port), timeval(connectTimeout)) else {
-            throw .connectionFailed(address: endpoint.address, reason: "out of memory")
-        }
-        self.context = context
-        // From here on `deinit` frees the context, also when a step below throws.
-        guard context.pointee.err == 0 else {
-            throw .connectionFailed(address: endpoint.address, reason: errorText)
-        }
-        guard redisSetTimeout(context, timeval(commandTimeout)) == REDIS_OK else {
-            throw .connectionFailed(address: endpoint.address, reason: "cannot set timeout: \(errorText)")
-        }
+    /// Connects to a data server: sets the command timeout, sends AUTH and SELECT as the endpoint
+    /// asks, then reads the server's run id and role.
+    convenience init(
+        to address: RedisEndpoint.Address, of endpoint: RedisEndpoint, connectTimeout: Duration, commandTimeout: Duration
+    ) throws(RedisError) {
+        try self.init(address: address, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
         do {
             if let password = endpoint.password {
                 try run(["AUTH"] + (endpoint.username.map { [$0] } ?? []) + [password])
@@ -34,8 +36,28 @@ final class RedisConnection: @unchecked Sendable {
             if endpoint.database != 0 {
                 try run(["SELECT", String(endpoint.database)])
             }
+            let info = try run(["INFO", "server", "replication"]).stringValue ?? ""
+            for line in info.split(whereSeparator: \.isNewline) {
+                if line.hasPrefix("run_id:") { runID = String(line.dropFirst("run_id:".count)) }
+                if line.hasPrefix("role:") { isPrimary = line == "role:master" }
+            }
         } catch {
-            throw .connectionFailed(address: endpoint.address, reason: error.description)
+            throw .connectionFailed(address: address.description, reason: error.description)
+        }
+    }
+
+    /// Connects without AUTH (a sentinel, or the first step of a data server's connection).
+    init(address: RedisEndpoint.Address, connectTimeout: Duration, commandTimeout: Duration) throws(RedisError) {
+        guard let context = redisConnectWithTimeout(address.host, Int32(address.port), timeval(connectTimeout)) else {
+            throw .connectionFailed(address: address.description, reason: "out of memory")
+        }
+        self.context = context
+        // From here on `deinit` frees the context, also when a step below throws.
+        guard context.pointee.err == 0 else {
+            throw .connectionFailed(address: address.description, reason: errorText)
+        }
+        guard redisSetTimeout(context, timeval(commandTimeout)) == REDIS_OK else {
+            throw .connectionFailed(address: address.description, reason: "cannot set timeout: \(errorText)")
         }
     }
 
@@ -45,7 +67,7 @@ final class RedisConnection: @unchecked Sendable {
 
     /// False once hiredis reported an I/O or protocol error: the stream may be out of step with the
     /// server, so the connection must be dropped, never reused.
-    var isUsable: Bool { context.pointee.err == 0 }
+    var isUsable: Bool { context.pointee.err == 0 && !wasDemoted }
 
     /// Whether the server has closed this idle connection (CLIENT KILL, idle timeout, restart).
     ///
@@ -69,7 +91,7 @@ final class RedisConnection: @unchecked Sendable {
         let reply = withArgv(command) { argc, argv, lengths in redisCommandArgv(context, argc, argv, lengths) }
         guard let reply else { throw contextError }
         defer { freeReplyObject(reply) }
-        return try RedisValue.decode(reply.assumingMemoryBound(to: redisReply.self)).get()
+        return try noticingDemotion(RedisValue.decode(reply.assumingMemoryBound(to: redisReply.self))).get()
     }
 
     /// Writes all commands in one go, then reads one reply per command, in order.
@@ -89,9 +111,14 @@ final class RedisConnection: @unchecked Sendable {
             var reply: UnsafeMutableRawPointer?
             guard redisGetReply(context, &reply) == REDIS_OK, let reply else { throw contextError }
             defer { freeReplyObject(reply) }
-            results.append(RedisValue.decode(reply.assumingMemoryBound(to: redisReply.self)))
+            results.append(noticingDemotion(RedisValue.decode(reply.assumingMemoryBound(to: redisReply.self))))
         }
         return results
+    }
+
+    private func noticingDemotion(_ result: Result<RedisValue, RedisError>) -> Result<RedisValue, RedisError> {
+        if case .failure(.server(let message)) = result, message.hasPrefix("READONLY") { wasDemoted = true }
+        return result
     }
 
     private var errorText: String {

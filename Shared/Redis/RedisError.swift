@@ -1,6 +1,7 @@
 /// Everything a ``RedisClient`` can throw.
 public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The URL given to ``RedisClient`` is not `redis://[[user]:password@]host[:port][/db]`.
+    /// The URL given to ``RedisClient`` is neither `redis://[[user]:password@]host[:port][/db]` nor
+    /// `redis+sentinel://[[user]:password@]host:port,…/primary-name[/db]`.
     case invalidURL(String)
     /// No connection could be opened (or AUTH / SELECT failed on it). While Redis stays
     /// unreachable, further attempts fail fast with this error for a short, growing backoff.
@@ -19,7 +20,7 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidURL(let url): "invalid Redis URL '\(url)' (expected redis://[:password@]host[:port][/db])"
+        case .invalidURL(let url): "invalid Redis URL '\(url)' (expected redis://[:password@]host[:port][/db] or redis+sentinel://[:password@]host:port,host:port/primary-name[/db])"
         case .connectionFailed(let address, let reason): "cannot connect to Redis at \(address): \(reason)"
         case .io(let reason): "Redis I/O error: \(reason)"
         case .server(let message): "Redis error reply: \(message)"

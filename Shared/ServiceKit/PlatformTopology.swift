@@ -13,12 +13,11 @@ public enum PlatformTopology {
         Exchange(name: Exchanges.deadLetters, kind: .direct),
     ])
 
-    /// `<service>.rpc`: a classic queue (a quorum queue adds about half a millisecond to every call,
-    /// and a request lost with a broker is answered 504 and retried by the client). No dead-letter
-    /// exchange: an expired request must vanish, not be parked.
-    public static func rpcQueue(for service: ServiceName) -> Topology {
+    /// `<service>.rpc`, of the deployment's kind (``ServiceConfiguration/rpcQueueKind``). No
+    /// dead-letter exchange: an expired request must vanish, not be parked.
+    public static func rpcQueue(for service: ServiceName, kind: Queue.Kind) -> Topology {
         Topology(
-            queues: [Queue(name: service.rpcQueue, kind: .classic, durable: true)],
+            queues: [Queue(name: service.rpcQueue, kind: kind, durable: true)],
             bindings: [Binding(queue: service.rpcQueue, exchange: Exchanges.rpc, routingKey: service.rawValue)])
     }
 

@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Contracts
 import Logging
+import Messaging
 
 /// What every service reads from its environment. Variable names are the keys upper-cased with
 /// `.` → `_` (`rabbitmq.url` → `RABBITMQ_URL`); the defaults suit the local stack.
@@ -18,7 +19,15 @@ public struct ServiceConfiguration: Sendable {
     public let adminBindAddress: String
     /// Where the public HTTP port (the gateway's) listens: all interfaces by default.
     public let bindAddress: String
+    /// One `amqp://` URL, or several separated by commas: the nodes of a cluster.
     public let rabbitMQURL: String
+    /// The kind of the services' RPC queues. `classic` (the default) suits one broker: a quorum
+    /// queue adds about half a millisecond to every call and has no other node to copy to, and a
+    /// request lost with the broker is answered 504 and retried by the client. A cluster needs
+    /// `quorum`: a classic queue lives on one node, and while that node is down no replica can
+    /// declare the queue, so none could reconnect (docs/DECISIONS.md).
+    public let rpcQueueKind: Queue.Kind
+    /// A `redis://` URL, or `redis+sentinel://` naming the sentinels of a primary and its replicas.
     public let redisURL: String
     public let databaseURL: String
     public let logLevel: Logger.Level
@@ -34,6 +43,11 @@ public struct ServiceConfiguration: Sendable {
         self.adminPort = reader.int(forKey: "admin.port", default: Self.defaultAdminPorts[service] ?? 9100)
         self.adminBindAddress = reader.string(forKey: "admin.bind.address", default: "127.0.0.1")
         self.rabbitMQURL = reader.string(forKey: "rabbitmq.url", isSecret: true, default: "amqp://guest:guest@127.0.0.1:5673")
+        let rpcQueueType = reader.string(forKey: "rabbitmq.rpc.queue.type", default: "classic")
+        guard let rpcQueueKind = Queue.Kind(rawValue: rpcQueueType) else {
+            fatalError("RABBITMQ_RPC_QUEUE_TYPE must be classic or quorum, not '\(rpcQueueType)'")
+        }
+        self.rpcQueueKind = rpcQueueKind
         self.redisURL = reader.string(forKey: "redis.url", isSecret: true, default: "redis://127.0.0.1:6380")
         self.databaseURL = reader.string(
             forKey: "database.url", isSecret: true, default: "postgres://lending:lending@127.0.0.1:5433/lending")

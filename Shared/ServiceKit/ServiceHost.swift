@@ -59,7 +59,7 @@ public final class ServiceHost {
         self.amqp = try AMQPConfiguration(url: configuration.rabbitMQURL)
         let answersRPC = service != .gateway
         let fullTopology =
-            PlatformTopology.exchanges + (answersRPC ? PlatformTopology.rpcQueue(for: service) : Topology()) + topology
+            PlatformTopology.exchanges + (answersRPC ? PlatformTopology.rpcQueue(for: service, kind: configuration.rpcQueueKind) : Topology()) + topology
         publisher = AMQPConnection(name: "\(configuration.instance)-publish", configuration: amqp, topology: fullTopology, logger: logger)
         consumer = AMQPConnection(name: "\(configuration.instance)-consume", configuration: amqp, topology: fullTopology, logger: logger)
         if answersRPC {

@@ -8,7 +8,7 @@ import Testing
     private func push(_ n: Int) -> PushMessage { PushMessage(type: "t", data: ["n": String(n)], at: Date()) }
 
     private func access(_ user: UUID, role: Role = .client) -> PushHub.Access {
-        PushHub.Access(user: user, role: role, sessionID: "s", tokenID: "t", expiresAt: Date().addingTimeInterval(60), openedAt: Date())
+        PushHub.Access(user: user, role: role, sessionID: "s", expiresAt: Date().addingTimeInterval(60), openedAt: Date())
     }
 
     @Test func eachUserGetsOnlyTheirOwnPushes() async {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Messaging
 import TestSupport
 import Testing
@@ -118,11 +119,34 @@ import Testing
 
     @Test func aURLCarriesCredentialsAndVirtualHost() throws {
         let configuration = try AMQPConfiguration(url: "amqp://app:s%40cret@broker.internal:5679/lending%2Fprod")
-        #expect(configuration.host == "broker.internal")
-        #expect(configuration.port == 5679)
-        #expect(configuration.user == "app")
-        #expect(configuration.password == "s@cret")
-        #expect(configuration.virtualHost == "lending/prod")
-        #expect(try AMQPConfiguration(url: "amqp://127.0.0.1").virtualHost == "/")
+        let broker = try #require(configuration.brokers.first)
+        #expect(configuration.brokers.count == 1)
+        #expect(broker.host == "broker.internal")
+        #expect(broker.port == 5679)
+        #expect(broker.user == "app")
+        #expect(broker.password == "s@cret")
+        #expect(broker.virtualHost == "lending/prod")
+        #expect(try AMQPConfiguration(url: "amqp://127.0.0.1").brokers.first?.virtualHost == "/")
+    }
+
+    @Test func aListOfURLsNamesTheNodesOfACluster() throws {
+        let configuration = try AMQPConfiguration(url: "amqp://a:b@n1:5672, amqp://a:b@n2:5673,amqp://a:b@n3")
+        #expect(configuration.brokers.map(\.description) == ["n1:5672", "n2:5673", "n3:5672"])
+        #expect(throws: AMQPError.self) { try AMQPConfiguration(url: "amqp://n1,http://n2") }
+        #expect(throws: AMQPError.self) { try AMQPConfiguration(url: ",") }
+    }
+
+    /// A connection given a dead node and a live one connects to the live one, whichever it
+    /// tries first, and does so again after a reconnect.
+    @Test func aDeadNodeInTheListIsPassedOver() async throws {
+        let live = try amqpConfiguration()
+        var configuration = try AMQPConfiguration(url: "amqp://guest:guest@127.0.0.1:1")
+        configuration.brokers += live.brokers
+        for _ in 0..<4 {
+            let connection = AMQPConnection(name: "dead-node", configuration: configuration, topology: Topology(), logger: Logger(label: "test"))
+            connection.start()
+            #expect(await eventually(timeout: .seconds(5)) { connection.isConnected })
+            await connection.close()
+        }
     }
 }

@@ -259,6 +259,64 @@ private func keyPrefix() -> String { "redis-tests:\(UUID().uuidString):" }
         }
     }
 
+    @Test func scriptsCanBeGivenTheServersRunID() async throws {
+        let echo = RedisScript("return ARGV[#ARGV]")
+        try await withClient { redis async throws in
+            let info = try #require(try await redis.send(["INFO", "server"]).stringValue)
+            let runID = try #require(info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("run_id:") }?.dropFirst(7))
+            #expect(try await redis.evaluate(echo, arguments: ["first"], appendingRunID: true).stringValue == String(runID))
+            #expect(try await redis.evaluate(echo, arguments: ["first"]).stringValue == "first")
+        }
+    }
+
+    /// A primary, its replica and a sentinel: the client asks the sentinel where the primary is,
+    /// and after the primary is killed (SIGKILL) it follows the sentinel's failover to the
+    /// replica by itself, which has the data written before and a run id of its own.
+    @Test(.enabled(if: RedisServerProcess.executable != nil, "needs redis-server on PATH"))
+    func followsTheSentinelsThroughAFailover() async throws {
+        let base = Int.random(in: 30_000..<40_000)
+        let (primaryPort, replicaPort, sentinelPort) = (base, base + 1, base + 2)
+        var primary: RedisServerProcess? = try RedisServerProcess(port: primaryPort)
+        defer { primary?.stop() }
+        let replica = try RedisServerProcess(port: replicaPort, arguments: ["--replicaof", "127.0.0.1", String(primaryPort)])
+        defer { replica.stop() }
+        let sentinel = try RedisServerProcess(sentinelPort: sentinelPort, watching: primaryPort, named: "tests")
+        defer { sentinel.stop() }
+        // The sentinel learns of the replica from the primary's INFO, which it reads every 10 s.
+        try await withClient(url: "redis://127.0.0.1:\(sentinelPort)") { sentinel async throws in
+            try await eventually(within: .seconds(30)) {
+                let replicas = try await sentinel.send(["SENTINEL", "replicas", "tests"]).arrayValue ?? []
+                if replicas.isEmpty { throw NotYet() }
+            }
+        }
+        // The primary sends its first copy after a delay (repl-diskless-sync-delay, 5 s).
+        try await withClient(url: "redis://127.0.0.1:\(replicaPort)") { replica async throws in
+            try await eventually(within: .seconds(30)) {
+                let info = try await replica.send(["INFO", "replication"]).stringValue ?? ""
+                if !info.contains("master_link_status:up") { throw NotYet() }
+            }
+        }
+        let runID = RedisScript("return ARGV[#ARGV]")
+        try await withClient(url: "redis+sentinel://127.0.0.1:\(sentinelPort + 100),127.0.0.1:\(sentinelPort)/tests") { redis async throws in
+            try await eventually { try await redis.set("k", "before the failover") }
+            let before = try await redis.evaluate(runID, appendingRunID: true).stringValue
+            #expect(try await redis.send(["WAIT", "1", "2000"]) == .integer(1))
+
+            primary?.stop()
+            primary = nil
+            try await eventually(within: .seconds(30)) { try await redis.set("k2", "after the failover") }
+            #expect(try await redis.get("k") == "before the failover")
+            #expect(try await redis.evaluate(runID, appendingRunID: true).stringValue != before)
+            try await withClient(url: "redis://127.0.0.1:\(replicaPort)") { promoted async throws in
+                #expect(try await promoted.send(["INFO", "replication"]).stringValue?.contains("role:master") == true)
+                #expect(try await promoted.get("k2") == "after the failover")
+            }
+        }
+        #expect(throws: RedisError.invalidURL("redis+sentinel://127.0.0.1:1")) {
+            try RedisClient(url: "redis+sentinel://127.0.0.1:1", logger: Logger(label: "RedisTests"))
+        }
+    }
+
     @Test func commandsAfterShutdownFail() async throws {
         let redis = try RedisClient(url: try redisURL(), logger: Logger(label: "RedisTests"))
         try await redis.ping()
@@ -268,9 +326,12 @@ private func keyPrefix() -> String { "redis-tests:\(UUID().uuidString):" }
     }
 }
 
-/// Retries `body` every 20 ms until it succeeds, for at most 3 seconds (then rethrows its error).
-private func eventually(_ body: () async throws -> Void) async throws {
-    let deadline = ContinuousClock.now + .seconds(3)
+/// What a condition polled with ``eventually(within:_:)`` throws while it does not hold yet.
+private struct NotYet: Error {}
+
+/// Retries `body` every 20 ms until it succeeds, for at most `limit` (then rethrows its error).
+private func eventually(within limit: Duration = .seconds(3), _ body: () async throws -> Void) async throws {
+    let deadline = ContinuousClock.now + limit
     while true {
         do {
             return try await body()
@@ -280,7 +341,8 @@ private func eventually(_ body: () async throws -> Void) async throws {
     }
 }
 
-/// A throwaway redis-server without persistence, for tests that stop and start the server.
+/// A throwaway redis-server without persistence (or a sentinel), for tests that stop and start
+/// servers.
 private final class RedisServerProcess {
     static let executable = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin")
         .split(separator: ":").map { "\($0)/redis-server" }
@@ -288,9 +350,29 @@ private final class RedisServerProcess {
 
     private let process = Process()
 
-    init(port: Int) throws {
+    init(port: Int, arguments: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: try #require(Self.executable))
-        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// A sentinel watching the primary on `primaryPort` alone (quorum 1), quick to fail over. It
+    /// rewrites its configuration file, so that lives in a folder of its own.
+    init(sentinelPort: Int, watching primaryPort: Int, named name: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-\(sentinelPort)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let configuration = folder.appendingPathComponent("sentinel.conf")
+        try """
+            port \(sentinelPort)
+            bind 127.0.0.1
+            dir \(folder.path)
+            sentinel monitor \(name) 127.0.0.1 \(primaryPort) 1
+            sentinel down-after-milliseconds \(name) 500
+            sentinel failover-timeout \(name) 3000
+            """.write(to: configuration, atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: try #require(Self.executable))
+        process.arguments = [configuration.path, "--sentinel"]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
     }

@@ -4,11 +4,11 @@ import Messaging
 import TestSupport
 import Testing
 
-/// RabbitMQ goes away and comes back. Run alone (deploy/local/test runs this suite after all the
+/// RabbitMQ is killed (SIGKILL) and comes back. Run alone (deploy/local/test runs this suite after all the
 /// others), since it takes the broker from under everything.
 @Suite(.serialized) struct BrokerRestartTests {
-    @Test func connectionsAndTheWholeSystemComeBackAfterABrokerRestart() async throws {
-        let restartCommand = try TestEnvironment.require("SERVER_RESTART_COMMAND") + " rabbitmq"
+    @Test func connectionsAndTheWholeSystemComeBackAfterTheBrokerIsKilled() async throws {
+        let restartCommand = try TestEnvironment.require("SERVER_KILL_COMMAND") + " rabbitmq"
         let configuration = try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL"))
         let queue = TestEnvironment.uniqueName("test.restart")
         let topology = Topology(queues: [Queue(name: queue, kind: .quorum)])
@@ -37,6 +37,11 @@ import Testing
             OutgoingMessage(body: Array("before".utf8), properties: MessageProperties(messageID: "before")),
             exchange: "", routingKey: queue)
 
+        // A quorum queue killed in the moment it was declared may never come back: RabbitMQ 3.10
+        // records a new queue's Ra server asynchronously, and after a SIGKILL within a few
+        // milliseconds of the declaration the queue stayed leaderless (measured). Every queue of
+        // the platform is declared long before any crash, so the test waits as they would have.
+        try await Task.sleep(for: .seconds(2))
         try Shell.run(restartCommand)
 
         #expect(await eventually(timeout: .seconds(60)) { consumer.isConnected && publisher.isConnected })

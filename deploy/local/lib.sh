@@ -1,9 +1,12 @@
 # shellcheck shell=bash
-# Shared functions for deploy/local/{up,down,test,bench,chaos,restart-test-server,kill-test-instance}. Source it, don't run it.
+# Shared functions for deploy/local/{up,down,test,bench,chaos,cluster,kill-test-server,kill-test-instance}. Source it, don't run it.
 #
-# A "stack" is RabbitMQ + Redis + PostgreSQL + the 7 services (8 processes: two analysis workers),
-# running as plain background processes on 127.0.0.1, with every byte of state under one folder:
-#   dev  -> <repo>/.run       test -> <repo>/.run-test
+# A "stack" is RabbitMQ + Redis + PostgreSQL + the 7 services (9 processes: two analysis workers
+# and two gateways), running as plain background processes on 127.0.0.1, with every byte of state
+# under one folder:
+#   dev  -> <repo>/.run       test -> <repo>/.run-test       bench -> <repo>/.run-bench
+#   cluster -> <repo>/.run-cluster: three RabbitMQ nodes, Redis with a replica and three
+#   sentinels, and two replicas of every service (14 processes)
 # Each stack has its own ports (see stack_config), so a test stack never touches a dev stack.
 # Everything is started by PID file and stopped by PID; no systemd, no Docker.
 
@@ -34,6 +37,10 @@ die() { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
 stack_config() {
   STACK_NAME="$1"
   STACK_PG_SETTINGS=()
+  # One broker node and one Redis; the cluster stack changes these.
+  STACK_RABBITMQ_NODES=1 STACK_REDIS_SENTINEL_PORT=""
+  # Settings every service of the stack gets.
+  STACK_SERVICE_SETTINGS=()
   case "$1" in
     dev)
       STACK_STATE="$LENDING_ROOT/.run"
@@ -101,21 +108,51 @@ stack_config() {
       # What each statement costs per application (deploy/local/bench prints the top ones).
       STACK_PG_SETTINGS=("shared_preload_libraries = 'pg_stat_statements'" "pg_stat_statements.track = all")
       STACK_SMTP_PORT="" ;;
-    *) die "unknown stack '$1' (dev, test or bench)" ;;
+    cluster)
+      # What production runs, on loopback: three RabbitMQ nodes, Redis with a replica and three
+      # sentinels, and two replicas of every service. The fault scenarios of a lost node run here.
+      STACK_STATE="$LENDING_ROOT/.run-cluster"
+      STACK_RABBITMQ_PORT=5676 STACK_EPMD_PORT=4373 STACK_REDIS_PORT=6383 STACK_PG_PORT=5436
+      STACK_GATEWAY_PORT=8380 STACK_ADMIN_BASE=9400 STACK_RABBITMQ_NODES=3 STACK_REDIS_SENTINEL_PORT=26383
+      LENDING_INSTANCES=(gateway auth loans approvals analysis-worker-1 notifications analytics analysis-worker-2 gateway-2
+        auth-2 loans-2 approvals-2 notifications-2 analytics-2)
+      # A classic queue would live on one node, and no replica could declare it while that node
+      # is down (docs/DECISIONS.md).
+      STACK_SERVICE_SETTINGS=("RABBITMQ_RPC_QUEUE_TYPE=quorum")
+      # As the test stack, since the fault scenarios run here, with budgets out of the way on both
+      # gateways: the streams are many requests from one address.
+      STACK_GATEWAY_SETTINGS=("GATEWAY_TRUSTED_PROXIES=127.0.0.1" "GATEWAY_RATE_LIMIT_PER_IP=1000000000"
+        "GATEWAY_RATE_LIMIT_PER_USER=1000000000" "GATEWAY_RATE_LIMIT_SIGN_IN_PER_IP=1000000000"
+        "GATEWAY_RATE_LIMIT_SIGN_IN_PER_ACCOUNT=1000000000")
+      STACK_SECOND_GATEWAY_SETTINGS=()
+      STACK_AUTH_SETTINGS=("AUTH_MFA_REQUIRED_ROLES=manager" "AUTH_BCRYPT_COST=10")
+      STACK_LOANS_SETTINGS=("LOANS_OVERDUE_SWEEP_SECONDS=1")
+      STACK_APPROVALS_SETTINGS=("APPROVALS_SLA_SWEEP_SECONDS=1")
+      STACK_SMTP_PORT=2527
+      STACK_NOTIFICATIONS_SETTINGS=("NOTIFICATIONS_WEBHOOK_RETRY_BASE_MS=200" "SMTP_URL=smtp://127.0.0.1:$STACK_SMTP_PORT"
+        "SMTP_STARTTLS=none" "WEBHOOK_ALLOW_HTTP=true" "WEBHOOK_ALLOWED_INTERNAL_ADDRESSES=127.0.0.2") ;;
+    *) die "unknown stack '$1' (dev, test, bench or cluster)" ;;
   esac
   [[ -z "${2:-}" ]] || STACK_STATE="$2"
-  STACK_RABBITMQ_NODE="lending-$1@localhost"
-  STACK_RABBITMQ_DIST_PORT=$((STACK_RABBITMQ_PORT + 20000))
-  STACK_RABBITMQ_URL="amqp://guest:guest@127.0.0.1:$STACK_RABBITMQ_PORT"
-  STACK_REDIS_URL="redis://127.0.0.1:$STACK_REDIS_PORT"
+  local n
+  STACK_RABBITMQ_URL=""
+  for ((n = 0; n < STACK_RABBITMQ_NODES; n++)); do
+    STACK_RABBITMQ_URL+="${STACK_RABBITMQ_URL:+,}amqp://guest:guest@127.0.0.1:$((STACK_RABBITMQ_PORT + n))"
+  done
+  if [[ -n "$STACK_REDIS_SENTINEL_PORT" ]]; then
+    STACK_REDIS_URL="redis+sentinel://127.0.0.1:$STACK_REDIS_SENTINEL_PORT,127.0.0.1:$((STACK_REDIS_SENTINEL_PORT + 1)),"
+    STACK_REDIS_URL+="127.0.0.1:$((STACK_REDIS_SENTINEL_PORT + 2))/lending"
+  else
+    STACK_REDIS_URL="redis://127.0.0.1:$STACK_REDIS_PORT"
+  fi
   STACK_DATABASE_URL="postgres://lending:lending@127.0.0.1:$STACK_PG_PORT/lending"
   STACK_MAIL_DIR="$STACK_STATE/mail"
   STACK_SMS_DIR="$STACK_STATE/sms"
   STACK_JWT_KEY="$STACK_STATE/keys/jwt-es256.pem"
 }
 
-instance_service() { # analysis-worker-2 -> analysis-worker
-  case "$1" in analysis-worker-*) echo analysis-worker ;; gateway-*) echo gateway ;; *) echo "$1" ;; esac
+instance_service() { # analysis-worker-2 -> analysis-worker, loans-2 -> loans
+  echo "${1%-[0-9]}"
 }
 
 # instance_gateway_port INST: gateway -> the stack's gateway port, gateway-2 -> the next one, …
@@ -233,6 +270,25 @@ stop_pid() {
   return 1
 }
 
+# crash_pid NAME PID...: SIGKILL, as a crash or a lost machine would end them: no shutdown, no
+# flush, no goodbye to clients. Waits until every one is gone.
+crash_pid() {
+  local name="$1" pid i
+  shift
+  log "$name: SIGKILL (pid $*)"
+  kill -KILL "$@" 2>/dev/null || true
+  for pid in "$@"; do
+    for ((i = 0; i < 100; i++)); do pid_alive "$pid" || break; sleep 0.05; done
+  done
+}
+
+# process_tree PID: PID and its descendants (the processes a crash of the server takes along).
+process_tree() {
+  local child
+  echo "$1"
+  for child in $(pgrep -P "$1" 2>/dev/null); do process_tree "$child"; done
+}
+
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 require_port_free() {
@@ -252,17 +308,28 @@ wait_port() { # wait_port PORT TIMEOUT-SECONDS
 
 # ---------------------------------------------------------------------------------------------
 # RabbitMQ (scripts in /usr/lib/rabbitmq/bin run fine as root; /usr/sbin wrappers switch user)
+#
+# A stack runs STACK_RABBITMQ_NODES nodes: 1, or 3 clustered (the cluster stack). Node N listens
+# on STACK_RABBITMQ_PORT + N - 1 and keeps its state in its own folder; every node of a stack
+# shares one epmd and one Erlang cookie. Functions that act on one node take its number (1 when
+# omitted).
 
-# rabbitmq_env_vars: fills RABBITMQ_ENV (VAR=value words) with this stack's RabbitMQ environment.
+rabbitmq_node_dir() { if ((STACK_RABBITMQ_NODES == 1)); then echo "$STACK_STATE/rabbitmq"; else echo "$STACK_STATE/rabbitmq-${1:-1}"; fi; }
+rabbitmq_node_name() { if ((STACK_RABBITMQ_NODES == 1)); then echo "lending-$STACK_NAME@localhost"; else echo "lending-$STACK_NAME-${1:-1}@localhost"; fi; }
+rabbitmq_node_port() { echo $((STACK_RABBITMQ_PORT + ${1:-1} - 1)); }
+
+# rabbitmq_env_vars [N]: fills RABBITMQ_ENV (VAR=value words) with node N's environment.
 rabbitmq_env_vars() {
-  local d="$STACK_STATE/rabbitmq"
+  local n="${1:-1}" d
+  d="$(rabbitmq_node_dir "$n")"
   RABBITMQ_ENV=(
     "HOME=$d" LANG=C.UTF-8 LC_ALL=C.UTF-8
-    "RABBITMQ_NODENAME=$STACK_RABBITMQ_NODE"
+    "RABBITMQ_NODENAME=$(rabbitmq_node_name "$n")"
     RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
-    "RABBITMQ_NODE_PORT=$STACK_RABBITMQ_PORT"
-    "RABBITMQ_DIST_PORT=$STACK_RABBITMQ_DIST_PORT"
-    "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}"
+    "RABBITMQ_NODE_PORT=$(rabbitmq_node_port "$n")"
+    "RABBITMQ_DIST_PORT=$(($(rabbitmq_node_port "$n") + 20000))"
+    # No busy-waiting schedulers: three nodes share two cores with everything else.
+    "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none"
     "RABBITMQ_MNESIA_BASE=$d/mnesia"
     "RABBITMQ_LOG_BASE=$d/log"
     "RABBITMQ_CONFIG_FILE=$d/rabbitmq.conf"
@@ -275,53 +342,68 @@ rabbitmq_env_vars() {
   )
 }
 
-rabbitmq_env() { # rabbitmq_env CMD...: runs CMD (in the foreground) with that environment
-  rabbitmq_env_vars
+rabbitmq_env() { # rabbitmq_env N CMD...: runs CMD (in the foreground) with node N's environment
+  rabbitmq_env_vars "$1"
+  shift
   env "${RABBITMQ_ENV[@]}" "$@"
 }
 
-rabbitmqctl_stack() { rabbitmq_env "$RABBITMQ_BIN_DIR/rabbitmqctl" "$@"; }
+rabbitmqctl_stack() { rabbitmq_env 1 "$RABBITMQ_BIN_DIR/rabbitmqctl" "$@"; }
 
-rabbitmq_pid() { pidfile_pid "$STACK_STATE/rabbitmq/rabbitmq.pid" beam; }
-epmd_pid() { pidfile_pid "$STACK_STATE/rabbitmq/epmd.pid" epmd; }
+rabbitmq_pid() { pidfile_pid "$(rabbitmq_node_dir "${1:-1}")/rabbitmq.pid" beam; }
+epmd_pid() { pidfile_pid "$STACK_STATE/epmd.pid" epmd; }
 
 # A private epmd on its own port, started by us in the foreground (not -daemon) so it has a PID.
 start_epmd() {
-  local d="$STACK_STATE/rabbitmq" epmd
+  local epmd
   epmd_pid >/dev/null && return 0
   require_port_free "$STACK_EPMD_PORT" "epmd of the $STACK_NAME stack"
   epmd="$(command -v epmd || echo /usr/lib/erlang/bin/epmd)"
-  mkdir -p "$d/log"
+  mkdir -p "$STACK_STATE/logs"
   setsid nohup "$epmd" -port "$STACK_EPMD_PORT" -address 127.0.0.1 \
-    >>"$d/log/epmd.log" 2>&1 </dev/null &
-  echo $! >"$d/epmd.pid"
+    >>"$STACK_STATE/logs/epmd.log" 2>&1 </dev/null &
+  echo $! >"$STACK_STATE/epmd.pid"
   wait_port "$STACK_EPMD_PORT" 10 || die "epmd did not listen on $STACK_EPMD_PORT"
 }
 
+# start_rabbitmq: every node of the stack; the nodes of a cluster join the first one the first
+# time they start, and find their cluster again by themselves after that.
 start_rabbitmq() {
-  local d="$STACK_STATE/rabbitmq" pid
-  if pid="$(rabbitmq_pid)"; then
-    log "rabbitmq: already running (pid $pid, port $STACK_RABBITMQ_PORT)"
+  local n
+  for ((n = 1; n <= STACK_RABBITMQ_NODES; n++)); do
+    start_rabbitmq_node "$n"
+    ((n == 1)) || join_rabbitmq_cluster "$n"
+  done
+}
+
+start_rabbitmq_node() {
+  local n="${1:-1}" d port pid
+  d="$(rabbitmq_node_dir "$n")" port="$(rabbitmq_node_port "$n")"
+  if pid="$(rabbitmq_pid "$n")"; then
+    log "rabbitmq: $(rabbitmq_node_name "$n") already running (pid $pid, port $port)"
     return 0
   fi
-  require_port_free "$STACK_RABBITMQ_PORT" "RabbitMQ of the $STACK_NAME stack"
-  require_port_free "$STACK_RABBITMQ_DIST_PORT" "RabbitMQ distribution of the $STACK_NAME stack"
+  require_port_free "$port" "RabbitMQ of the $STACK_NAME stack"
+  require_port_free "$((port + 20000))" "RabbitMQ distribution of the $STACK_NAME stack"
   mkdir -p "$d/mnesia" "$d/log"
   chmod 700 "$d"
-  cat >"$d/rabbitmq.conf" <<EOF
+  cat >"$d/rabbitmq.conf" <<CONF
 # generated by deploy/local/lib.sh
-listeners.tcp.default = 127.0.0.1:$STACK_RABBITMQ_PORT
+listeners.tcp.default = 127.0.0.1:$port
 loopback_users.guest = true
 log.console = false
 log.file.level = info
-EOF
+CONF
   echo '[].' >"$d/enabled_plugins"
   echo '[].' >"$d/advanced.config"
   : >"$d/rabbitmq-env.conf"
+  # The nodes of a stack share one cookie, so they can cluster and one rabbitmqctl reaches all.
+  [[ -s "$STACK_STATE/erlang.cookie" ]] || (umask 077 && openssl rand -hex 20 >"$STACK_STATE/erlang.cookie")
+  install -m 400 "$STACK_STATE/erlang.cookie" "$d/.erlang.cookie"
   rm -f "$d/rabbitmq.pid"
   start_epmd
-  log "rabbitmq: starting $STACK_RABBITMQ_NODE on 127.0.0.1:$STACK_RABBITMQ_PORT"
-  rabbitmq_env_vars
+  log "rabbitmq: starting $(rabbitmq_node_name "$n") on 127.0.0.1:$port"
+  rabbitmq_env_vars "$n"
   # A simple command run with & is forked and exec'd directly, so $! is the process itself.
   (
     cd "$d" || exit 1
@@ -329,82 +411,207 @@ EOF
       >>"$d/log/console.log" 2>&1 </dev/null &
     echo $! >"$d/rabbitmq-server.pid"
   )
-  wait_rabbitmq
+  wait_rabbitmq "$n"
 }
 
 wait_rabbitmq() {
-  local d="$STACK_STATE/rabbitmq"
-  if ! rabbitmq_env timeout 90 "$RABBITMQ_BIN_DIR/rabbitmqctl" -q wait --timeout 80 \
-      "$d/rabbitmq.pid" >>"$d/log/wait.log" 2>&1 || ! wait_port "$STACK_RABBITMQ_PORT" 10; then
+  local n="${1:-1}" d
+  d="$(rabbitmq_node_dir "$n")"
+  if ! rabbitmq_env "$n" timeout 90 "$RABBITMQ_BIN_DIR/rabbitmqctl" -q wait --timeout 80 \
+      "$d/rabbitmq.pid" >>"$d/log/wait.log" 2>&1 || ! wait_port "$(rabbitmq_node_port "$n")" 10; then
     tail -n 30 "$d/log/console.log" "$d/log/wait.log" >&2 2>/dev/null || true
-    die "rabbitmq did not start (logs: $d/log)"
+    die "rabbitmq $(rabbitmq_node_name "$n") did not start (logs: $d/log)"
   fi
-  log "rabbitmq: ready on 127.0.0.1:$STACK_RABBITMQ_PORT"
+  log "rabbitmq: $(rabbitmq_node_name "$n") ready on 127.0.0.1:$(rabbitmq_node_port "$n")"
 }
 
-# stop_rabbitmq [keep-epmd]
+# join_rabbitmq_cluster N: node N joins node 1's cluster, once (a restarted node finds it again).
+join_rabbitmq_cluster() {
+  local n="$1" d ctl
+  d="$(rabbitmq_node_dir "$n")"
+  [[ -e "$d/joined" ]] && return 0
+  ctl=(rabbitmq_env "$n" "$RABBITMQ_BIN_DIR/rabbitmqctl" -q -n "$(rabbitmq_node_name "$n")")
+  { "${ctl[@]}" stop_app && "${ctl[@]}" join_cluster "$(rabbitmq_node_name 1)" && "${ctl[@]}" start_app; } \
+    >>"$d/log/join.log" 2>&1 || { tail -n 20 "$d/log/join.log" >&2; die "$(rabbitmq_node_name "$n") could not join the cluster"; }
+  touch "$d/joined"
+  log "rabbitmq: $(rabbitmq_node_name "$n") joined $(rabbitmq_node_name 1)"
+}
+
+# stop_rabbitmq: every node, then epmd.
 stop_rabbitmq() {
-  local d="$STACK_STATE/rabbitmq" pid
-  if pid="$(rabbitmq_pid)"; then
-    log "rabbitmq: stopping (pid $pid)"
-    stop_pid "$pid" rabbitmq TERM 60
+  local n pid d
+  for ((n = STACK_RABBITMQ_NODES; n >= 1; n--)); do
+    d="$(rabbitmq_node_dir "$n")"
+    if pid="$(rabbitmq_pid "$n")"; then
+      log "rabbitmq: stopping $(rabbitmq_node_name "$n") (pid $pid)"
+      stop_pid "$pid" rabbitmq TERM 60
+    fi
+    if pid="$(pidfile_pid "$d/rabbitmq-server.pid")"; then stop_pid "$pid" rabbitmq-server-script TERM 10; fi
+    rm -f "$d/rabbitmq.pid" "$d/rabbitmq-server.pid"
+  done
+  if pid="$(epmd_pid)"; then
+    stop_pid "$pid" epmd TERM 10
+    rm -f "$STACK_STATE/epmd.pid"
+  fi
+}
+
+# crash_rabbitmq [N]: kills node N (the Erlang VM and its helpers) with SIGKILL; epmd stays.
+crash_rabbitmq() {
+  local n="${1:-1}" d pid
+  d="$(rabbitmq_node_dir "$n")"
+  if pid="$(rabbitmq_pid "$n")"; then
+    # shellcheck disable=SC2046 # one PID per word
+    crash_pid "rabbitmq $(rabbitmq_node_name "$n")" $(process_tree "$pid")
   fi
   if pid="$(pidfile_pid "$d/rabbitmq-server.pid")"; then stop_pid "$pid" rabbitmq-server-script TERM 10; fi
   rm -f "$d/rabbitmq.pid" "$d/rabbitmq-server.pid"
-  if [[ -z "${1:-}" ]] && pid="$(epmd_pid)"; then
-    stop_pid "$pid" epmd TERM 10
-    rm -f "$d/epmd.pid"
-  fi
+  for _ in $(seq 100); do port_in_use "$(rabbitmq_node_port "$n")" || break; sleep 0.05; done
 }
 
-restart_rabbitmq() {
-  stop_rabbitmq keep-epmd
-  start_rabbitmq
+# Every quorum queue has a member on every node, each of them online (after a node came back).
+quorum_queues_fully_replicated() {
+  local listing
+  listing="$(rabbitmqctl_stack -q list_queues name type members online --formatter json 2>/dev/null)" || return 1
+  /usr/bin/python3 -c '
+import json, sys
+nodes = int(sys.argv[1])
+queues = [q for q in json.loads(sys.stdin.read()) if q["type"] == "quorum"]
+short = [q["name"] for q in queues if len(q["members"]) < nodes or len(q["online"]) < nodes]
+if short: sys.exit("not fully replicated: " + ", ".join(short))
+print(f"{len(queues)} quorum queues, each on {nodes} nodes, all online")
+' "$STACK_RABBITMQ_NODES" <<<"$listing"
 }
 
 # ---------------------------------------------------------------------------------------------
 # Redis
+#
+# The cluster stack runs two servers, "a" (the primary at first) and "b" (its replica), and three
+# sentinels that fail over between them (STACK_REDIS_SENTINEL_PORT set); the other stacks run one
+# server, "main". Functions that act on one server take its name ("main" when omitted).
 
-redis_pid() { pidfile_pid "$STACK_STATE/redis/redis.pid" redis-server; }
+redis_servers() { if [[ -n "$STACK_REDIS_SENTINEL_PORT" ]]; then echo a b; else echo main; fi; }
+redis_server_dir() { if [[ "${1:-main}" == main ]]; then echo "$STACK_STATE/redis"; else echo "$STACK_STATE/redis-$1"; fi; }
+redis_server_port() { if [[ "${1:-main}" == b ]]; then echo $((STACK_REDIS_PORT + 1)); else echo "$STACK_REDIS_PORT"; fi; }
+redis_pid() { pidfile_pid "$(redis_server_dir "${1:-main}")/redis.pid" redis-server; }
+# The name Sentinel monitors the primary by (in the services' redis+sentinel:// URL).
+REDIS_SENTINEL_PRIMARY=lending
 
 start_redis() {
-  local d="$STACK_STATE/redis" pid
-  if pid="$(redis_pid)"; then
-    log "redis: already running (pid $pid, port $STACK_REDIS_PORT)"
-    return 0
-  fi
-  require_port_free "$STACK_REDIS_PORT" "Redis of the $STACK_NAME stack"
-  mkdir -p "$d" "$STACK_STATE/logs"
-  rm -f "$d/redis.pid"
-  log "redis: starting on 127.0.0.1:$STACK_REDIS_PORT"
-  # An append-only file flushed every second: a crash (SIGKILL, power) costs at most the last
-  # second of writes, where snapshots alone lost everything since the last one.
-  redis-server --port "$STACK_REDIS_PORT" --bind 127.0.0.1 --dir "$d" --daemonize yes \
-    --appendonly yes --appendfsync everysec \
-    --pidfile "$d/redis.pid" --logfile "$STACK_STATE/logs/redis.log" >/dev/null
-  wait_redis
+  local name
+  for name in $(redis_servers); do start_redis_server "$name"; done
+  [[ -z "$STACK_REDIS_SENTINEL_PORT" ]] || start_sentinels
 }
 
-wait_redis() {
+# start_redis_server NAME: a server of the stack; in the cluster stack a server that is not the
+# primary Sentinel names starts as its replica.
+start_redis_server() {
+  local name="${1:-main}" d port pid replica_of=() primary
+  d="$(redis_server_dir "$name")" port="$(redis_server_port "$name")"
+  if pid="$(redis_pid "$name")"; then
+    log "redis $name: already running (pid $pid, port $port)"
+    return 0
+  fi
+  require_port_free "$port" "Redis of the $STACK_NAME stack"
+  mkdir -p "$d" "$STACK_STATE/logs"
+  rm -f "$d/redis.pid"
+  if [[ -n "$STACK_REDIS_SENTINEL_PORT" ]]; then
+    primary="$(redis_primary_port)" || primary="$(redis_server_port a)"
+    [[ "$primary" == "$port" ]] || replica_of=(--replicaof 127.0.0.1 "$primary")
+  fi
+  log "redis $name: starting on 127.0.0.1:$port${replica_of:+ as a replica of 127.0.0.1:$primary}"
+  # An append-only file flushed every second: a crash (SIGKILL, power) costs at most the last
+  # second of writes, where snapshots alone lost everything since the last one. A replica gets
+  # its first copy at once, not after the default 5 s wait for other replicas.
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$d" --daemonize yes \
+    --appendonly yes --appendfsync everysec --repl-diskless-sync-delay 0 "${replica_of[@]}" \
+    --pidfile "$d/redis.pid" --logfile "$STACK_STATE/logs/redis-$name.log" >/dev/null
+  wait_redis "$port" "$STACK_STATE/logs/redis-$name.log"
+}
+
+wait_redis() { # wait_redis PORT LOG
   local i
   for ((i = 0; i < 100; i++)); do
-    [[ "$(redis-cli -h 127.0.0.1 -p "$STACK_REDIS_PORT" ping 2>/dev/null)" == PONG ]] && {
-      log "redis: ready on 127.0.0.1:$STACK_REDIS_PORT"
+    [[ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" == PONG ]] && {
+      log "redis: ready on 127.0.0.1:$1"
       return 0
     }
     sleep 0.1
   done
-  tail -n 20 "$STACK_STATE/logs/redis.log" >&2 2>/dev/null || true
-  die "redis did not start"
+  tail -n 20 "$2" >&2 2>/dev/null || true
+  die "redis did not start on port $1"
+}
+
+sentinel_port() { echo $((STACK_REDIS_SENTINEL_PORT + $1 - 1)); }
+sentinel_pid() { pidfile_pid "$STACK_STATE/sentinel-$1/sentinel.pid" redis-server; }
+
+# Three sentinels, a quorum of two, quick to act: a primary silent for a second is failed over.
+# Each rewrites its own configuration as it learns the replicas and the other sentinels, so it is
+# written only at the first start.
+start_sentinels() {
+  local i d port
+  for i in 1 2 3; do
+    d="$STACK_STATE/sentinel-$i" port="$(sentinel_port "$i")"
+    sentinel_pid "$i" >/dev/null && continue
+    require_port_free "$port" "Redis sentinel of the $STACK_NAME stack"
+    mkdir -p "$d"
+    [[ -s "$d/sentinel.conf" ]] || cat >"$d/sentinel.conf" <<CONF
+port $port
+bind 127.0.0.1
+daemonize yes
+pidfile $d/sentinel.pid
+logfile $STACK_STATE/logs/sentinel-$i.log
+dir $d
+sentinel monitor $REDIS_SENTINEL_PRIMARY 127.0.0.1 $(redis_server_port a) 2
+sentinel down-after-milliseconds $REDIS_SENTINEL_PRIMARY 1000
+sentinel failover-timeout $REDIS_SENTINEL_PRIMARY 10000
+sentinel parallel-syncs $REDIS_SENTINEL_PRIMARY 1
+CONF
+    redis-server "$d/sentinel.conf" --sentinel >/dev/null
+    wait_redis "$port" "$STACK_STATE/logs/sentinel-$i.log"
+  done
+}
+
+stop_sentinels() {
+  local i pid
+  for i in 1 2 3; do
+    if pid="$(sentinel_pid "$i")"; then stop_pid "$pid" "sentinel $i" TERM 10; fi
+  done
+}
+
+# The port of the primary as the first sentinel that answers names it.
+redis_primary_port() {
+  local i reply
+  for i in 1 2 3; do
+    reply="$(redis-cli -h 127.0.0.1 -p "$(sentinel_port "$i")" sentinel get-master-addr-by-name "$REDIS_SENTINEL_PRIMARY" 2>/dev/null | sed -n 2p)"
+    [[ "$reply" =~ ^[0-9]+$ ]] && { echo "$reply"; return 0; }
+  done
+  return 1
+}
+
+# redis_primary_name: "a" or "b", whichever Sentinel names the primary now.
+redis_primary_name() {
+  local port
+  port="$(redis_primary_port)" || return 1
+  if [[ "$port" == "$(redis_server_port b)" ]]; then echo b; else echo a; fi
+}
+
+# crash_redis [NAME]: SIGKILL, as a crash would end it.
+crash_redis() {
+  local name="${1:-main}" pid
+  if pid="$(redis_pid "$name")"; then crash_pid "redis $name" "$pid"; fi
+  rm -f "$(redis_server_dir "$name")/redis.pid"
 }
 
 stop_redis() {
-  local pid
-  if pid="$(redis_pid)"; then
-    log "redis: stopping (pid $pid)"
-    stop_pid "$pid" redis TERM 30
-  fi
-  rm -f "$STACK_STATE/redis/redis.pid"
+  local name pid
+  [[ -z "$STACK_REDIS_SENTINEL_PORT" ]] || stop_sentinels
+  for name in $(redis_servers); do
+    if pid="$(redis_pid "$name")"; then
+      log "redis $name: stopping (pid $pid)"
+      stop_pid "$pid" redis TERM 30
+    fi
+    rm -f "$(redis_server_dir "$name")/redis.pid"
+  done
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -511,6 +718,23 @@ $$;
 SELECT 'CREATE DATABASE lending OWNER lending'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'lending')\gexec
 SQL
+}
+
+# crash_postgres: the postmaster and every backend at once, as a lost machine would. They share
+# the session `setsid` gave the server, which also catches a backend forked while they die.
+crash_postgres() {
+  local pid session
+  if pid="$(postgres_pid)"; then
+    session="$(ps -o sid= -p "$pid" | tr -d ' ')"
+    log "postgres: SIGKILL (session $session)"
+    for _ in $(seq 40); do
+      pkill -KILL -s "$session" 2>/dev/null || break
+      sleep 0.05
+    done
+    # Until PID 1 reaps it, the dead postmaster is a zombie that the new one would take for a
+    # live one named in its lock files; every process of the server is gone, so they are stale.
+    as_pg rm -f "$(pg_dir)/data/postmaster.pid" "$(pg_dir)/socket/.s.PGSQL.$STACK_PG_PORT.lock"
+  fi
 }
 
 stop_postgres() {
@@ -638,6 +862,7 @@ start_instance() {
     "LOG_LEVEL=${LOG_LEVEL:-info}"
     "SERVICE_INSTANCE=$inst"
     "BIND_ADDRESS=127.0.0.1"
+    "${STACK_SERVICE_SETTINGS[@]}"
   )
   case "$svc" in
     gateway)
