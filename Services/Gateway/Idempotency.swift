@@ -12,8 +12,13 @@ import ServiceKit
 /// The record here is released when the answer is unknown (a `504`: the service may still have
 /// committed), so the service gets the key too and keeps its own reply with the effects
 /// (`Database.transaction(once:)`): the retry then replays that reply instead of acting twice.
+/// For the same reason the record of a request still running lives only as long as a request
+/// may take (`pendingLifetime`): a gateway killed mid-request leaves its record behind, and the
+/// client's retry must not be told "still being processed" for a day.
 struct Idempotency: Sendable {
     let redis: RedisClient
+    /// Longer than any request runs in the gateway (its calls time out before).
+    let pendingLifetime: Duration
     static let lifetime = 24 * 3600
 
     private struct Record: Codable {
@@ -43,7 +48,7 @@ struct Idempotency: Sendable {
         let hash = Self.hex(SHA256.hash(data: body))
         let storeKey = "idempotency:\(scope):\(key)"
         let pending = String(decoding: try JSONEncoder().encode(Record(bodyHash: hash)), as: UTF8.self)
-        guard try await redis.set(storeKey, pending, expiresIn: .seconds(Self.lifetime), onlyIfAbsent: true) else {
+        guard try await redis.set(storeKey, pending, expiresIn: pendingLifetime, onlyIfAbsent: true) else {
             return (try await replay(storeKey, hash: hash), true)
         }
         let result: RPCResult
