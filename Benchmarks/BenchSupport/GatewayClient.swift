@@ -2,8 +2,10 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
-/// JSON calls to the gateway's API, as a client app makes them (for the benchmarks).
+/// JSON calls to the gateway's API, as a client app makes them (for the benchmarks). Given the
+/// URLs of several gateway replicas, the calls take turns among them, as a load balancer's would.
 public struct GatewayClient: Sendable {
     public struct Reply: @unchecked Sendable {
         public let status: Int
@@ -18,12 +20,20 @@ public struct GatewayClient: Sendable {
         public init(_ description: String) { self.description = description }
     }
 
-    public let base: String
-    public let http: HTTPClient
+    /// Whose turn it is among `bases`.
+    private final class Turns: Sendable {
+        let next = Atomic<Int>(0)
+    }
 
-    /// A client with room for `connections` requests at once.
+    /// The gateways' URLs.
+    public let bases: [String]
+    public let http: HTTPClient
+    private let turns = Turns()
+
+    /// A client with room for `connections` requests at once; `base` is one URL or several
+    /// separated by commas.
     public init(base: String, connections: Int) {
-        self.base = base
+        self.bases = base.split(separator: ",").map(String.init)
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, connections)
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -33,7 +43,8 @@ public struct GatewayClient: Sendable {
         _ method: HTTPMethod, _ path: String, _ body: [String: Any]? = nil, token: String? = nil,
         headers: [(String, String)] = []
     ) async throws -> Reply {
-        var request = HTTPClientRequest(url: base + path)
+        let turn = turns.next.wrappingAdd(1, ordering: .relaxed).oldValue
+        var request = HTTPClientRequest(url: bases[turn % bases.count] + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }

@@ -9,7 +9,7 @@ import Synchronization
 //   pipeline-bench [--rates 50,100,500] [--seconds 60] [--clients 20] [--analysts 4] [--in-flight 256]
 //                  [--sequential 200] [--stack-pids PID,PID,...]
 //
-// GATEWAY_URL, BENCH_EMAIL / BENCH_PASSWORD (a super admin) and MAIL_DIR (where the stack files
+// GATEWAY_URL (several, separated by commas, take turns), BENCH_EMAIL / BENCH_PASSWORD (a super admin) and MAIL_DIR (where the stack files
 // emails, for the new clients' verification codes). The gateway's rate limits must allow the
 // load (deploy/local/bench starts a stack whose limits do).
 //
@@ -141,7 +141,7 @@ do {
         + "p50 \(percentile(0.5)) µs, p95 \(percentile(0.95)) µs, p99 \(percentile(0.99)) µs")
 }
 
-print("pipeline-bench: \(options.seconds) s per rate through \(gateway.base), \(options.clients) clients, \(options.analysts) analysts")
+print("pipeline-bench: \(options.seconds) s per rate through \(gateway.bases.joined(separator: " and ")), \(options.clients) clients, \(options.analysts) analysts")
 for rate in options.rates {
     let product = try await Setup.product(on: gateway, admin: admin)
     let tally = Tally()

@@ -16,21 +16,26 @@ public final class AMQPConnection: Sendable {
     let topology: Topology
     let logger: Logger
     let onReturn: (@Sendable (ReturnedMessage) -> Void)?
+    let onConnectionLost: (@Sendable (String) -> Void)?
     let mailbox = Mailbox()
     private let connected = Atomic(false)
     private let started = Atomic(false)
     private let consumerCount = Atomic(0)
 
-    /// - Parameter onReturn: called on the connection's thread for every mandatory message the
-    ///   broker could not route; keep it short.
+    /// - Parameters:
+    ///   - onReturn: called on the connection's thread for every mandatory message the broker
+    ///     could not route; keep it short.
+    ///   - onConnectionLost: called on the connection's thread, with the reason, when a broker
+    ///     connection breaks (before reconnecting); keep it short.
     public init(
         name: String, configuration: AMQPConfiguration, topology: Topology = Topology(), logger: Logger,
-        onReturn: (@Sendable (ReturnedMessage) -> Void)? = nil
+        onReturn: (@Sendable (ReturnedMessage) -> Void)? = nil, onConnectionLost: (@Sendable (String) -> Void)? = nil
     ) {
         self.name = name
         self.configuration = configuration
         self.topology = topology
         self.onReturn = onReturn
+        self.onConnectionLost = onConnectionLost
         var logger = logger
         logger[metadataKey: "amqp.connection"] = "\(name)"
         self.logger = logger

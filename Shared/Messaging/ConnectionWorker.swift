@@ -271,6 +271,7 @@ final class ConnectionWorker {
         connection.setConnected(false)
         partials.removeAll()
         failConfirms(AMQPError.connectionLost(reason))
+        connection.onConnectionLost?(reason)
         reconnects.increment()
         // The lost node is likely down: the next attempt starts at another one.
         brokerIndex += 1

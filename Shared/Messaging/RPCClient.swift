@@ -20,7 +20,10 @@ public final class RPCClient: Sendable {
             onReturn: { returned in
                 guard let id = returned.properties.correlationID else { return }
                 calls.resolve(id, .failure(AMQPError.unroutable(exchange: returned.exchange, routingKey: returned.routingKey)))
-            })
+            },
+            // Direct reply-to answers on the channel that sent the request: once it is gone, no
+            // reply can come, so the calls fail now instead of at their timeout.
+            onConnectionLost: { reason in calls.failAll(AMQPError.connectionLost(reason)) })
     }
 
     /// Starts the connection and listens for replies (also after reconnects).
@@ -34,7 +37,9 @@ public final class RPCClient: Sendable {
     }
 
     /// Sends `message` and waits for its reply. Throws `timedOut` when no reply came in time,
-    /// `unroutable` when no queue takes the routing key, `notConnected` while the broker is away.
+    /// `unroutable` when no queue takes the routing key, `notConnected` while the broker is away,
+    /// `connectionLost` when the connection broke before the reply came (the request may have
+    /// been carried out).
     public func call(
         exchange: String, routingKey: String, message: OutgoingMessage, timeout: Duration
     ) async throws -> Delivery {
@@ -96,6 +101,24 @@ final class PendingCalls: Sendable {
             }
         }
         waiter?.resume(with: result)
+    }
+
+    /// Fails every call still waiting (or about to wait) with `error`.
+    func failAll(_ error: any Error) {
+        let waiters = slots.withLock { slots -> [CheckedContinuation<Delivery, any Error>] in
+            var waiters: [CheckedContinuation<Delivery, any Error>] = []
+            for (id, slot) in slots {
+                switch slot {
+                case .registered: slots[id] = .answered(.failure(error))
+                case .waiting(let continuation):
+                    slots[id] = nil
+                    waiters.append(continuation)
+                case .answered: break
+                }
+            }
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(throwing: error) }
     }
 
     func wait(for id: String, timeout: Duration, operation: String) async throws -> Delivery {

@@ -61,13 +61,24 @@ public struct ServiceCaller: Sendable {
             properties: MessageProperties(
                 messageID: UUID.random().uuidString.lowercased(), type: Operation.name, timestamp: Date(), appID: appID,
                 headers: headers))
+        // The broker node may go away with a call: whether it ran is then unknown, but a call with
+        // an idempotency key runs once however often it is sent, so it goes again, once, as soon
+        // as the connection has moved to another node.
+        var retries = idempotencyKey == nil ? 0 : 1
         let reply: Delivery
-        do {
-            reply = try await client.call(exchange: Exchanges.rpc, routingKey: service.rawValue, message: message, timeout: timeout)
-        } catch AMQPError.timedOut {
-            throw Problem.timeout("The \(service.rawValue) service did not answer in time. Retry with the same Idempotency-Key.")
-        } catch {
-            throw Problem.unavailable("The \(service.rawValue) service cannot be reached right now.")
+        while true {
+            do {
+                reply = try await client.call(exchange: Exchanges.rpc, routingKey: service.rawValue, message: message, timeout: timeout)
+                break
+            } catch AMQPError.connectionLost where retries > 0 {
+                retries -= 1
+                let deadline = ContinuousClock.now + timeout
+                while !client.connection.isConnected, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            } catch AMQPError.timedOut {
+                throw Problem.timeout("The \(service.rawValue) service did not answer in time. Retry with the same Idempotency-Key.")
+            } catch {
+                throw Problem.unavailable("The \(service.rawValue) service cannot be reached right now.")
+            }
         }
         return RPCResult(
             status: reply.properties.headers[RPCWire.statusHeader].flatMap(Int.init) ?? 500, body: reply.body,

@@ -69,6 +69,28 @@ import Testing
         try await declarer.withSession { try $0.delete(queue: queue) }
     }
 
+    /// Direct reply-to answers on the channel that sent the request: when the connection breaks
+    /// (its broker node lost; here the broker closes the channel over a publish to an exchange
+    /// that does not exist), the calls waiting fail at once, not at their timeout, and the client
+    /// works again on its next connection.
+    @Test func callsWaitingWhenTheConnectionBreaksFailAtOnce() async throws {
+        let queue = TestEnvironment.uniqueName("test.rpc.unanswered")
+        let declarer = try await connectedConnection("rpc-unanswered", topology: Topology(queues: [Queue(name: queue, autoDelete: false)]))
+        defer { Task { await declarer.close() } }
+        let client = try await startedClient()
+        defer { Task { await client.connection.close() } }
+
+        let started = ContinuousClock.now
+        let waiting = Task { try await client.call(exchange: "", routingKey: queue, message: message("wait"), timeout: .seconds(30)) }
+        try await Task.sleep(for: .milliseconds(200))
+        _ = try? await client.call(
+            exchange: TestEnvironment.uniqueName("no-such-exchange"), routingKey: "x", message: message("break"), timeout: .seconds(30))
+        await #expect(throws: AMQPError.self) { _ = try await waiting.value }
+        #expect(ContinuousClock.now - started < .seconds(10), "a call on a lost connection must not wait for its timeout")
+        #expect(await eventually { client.connection.isConnected })
+        try await declarer.withSession { try $0.delete(queue: queue) }
+    }
+
     @Test func aCallToAQueueThatDoesNotExistFailsFast() async throws {
         let client = try await startedClient()
         defer { Task { await client.connection.close() } }
