@@ -7,25 +7,43 @@ import Redis
 /// generation number that is part of every key in it; a write bumps the generation, so the next
 /// read anywhere misses and goes to the database: a caller never reads stale data after a write.
 /// When Redis is away, reads go to the database.
+///
+/// The Redis server's run id is part of every key too. A crash (the last second of writes) or a
+/// failover (what had not reached the replica) can lose a bump while keeping what was cached
+/// before it; entries written before a restart or a failover are under the old run id, and no
+/// read on the new server ever finds them.
 struct GenerationCache: Sendable {
     let redis: RedisClient
     let logger: Logger
     var lifetime: Duration = .seconds(300)
 
+    /// KEYS[1]: the namespace's generation. ARGV: the namespace, the key, the server's run id.
+    /// Returns the prefix of this generation's keys on this server, and the cached value or nil.
+    private static let readScript = RedisScript(
+        """
+        local prefix = ARGV[1] .. ':' .. ARGV[3] .. ':' .. (redis.call('GET', KEYS[1]) or '0') .. ':'
+        return {prefix, redis.call('GET', prefix .. ARGV[2])}
+        """)
+
     func read<Value: Codable & Sendable>(_ namespace: String, _ key: String, load: () async throws -> Value) async throws -> Value {
-        let generation: String
+        let prefix: String
         do {
-            generation = try await redis.get("\(namespace):generation") ?? "0"
-            if let hit = try await redis.get("\(namespace):\(generation):\(key)") {
+            let reply = try await redis.evaluate(
+                Self.readScript, keys: ["\(namespace):generation"], arguments: [namespace, key], appendingRunID: true)
+            guard let parts = reply.arrayValue, let first = parts.first?.stringValue else {
+                throw RedisError.unexpectedReply(command: "EVALSHA", reply: reply)
+            }
+            if parts.count == 2, let hit = parts[1].stringValue {
                 return try JSON.decode(Value.self, from: Array(hit.utf8))
             }
+            prefix = first
         } catch {
             logger.warning("cache unavailable, reading the database", metadata: ["namespace": "\(namespace)", "error": "\(error)"])
             return try await load()
         }
         let value = try await load()
         let encoded = String(decoding: try JSON.encode(value), as: UTF8.self)
-        _ = try? await redis.set("\(namespace):\(generation):\(key)", encoded, expiresIn: lifetime)
+        _ = try? await redis.set(prefix + key, encoded, expiresIn: lifetime)
         return value
     }
 

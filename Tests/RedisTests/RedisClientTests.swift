@@ -352,7 +352,9 @@ private final class RedisServerProcess {
 
     init(port: Int, arguments: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: try #require(Self.executable))
-        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"] + arguments
+        // In the temporary folder: a replica writes the copy it receives to disk, even unsaved.
+        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", FileManager.default.temporaryDirectory.path] + arguments
         process.standardOutput = FileHandle.nullDevice
         try process.run()
     }
