@@ -17,7 +17,8 @@ import ServiceKit
 /// client's retry must not be told "still being processed" for a day.
 struct Idempotency: Sendable {
     let redis: RedisClient
-    /// Longer than any request runs in the gateway (its calls time out before).
+    /// As long as a request's call may take (its timeout, and a margin). A slower request whose
+    /// record expired meanwhile may meet its retry at the service, which runs the key once.
     let pendingLifetime: Duration
     static let lifetime = 24 * 3600
 

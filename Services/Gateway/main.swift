@@ -21,7 +21,7 @@ let authenticator = Authenticator(keys: keys, admission: admission)
 let sockets = PushSockets(hub: hub, authenticator: authenticator, heartbeat: settings.heartbeat)
 let support = RouteSupport(
     forwarder: Forwarder(caller: caller, timeout: settings.serviceTimeout),
-    body: RequestBody(limit: settings.maximumBodyBytes), admission: admission, limits: settings.limits, idempotency: Idempotency(redis: redis, pendingLifetime: settings.serviceTimeout * 3))
+    body: RequestBody(limit: settings.maximumBodyBytes), admission: admission, limits: settings.limits, idempotency: Idempotency(redis: redis, pendingLifetime: settings.serviceTimeout + .seconds(1)))
 
 let traffic = TrafficMeter(instance: host.configuration.instance)
 let router = Router(context: GatewayContext.self)

@@ -70,6 +70,13 @@ public struct Queue: Sendable, Hashable {
         if let deliveryLimit { arguments.append(("x-delivery-limit", .int(Int64(deliveryLimit)))) }
         if let deadLetterExchange { arguments.append(("x-dead-letter-exchange", .string(deadLetterExchange))) }
         if let deadLetterRoutingKey { arguments.append(("x-dead-letter-routing-key", .string(deadLetterRoutingKey))) }
+        if kind == .quorum, deadLetterExchange != nil {
+            // By default a quorum queue dead-letters at most once: a message parked while the
+            // dead-letter queue's leader moves (a node lost or back) can vanish. At least once
+            // needs the queue to refuse publishes when full rather than drop its oldest.
+            arguments.append(("x-dead-letter-strategy", .string("at-least-once")))
+            arguments.append(("x-overflow", .string("reject-publish")))
+        }
         return arguments
     }
 }
