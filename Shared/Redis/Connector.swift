@@ -68,20 +68,17 @@ final class Connector: Sendable {
     }
 
     private func connectToPrimary() throws(RedisError) -> RedisConnection {
+        let address: RedisEndpoint.Address
         switch endpoint.servers {
-        case .single(let address):
-            return try RedisConnection(
-                to: address, of: endpoint, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
-        case .sentinels(let sentinels, let name):
-            let address = try primaryAddress(named: name, askingIn: sentinels)
-            let connection = try RedisConnection(
-                to: address, of: endpoint, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
-            // A sentinel may still name a primary that a failover has just demoted.
-            guard connection.isPrimary else {
-                throw .connectionFailed(address: address.description, reason: "not the primary (a failover is under way)")
-            }
-            return connection
+        case .single(let server): address = server
+        case .sentinels(let sentinels, let name): address = try primaryAddress(named: name, askingIn: sentinels)
         }
+        let connection = try RedisConnection(to: address, of: endpoint, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
+        // A sentinel may still name a primary that a failover has just demoted.
+        if case .sentinels = endpoint.servers, !connection.isPrimary {
+            throw .connectionFailed(address: address.description, reason: "not the primary (a failover is under way)")
+        }
+        return connection
     }
 
     /// The first sentinel that answers names the primary. Every sentinel is asked in turn, so

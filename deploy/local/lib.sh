@@ -291,6 +291,12 @@ process_tree() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# wait_port_closed PORT: the kernel closes a dead process's sockets as it reaps it, a moment
+# after the process stops running; a new one could not listen before.
+wait_port_closed() {
+  for _ in $(seq 100); do port_in_use "$1" || return 0; sleep 0.05; done
+}
+
 require_port_free() {
   if port_in_use "$1"; then
     die "port 127.0.0.1:$1 ($2) is already in use by another process"
@@ -446,8 +452,7 @@ stop_rabbitmq() {
       log "rabbitmq: stopping $(rabbitmq_node_name "$n") (pid $pid)"
       stop_pid "$pid" rabbitmq TERM 60
     fi
-    if pid="$(pidfile_pid "$d/rabbitmq-server.pid")"; then stop_pid "$pid" rabbitmq-server-script TERM 10; fi
-    rm -f "$d/rabbitmq.pid" "$d/rabbitmq-server.pid"
+    forget_rabbitmq_node "$n"
   done
   if pid="$(epmd_pid)"; then
     stop_pid "$pid" epmd TERM 10
@@ -457,15 +462,22 @@ stop_rabbitmq() {
 
 # crash_rabbitmq [N]: kills node N (the Erlang VM and its helpers) with SIGKILL; epmd stays.
 crash_rabbitmq() {
-  local n="${1:-1}" d pid
-  d="$(rabbitmq_node_dir "$n")"
+  local n="${1:-1}" pid
   if pid="$(rabbitmq_pid "$n")"; then
     # shellcheck disable=SC2046 # one PID per word
     crash_pid "rabbitmq $(rabbitmq_node_name "$n")" $(process_tree "$pid")
   fi
+  forget_rabbitmq_node "$n"
+  wait_port_closed "$(rabbitmq_node_port "$n")"
+}
+
+# forget_rabbitmq_node N: once node N's VM is gone, its start script (which waited on it) and
+# PID files go too.
+forget_rabbitmq_node() {
+  local d pid
+  d="$(rabbitmq_node_dir "$1")"
   if pid="$(pidfile_pid "$d/rabbitmq-server.pid")"; then stop_pid "$pid" rabbitmq-server-script TERM 10; fi
   rm -f "$d/rabbitmq.pid" "$d/rabbitmq-server.pid"
-  for _ in $(seq 100); do port_in_use "$(rabbitmq_node_port "$n")" || break; sleep 0.05; done
 }
 
 # Every quorum queue has a member on every node, each of them online (after a node came back).
@@ -901,6 +913,15 @@ start_instance() {
     echo $! >"$(instance_pidfile "$inst")"
   )
   log "$inst: started (pid $(cat "$(instance_pidfile "$inst")"), admin port $port)"
+}
+
+# crash_instance INST: SIGKILL, no shutdown, no acks; returns once its ports are free again.
+crash_instance() {
+  local pid
+  pid="$(instance_pid "$1")" || die "$1 is not running"
+  crash_pid "$1" "$pid"
+  wait_port_closed "$(instance_admin_port "$1")"
+  rm -f "$(instance_pidfile "$1")"
 }
 
 start_services() {
