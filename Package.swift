@@ -92,7 +92,7 @@ let package = Package(
             ], path: "Shared/Redis"),
         .target(
             name: "Persistence", dependencies: [
-                "Messaging",
+                "Messaging", "Contracts",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -145,7 +145,11 @@ let package = Package(
             name: "WorkerBench", dependencies: [serviceKit, .product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/WorkerBench"),
         .target(
-            name: "TestSupport", dependencies: ["Messaging", .product(name: "Hummingbird", package: "hummingbird")], path: "Tests/TestSupport"),
+            name: "TestSupport",
+            dependencies: [
+                "Messaging", "Persistence", "ServiceKit", "Contracts", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ], path: "Tests/TestSupport"),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "ServiceKit", "Messaging", "Contracts", "TestSupport"]),
@@ -155,7 +159,7 @@ let package = Package(
                 "Auth", "Contracts", "ServiceKit", .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .testTarget(name: "LoansTests", dependencies: ["Loans", "Contracts"]),
+        .testTarget(name: "LoansTests", dependencies: ["Loans", "Contracts", "ServiceKit", "Persistence", "TestSupport"]),
         .testTarget(name: "ApprovalsTests", dependencies: ["Approvals", "Contracts"]),
         .testTarget(
             name: "NotificationsTests", dependencies: [

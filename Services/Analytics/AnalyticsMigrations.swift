@@ -4,7 +4,7 @@ enum AnalyticsMigrations {
     static let all: [Migration] = [
         Migration(id: "analytics-0001-event-store", statements: [
             """
-            CREATE TABLE analytics.events (
+            CREATE TABLE events (
                 seq bigserial PRIMARY KEY,
                 message_id text NOT NULL UNIQUE,
                 type text NOT NULL,
@@ -14,14 +14,14 @@ enum AnalyticsMigrations {
                 recorded_at timestamptz NOT NULL DEFAULT now(),
                 payload jsonb NOT NULL)
             """,
-            "CREATE INDEX events_type_occurred_at ON analytics.events (type, occurred_at)",
+            "CREATE INDEX events_type_occurred_at ON events (type, occurred_at)",
         ]),
         // The audit log: a hash chain. Each entry's hash covers its fields and the hash before it,
         // computed by one SQL function for writing and for verifying, so both read the stored values
         // the same way.
         Migration(id: "analytics-0002-audit-log", statements: [
             """
-            CREATE TABLE analytics.audit_log (
+            CREATE TABLE audit_log (
                 seq bigint PRIMARY KEY,
                 at timestamptz NOT NULL,
                 actor_id uuid,
@@ -34,10 +34,10 @@ enum AnalyticsMigrations {
                 prev_hash text NOT NULL,
                 hash text NOT NULL)
             """,
-            "CREATE INDEX audit_log_by_actor ON analytics.audit_log (actor_id, seq)",
-            "CREATE INDEX audit_log_by_action ON analytics.audit_log (action, seq)",
+            "CREATE INDEX audit_log_by_actor ON audit_log (actor_id, seq)",
+            "CREATE INDEX audit_log_by_action ON audit_log (action, seq)",
             """
-            CREATE FUNCTION analytics.audit_hash(
+            CREATE FUNCTION audit_hash(
                 seq bigint, at timestamptz, actor_id uuid, actor_role text, action text, entity text, entity_id text, details text,
                 prev_hash text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
                 SELECT encode(sha256(convert_to(concat_ws(E'\\n', seq::text, extract(epoch FROM at)::text, coalesce(actor_id::text, ''),
@@ -48,7 +48,7 @@ enum AnalyticsMigrations {
         // Request counts as the gateways report them every few seconds (not one row per request).
         Migration(id: "analytics-0003-traffic", statements: [
             """
-            CREATE TABLE analytics.traffic (
+            CREATE TABLE traffic (
                 message_id text NOT NULL,
                 window_end timestamptz NOT NULL,
                 method text NOT NULL,
@@ -59,7 +59,7 @@ enum AnalyticsMigrations {
                 latency integer[] NOT NULL,
                 PRIMARY KEY (message_id, method, path, status_class, role))
             """,
-            "CREATE INDEX traffic_by_time ON analytics.traffic (window_end)",
+            "CREATE INDEX traffic_by_time ON traffic (window_end)",
         ]),
     ]
 }

@@ -20,13 +20,13 @@ struct AuditTrail: Sendable {
         let details = AuditRules.canonical(draft.details)
         try await connection.query(
             """
-            INSERT INTO analytics.audit_log (seq, at, actor_id, actor_role, action, entity, entity_id, details, message_id, prev_hash, hash)
+            INSERT INTO audit_log (seq, at, actor_id, actor_role, action, entity, entity_id, details, message_id, prev_hash, hash)
             SELECT n.seq, n.at, \(actor), \(draft.actorRole), \(draft.action), \(draft.entity), \(draft.entityID), \(details), \(messageID),
-                n.prev, analytics.audit_hash(n.seq, n.at, \(actor), \(draft.actorRole), \(draft.action), \(draft.entity), \(draft.entityID),
+                n.prev, audit_hash(n.seq, n.at, \(actor), \(draft.actorRole), \(draft.action), \(draft.entity), \(draft.entityID),
                     \(details), n.prev)
             FROM (SELECT coalesce(max(seq), 0) + 1 AS seq, \(at)::timestamptz AS at,
-                coalesce((SELECT hash FROM analytics.audit_log ORDER BY seq DESC LIMIT 1), \(Self.genesis)) AS prev
-                FROM analytics.audit_log) n
+                coalesce((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), \(Self.genesis)) AS prev
+                FROM audit_log) n
             ON CONFLICT (message_id) DO NOTHING
             """, logger: logger)
     }
@@ -35,10 +35,10 @@ struct AuditTrail: Sendable {
     func verify() async throws -> AuditRPC.Verify.Response {
         let rows = try await database.client.query(
             """
-            SELECT seq, hash = analytics.audit_hash(seq, at, actor_id, actor_role, action, entity, entity_id, details, prev_hash)
+            SELECT seq, hash = audit_hash(seq, at, actor_id, actor_role, action, entity, entity_id, details, prev_hash)
                 AND prev_hash = coalesce(lag(hash) OVER (ORDER BY seq), \(Self.genesis))
                 AND seq = row_number() OVER (ORDER BY seq)
-            FROM analytics.audit_log ORDER BY seq
+            FROM audit_log ORDER BY seq
             """, logger: logger)
         var entries = 0
         var brokenAt: Int?
@@ -50,22 +50,16 @@ struct AuditTrail: Sendable {
     }
 
     func list(_ request: AuditRPC.List.Request) async throws -> Page<AuditEntry> {
-        var binds = PostgresBindings()
-        binds.append(request.actorID)
-        binds.append(request.action)
-        binds.append(request.entity)
-        binds.append(request.from?.description)
-        binds.append(request.to?.description)
-        let filter = """
-            FROM analytics.audit_log
-            WHERE ($1::uuid IS NULL OR actor_id = $1)
-              AND ($2::text IS NULL OR action = $2)
-              AND ($3::text IS NULL OR entity = $3)
-              AND ($4::date IS NULL OR at >= ($4::date AT TIME ZONE 'UTC'))
-              AND ($5::date IS NULL OR at < (($5::date + 1) AT TIME ZONE 'UTC'))
+        let filter: PostgresQuery = """
+            FROM audit_log
+            WHERE (\(request.actorID)::uuid IS NULL OR actor_id = \(request.actorID))
+              AND (\(request.action)::text IS NULL OR action = \(request.action))
+              AND (\(request.entity)::text IS NULL OR entity = \(request.entity))
+              AND (\(request.from)::date IS NULL OR at >= (\(request.from)::date AT TIME ZONE 'UTC'))
+              AND (\(request.to)::date IS NULL OR at < ((\(request.to)::date + 1) AT TIME ZONE 'UTC'))
             """
         let (total, rows) = try await database.listing(
-            select: "seq, at, actor_id, actor_role, action, entity, entity_id, details, prev_hash, hash", filter, binds: binds,
+            select: "seq, at, actor_id, actor_role, action, entity, entity_id, details, prev_hash, hash", filter,
             orderBy: "seq DESC", limit: request.page.pageSize, offset: request.page.offset)
         var items: [AuditEntry] = []
         for try await (seq, at, actor, role, action, entity, entityID, details, prev, hash)

@@ -103,27 +103,8 @@ final class EventStore: Sendable {
     /// the message ids stored now (the others were stored before).
     private func write(_ events: [Event]) async throws -> Set<String> {
         try await database.transaction { connection in
-            var binds = PostgresBindings()
-            var rows: [String] = []
-            for event in events {
-                let first = binds.count
-                binds.append(event.messageID)
-                binds.append(event.type)
-                binds.append(event.routingKey)
-                binds.append(event.source)
-                binds.append(event.occurredAt)
-                binds.append(event.payload)
-                rows.append("($\(first + 1), $\(first + 2), $\(first + 3), $\(first + 4), $\(first + 5), $\(first + 6)::jsonb)")
-            }
             var stored = Set<String>()
-            for try await messageID in try await connection.query(
-                PostgresQuery(
-                    unsafeSQL: """
-                        INSERT INTO analytics.events (message_id, type, routing_key, source, occurred_at, payload)
-                        VALUES \(rows.joined(separator: ", "))
-                        ON CONFLICT (message_id) DO NOTHING RETURNING message_id
-                        """, binds: binds), logger: database.logger
-            ).decode(String.self) {
+            for try await messageID in try await connection.query(Self.insert(events), logger: database.logger).decode(String.self) {
                 stored.insert(messageID)
             }
             var appended = Set<String>()
@@ -132,5 +113,18 @@ final class EventStore: Sendable {
             }
             return stored
         }
+    }
+
+    /// One statement for the whole batch, whatever its size: a column of binds each, zipped by
+    /// `unnest`. An array bind cannot hold NULL, so a missing `source` travels as `''`.
+    private static func insert(_ events: [Event]) -> PostgresQuery {
+        """
+        INSERT INTO events (message_id, type, routing_key, source, occurred_at, payload)
+        SELECT id, type, key, nullif(source, ''), at, payload::jsonb
+        FROM unnest(\(events.map(\.messageID))::text[], \(events.map(\.type))::text[], \(events.map(\.routingKey))::text[],
+                    \(events.map { $0.source ?? "" })::text[], \(events.map(\.occurredAt))::timestamptz[], \(events.map(\.payload))::text[])
+             AS batch (id, type, key, source, at, payload)
+        ON CONFLICT (message_id) DO NOTHING RETURNING message_id
+        """
     }
 }

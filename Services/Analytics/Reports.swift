@@ -17,7 +17,7 @@ struct Reports: Sendable {
     private static func latest(_ type: String, by key: String, tieBreak: String? = nil) -> String {
         """
         SELECT DISTINCT ON (payload->>'\(key)') payload->>'\(key)' AS id, payload, occurred_at
-        FROM analytics.events WHERE type = '\(type)'
+        FROM events WHERE type = '\(type)'
         ORDER BY payload->>'\(key)', payload->>'occurred_at' DESC, \(tieBreak.map { "\($0) DESC, " } ?? "")seq DESC
         """
     }
@@ -28,77 +28,78 @@ struct Reports: Sendable {
             WHEN 'documents_requested' THEN 2 WHEN 'approved' THEN 3 WHEN 'disbursed' THEN 4 ELSE 5 END
         """
 
-    /// Applications submitted within the window (of one product, if asked).
-    private static let applications = """
-        SELECT payload->>'application_id' AS id, (payload->>'amount')::numeric AS amount, occurred_at AS submitted_at
-        FROM analytics.events
-        WHERE type = 'loans.application.submitted.v1' AND occurred_at >= $1 AND occurred_at < $2
-          AND ($3::text IS NULL OR lower(payload->>'product_id') = lower($3))
-          AND ($4::text IS NULL OR lower(payload->>'customer_id') = lower($4))
-        """
+    /// The window as instants: from the start of its first day to the end of its last (unbounded
+    /// where it has no date).
+    private static func period(_ window: AnalyticsRPC.Window) -> (from: Date, to: Date) {
+        (window.from?.startOfDay ?? Date.distantPast, window.to?.adding(days: 1).startOfDay ?? Date.distantFuture)
+    }
 
-    /// `$1`, `$2` the window, then `$3` the product and `$4` the customer; a report without a
-    /// product filter (tickets) gets the customer as `$3`, since PostgreSQL cannot type a
-    /// parameter a statement never uses.
-    private func binds(_ window: AnalyticsRPC.Window, byProduct: Bool = true) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(window.from?.startOfDay ?? Date.distantPast)
-        binds.append(window.to?.adding(days: 1).startOfDay ?? Date.distantFuture)
-        if byProduct { binds.append(window.productID?.uuidString) }
-        binds.append(window.customerID?.uuidString)
-        return binds
+    /// `WITH apps AS (…), ` then `rest`: `apps` are the applications submitted within the window (of
+    /// one product, and one client's, if asked). The window's binds are all in `apps`; `rest` is
+    /// SQL of this file.
+    private static func overApplications(in window: AnalyticsRPC.Window, _ rest: String) -> PostgresQuery {
+        let (from, to) = period(window)
+        let product = window.productID?.uuidString
+        let customer = window.customerID?.uuidString
+        return """
+            WITH apps AS (
+                SELECT payload->>'application_id' AS id, (payload->>'amount')::numeric AS amount, occurred_at AS submitted_at
+                FROM events
+                WHERE type = 'loans.application.submitted.v1' AND occurred_at >= \(from) AND occurred_at < \(to)
+                  AND (\(product)::text IS NULL OR lower(payload->>'product_id') = lower(\(product)))
+                  AND (\(customer)::text IS NULL OR lower(payload->>'customer_id') = lower(\(customer)))),
+            \(unescaped: rest)
+            """
     }
 
     func portfolio(_ window: AnalyticsRPC.Window) async throws -> AnalyticsRPC.Portfolio.Response {
-        let sql = """
-            WITH apps AS (\(Self.applications)),
+        let query = Self.overApplications(in: window, """
             status AS (\(Self.latest("loans.application.status_changed.v1", by: "application_id", tieBreak: Self.statusProgress))),
             risk AS (\(Self.latest("analysis.completed.v1", by: "application_id"))),
             loans AS (SELECT payload->>'loan_id' AS loan, payload->>'application_id' AS app, (payload->>'principal')::numeric AS principal
-                      FROM analytics.events WHERE type = 'loans.loan.disbursed.v1'),
+                      FROM events WHERE type = 'loans.loan.disbursed.v1'),
             paid AS (\(Self.latest("loans.payment.received.v1", by: "loan_id")))
             SELECT coalesce(s.payload->>'to', 'submitted'), a.amount, (r.payload->>'risk_score')::numeric, l.principal,
                 coalesce((p.payload->>'outstanding_principal')::numeric, l.principal)
             FROM apps a LEFT JOIN status s ON s.id = a.id LEFT JOIN risk r ON r.id = a.id LEFT JOIN loans l ON l.app = a.id
                 LEFT JOIN paid p ON p.id = l.loan
-            """
+            """)
         var total = 0
         var byStatus: [String: Int] = [:]
         var risks: [Decimal] = []
-        var amount = Decimal.zero
-        var disbursed = Decimal.zero
-        var outstanding = Decimal.zero
-        let rows = try await database.client.query(PostgresQuery(unsafeSQL: sql, binds: binds(window)), logger: logger)
-        for try await (status, requested, risk, principal, left) in rows.decode((String, Decimal, Decimal?, Decimal?, Decimal?).self) {
+        var amount = Money.zero
+        var disbursed = Money.zero
+        var outstanding = Money.zero
+        let rows = try await database.client.query(query, logger: logger)
+        for try await (status, requested, risk, principal, left) in rows.decode((String, Money, Decimal?, Money?, Money?).self) {
             total += 1
             byStatus[status, default: 0] += 1
-            amount += requested
+            amount = amount + requested
             if let risk { risks.append(risk) }
-            disbursed += principal ?? 0
-            outstanding += left ?? 0
+            disbursed = disbursed + (principal ?? .zero)
+            outstanding = outstanding + (left ?? .zero)
         }
         let average = risks.isEmpty ? nil : risks.reduce(0, +) / Decimal(risks.count)
         return .init(
-            total: total, byStatus: byStatus, avgRiskScore: average.map { Self.fixed($0, places: 4) }, sumAmount: Money(amount),
-            disbursedAmount: Money(disbursed), outstandingPrincipal: Money(outstanding))
+            total: total, byStatus: byStatus, avgRiskScore: average.map { Self.fixed($0, places: 4) }, sumAmount: amount,
+            disbursedAmount: disbursed, outstandingPrincipal: outstanding)
     }
 
     func approvals(_ window: AnalyticsRPC.Window) async throws -> AnalyticsRPC.Approvals.Response {
-        let outcomes = """
-            WITH apps AS (\(Self.applications)),
+        let outcomes = Self.overApplications(in: window, """
             ends AS (
                 SELECT DISTINCT ON (payload->>'application_id') payload->>'application_id' AS id, type, payload, occurred_at
-                FROM analytics.events WHERE type IN ('approvals.application.approved.v1', 'approvals.application.rejected.v1')
+                FROM events WHERE type IN ('approvals.application.approved.v1', 'approvals.application.rejected.v1')
                 ORDER BY payload->>'application_id', seq),
             status AS (\(Self.latest("loans.application.status_changed.v1", by: "application_id", tieBreak: Self.statusProgress)))
             SELECT e.type, e.payload->>'decided_by' IS NULL, extract(epoch FROM e.occurred_at - a.submitted_at)::float8 / 3600,
                 coalesce(s.payload->>'to', 'submitted')
             FROM apps a LEFT JOIN ends e ON e.id = a.id LEFT JOIN status s ON s.id = a.id
-            """
+            """)
         var response = AnalyticsRPC.Approvals.Response(
             submitted: 0, autoDeclined: 0, approved: 0, rejected: 0, inProgress: 0, avgHoursToDecision: nil, byStage: [])
         var hours: [Double] = []
-        let rows = try await database.client.query(PostgresQuery(unsafeSQL: outcomes, binds: binds(window)), logger: logger)
+        let rows = try await database.client.query(outcomes, logger: logger)
         for try await (end, automatic, elapsed, status) in rows.decode((String?, Bool?, Double?, String).self) {
             response.submitted += 1
             switch end {
@@ -115,25 +116,24 @@ struct Reports: Sendable {
     }
 
     private func stages(_ window: AnalyticsRPC.Window) async throws -> [AnalyticsRPC.Approvals.Stage] {
-        let sql = """
-            WITH apps AS (\(Self.applications)),
+        let query = Self.overApplications(in: window, """
             opened AS (
                 SELECT DISTINCT ON (payload->>'stage_id') payload->>'stage_id' AS stage, occurred_at
-                FROM analytics.events WHERE type = 'approvals.stage.assigned.v1' ORDER BY payload->>'stage_id', seq),
+                FROM events WHERE type = 'approvals.stage.assigned.v1' ORDER BY payload->>'stage_id', seq),
             decided AS (
                 SELECT payload->>'stage_id' AS stage, payload->>'application_id' AS app, payload->>'role' AS role, occurred_at
-                FROM analytics.events WHERE type = 'approvals.stage.decided.v1' AND payload->>'decision' <> 'request_documents'),
+                FROM events WHERE type = 'approvals.stage.decided.v1' AND payload->>'decision' <> 'request_documents'),
             breaches AS (
-                SELECT payload->>'role' AS role, count(*)::int AS n FROM analytics.events b JOIN apps a ON a.id = b.payload->>'application_id'
+                SELECT payload->>'role' AS role, count(*)::int AS n FROM events b JOIN apps a ON a.id = b.payload->>'application_id'
                 WHERE b.type = 'approvals.stage.sla_breached.v1' GROUP BY 1),
             per_role AS (
                 SELECT d.role, count(*)::int AS decided, avg(extract(epoch FROM d.occurred_at - o.occurred_at))::float8 / 3600 AS hours
                 FROM decided d JOIN apps a ON a.id = d.app LEFT JOIN opened o ON o.stage = d.stage GROUP BY d.role)
             SELECT coalesce(p.role, b.role), coalesce(p.decided, 0), p.hours, coalesce(b.n, 0)
             FROM per_role p FULL JOIN breaches b ON b.role = p.role
-            """
+            """)
         var stages: [AnalyticsRPC.Approvals.Stage] = []
-        let rows = try await database.client.query(PostgresQuery(unsafeSQL: sql, binds: binds(window)), logger: logger)
+        let rows = try await database.client.query(query, logger: logger)
         for try await (role, decided, hours, breaches) in rows.decode((String, Int, Double?, Int).self) {
             stages.append(.init(role: role, decided: decided, avgHours: hours, slaBreaches: breaches))
         }
@@ -142,19 +142,21 @@ struct Reports: Sendable {
     }
 
     func tickets(_ window: AnalyticsRPC.Window) async throws -> AnalyticsRPC.Tickets.Response {
-        let sql = """
+        let (from, to) = Self.period(window)
+        let customer = window.customerID?.uuidString
+        let query: PostgresQuery = """
             WITH created AS (
-                SELECT payload->>'ticket_id' AS id FROM analytics.events
-                WHERE type = 'approvals.ticket.updated.v1' AND payload->>'change' = 'created' AND occurred_at >= $1 AND occurred_at < $2
-                  AND ($3::text IS NULL OR lower(payload->>'customer_id') = lower($3))),
-            latest AS (\(Self.latest("approvals.ticket.updated.v1", by: "ticket_id"))),
-            breached AS (SELECT DISTINCT payload->>'ticket_id' AS id FROM analytics.events WHERE type = 'approvals.ticket.sla_breached.v1')
+                SELECT payload->>'ticket_id' AS id FROM events
+                WHERE type = 'approvals.ticket.updated.v1' AND payload->>'change' = 'created' AND occurred_at >= \(from) AND occurred_at < \(to)
+                  AND (\(customer)::text IS NULL OR lower(payload->>'customer_id') = lower(\(customer)))),
+            latest AS (\(unescaped: Self.latest("approvals.ticket.updated.v1", by: "ticket_id"))),
+            breached AS (SELECT DISTINCT payload->>'ticket_id' AS id FROM events WHERE type = 'approvals.ticket.sla_breached.v1')
             SELECT l.payload->>'status', l.payload->>'priority', l.payload->>'assignee_id', b.id IS NOT NULL
             FROM created c JOIN latest l ON l.id = c.id LEFT JOIN breached b ON b.id = c.id
             """
         var response = AnalyticsRPC.Tickets.Response(open: 0, inProgress: 0, resolved: 0, slaBreached: 0, byPriority: [:], byAssignee: [])
         var assignees: [UUID?: AnalyticsRPC.Tickets.Assignee] = [:]
-        let rows = try await database.client.query(PostgresQuery(unsafeSQL: sql, binds: binds(window, byProduct: false)), logger: logger)
+        let rows = try await database.client.query(query, logger: logger)
         for try await (status, priority, assignee, breached) in rows.decode((String, String, String?, Bool).self) {
             let id = assignee.flatMap(UUID.init(uuidString:))
             var tally = assignees[id] ?? .init(assigneeID: id, open: 0, inProgress: 0, resolved: 0)
@@ -173,17 +175,17 @@ struct Reports: Sendable {
     }
 
     func publicStats() async throws -> AnalyticsRPC.PublicStats.Response {
-        let sql = """
+        let query: PostgresQuery = """
             WITH ends AS (
                 SELECT DISTINCT ON (payload->>'application_id') payload->>'application_id' AS id, type, occurred_at
-                FROM analytics.events WHERE type IN ('approvals.application.approved.v1', 'approvals.application.rejected.v1')
+                FROM events WHERE type IN ('approvals.application.approved.v1', 'approvals.application.rejected.v1')
                 ORDER BY payload->>'application_id', seq),
-            apps AS (SELECT payload->>'application_id' AS id, occurred_at FROM analytics.events WHERE type = 'loans.application.submitted.v1')
+            apps AS (SELECT payload->>'application_id' AS id, occurred_at FROM events WHERE type = 'loans.application.submitted.v1')
             SELECT count(*)::int, (count(*) FILTER (WHERE e.type = 'approvals.application.approved.v1'))::int,
                 (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.occurred_at - a.occurred_at)))::float8 / 3600
             FROM ends e JOIN apps a ON a.id = e.id
             """
-        for try await (processed, approved, median) in try await database.client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        for try await (processed, approved, median) in try await database.client.query(query, logger: logger)
             .decode((Int, Int, Double?).self)
         {
             return .init(

@@ -15,7 +15,7 @@ struct TrafficStore: Sendable {
             for row in report.rows {
                 try await connection.query(
                     """
-                    INSERT INTO analytics.traffic (message_id, window_end, method, path, status_class, role, count, latency)
+                    INSERT INTO traffic (message_id, window_end, method, path, status_class, role, count, latency)
                     VALUES (\(messageID), \(report.to), \(row.method), \(row.path), \(row.statusClass), \(row.role), \(row.count), \(row.latency))
                     ON CONFLICT DO NOTHING
                     """, logger: logger)
@@ -27,7 +27,7 @@ struct TrafficStore: Sendable {
     func figures(from: Date, to: Date, path wanted: String? = nil) async throws -> AnalyticsRPC.Traffic.Response {
         let rows = try await database.client.query(
             """
-            SELECT method, path, status_class, role, count, latency FROM analytics.traffic
+            SELECT method, path, status_class, role, count, latency FROM traffic
             WHERE window_end >= \(from) AND window_end < \(to)
             """, logger: logger)
         var total = 0

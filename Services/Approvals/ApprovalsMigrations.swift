@@ -5,7 +5,7 @@ enum ApprovalsMigrations {
         // Staff as `auth` announces them (a read model: no call to `auth` when assigning work).
         Migration(id: "approvals-0001-staff", statements: [
             """
-            CREATE TABLE approvals.staff (
+            CREATE TABLE staff (
                 user_id uuid PRIMARY KEY,
                 role text NOT NULL,
                 active boolean NOT NULL,
@@ -13,12 +13,12 @@ enum ApprovalsMigrations {
                 last_assigned_at timestamptz,
                 updated_at timestamptz NOT NULL DEFAULT now())
             """,
-            "CREATE INDEX staff_by_role ON approvals.staff (role) WHERE active",
+            "CREATE INDEX staff_by_role ON staff (role) WHERE active",
         ]),
         // One row: the policy as an administrator last saved it (none: the built-in default).
         Migration(id: "approvals-0002-policy", statements: [
             """
-            CREATE TABLE approvals.policy (
+            CREATE TABLE policy (
                 singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
                 document jsonb NOT NULL,
                 version integer NOT NULL,
@@ -28,7 +28,7 @@ enum ApprovalsMigrations {
         ]),
         Migration(id: "approvals-0003-workflows", statements: [
             """
-            CREATE TABLE approvals.workflows (
+            CREATE TABLE workflows (
                 application_id uuid PRIMARY KEY,
                 customer_id uuid NOT NULL,
                 amount numeric(18,2) NOT NULL,
@@ -39,9 +39,9 @@ enum ApprovalsMigrations {
                 updated_at timestamptz NOT NULL DEFAULT now())
             """,
             """
-            CREATE TABLE approvals.stages (
+            CREATE TABLE stages (
                 id uuid PRIMARY KEY,
-                application_id uuid NOT NULL REFERENCES approvals.workflows,
+                application_id uuid NOT NULL REFERENCES workflows,
                 level integer NOT NULL CHECK (level > 0),
                 role text NOT NULL,
                 status text NOT NULL CHECK (status IN ('waiting', 'open', 'decided', 'cancelled')),
@@ -56,14 +56,14 @@ enum ApprovalsMigrations {
                 created_at timestamptz NOT NULL DEFAULT now(),
                 UNIQUE (application_id, level))
             """,
-            "CREATE INDEX stages_open_by_assignee ON approvals.stages (assignee_id) WHERE status = 'open'",
-            "CREATE INDEX stages_due ON approvals.stages (due_at) WHERE status = 'open' AND NOT awaiting_documents",
-            "CREATE INDEX stages_recent ON approvals.stages (created_at DESC)",
+            "CREATE INDEX stages_open_by_assignee ON stages (assignee_id) WHERE status = 'open'",
+            "CREATE INDEX stages_due ON stages (due_at) WHERE status = 'open' AND NOT awaiting_documents",
+            "CREATE INDEX stages_recent ON stages (created_at DESC)",
         ]),
         Migration(id: "approvals-0004-tickets", statements: [
-            "ALTER TABLE approvals.staff ADD COLUMN last_ticket_assigned_at timestamptz",
+            "ALTER TABLE staff ADD COLUMN last_ticket_assigned_at timestamptz",
             """
-            CREATE TABLE approvals.tickets (
+            CREATE TABLE tickets (
                 id uuid PRIMARY KEY,
                 customer_id uuid NOT NULL,
                 subject text NOT NULL,
@@ -79,30 +79,30 @@ enum ApprovalsMigrations {
                 updated_at timestamptz NOT NULL DEFAULT now(),
                 resolved_at timestamptz)
             """,
-            "CREATE INDEX tickets_by_customer ON approvals.tickets (customer_id, created_at DESC)",
-            "CREATE INDEX tickets_by_assignee ON approvals.tickets (assignee_id, status)",
-            "CREATE INDEX tickets_recent ON approvals.tickets (created_at DESC)",
-            "CREATE INDEX tickets_due ON approvals.tickets (due_at) WHERE status <> 'resolved' AND escalated_at IS NULL",
+            "CREATE INDEX tickets_by_customer ON tickets (customer_id, created_at DESC)",
+            "CREATE INDEX tickets_by_assignee ON tickets (assignee_id, status)",
+            "CREATE INDEX tickets_recent ON tickets (created_at DESC)",
+            "CREATE INDEX tickets_due ON tickets (due_at) WHERE status <> 'resolved' AND escalated_at IS NULL",
             """
-            CREATE TABLE approvals.ticket_comments (
+            CREATE TABLE ticket_comments (
                 id uuid PRIMARY KEY,
-                ticket_id uuid NOT NULL REFERENCES approvals.tickets,
+                ticket_id uuid NOT NULL REFERENCES tickets,
                 author_id uuid NOT NULL,
                 author_role text NOT NULL,
                 body text NOT NULL,
                 created_at timestamptz NOT NULL DEFAULT now())
             """,
-            "CREATE INDEX ticket_comments_by_ticket ON approvals.ticket_comments (ticket_id, created_at)",
+            "CREATE INDEX ticket_comments_by_ticket ON ticket_comments (ticket_id, created_at)",
         ]),
         // The number of the last event that moved the application in `loans` (ApplicationMoveEvent).
         Migration(id: "approvals-0005-event-sequence", statements: [
-            "ALTER TABLE approvals.workflows ADD COLUMN event_sequence integer NOT NULL DEFAULT 0",
+            "ALTER TABLE workflows ADD COLUMN event_sequence integer NOT NULL DEFAULT 0",
         ]),
         // The sync feed: tickets, with their comments.
-        ChangeLog.migration(id: "approvals-0006-change-log", schema: "approvals", sources: [
+        ChangeLog.migration(id: "approvals-0006-change-log", sources: [
             .init(table: "tickets", entity: "ticket", owner: "r.customer_id"),
             .init(
-                table: "ticket_comments", entity: "ticket", owner: "(SELECT customer_id FROM approvals.tickets WHERE id = r.ticket_id)",
+                table: "ticket_comments", entity: "ticket", owner: "(SELECT customer_id FROM tickets WHERE id = r.ticket_id)",
                 entityID: "r.ticket_id"),
         ]),
     ]

@@ -12,7 +12,7 @@ struct DecisionOperations: Sendable {
     let workflows: WorkflowStore
     let policies: PolicyStore
     let assignment: StageAssignment
-    let services: ServiceCaller
+    let services: any ServiceCalling
 
     func register(on rpc: inout RPCHandlers) {
         rpc.on(ApprovalsRPC.Decide.self) { request, context in

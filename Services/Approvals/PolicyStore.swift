@@ -12,7 +12,7 @@ struct PolicyStore: Sendable {
     private var logger: Logger { database.logger }
 
     func current(on connection: PostgresConnection? = nil) async throws -> ApprovalPolicy {
-        let query: PostgresQuery = "SELECT document::text, version, updated_at FROM approvals.policy"
+        let query: PostgresQuery = "SELECT document::text, version, updated_at FROM policy"
         let rows = try await database.query(query, on: connection)
         for try await (document, version, updatedAt) in rows.decode((String, Int, Date).self) {
             var policy = try JSON.decode(ApprovalPolicy.self, from: Array(document.utf8))
@@ -28,7 +28,7 @@ struct PolicyStore: Sendable {
     /// Saves `policy` if the one in force is still at `expectedVersion` (when given); nil if not.
     func save(_ policy: ApprovalPolicy, expectedVersion: Int?, by actor: Principal) async throws -> ApprovalPolicy? {
         try await database.transaction { connection in
-            try await connection.query("LOCK TABLE approvals.policy IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+            try await connection.query("LOCK TABLE policy IN SHARE ROW EXCLUSIVE MODE", logger: logger)
             let current = try await current(on: connection)
             let version = current.version ?? 1
             if let expectedVersion, expectedVersion != version { return nil }
@@ -38,7 +38,7 @@ struct PolicyStore: Sendable {
             let document = String(decoding: try JSON.encode(stored), as: UTF8.self)
             try await connection.query(
                 """
-                INSERT INTO approvals.policy (document, version, updated_by) VALUES (\(document)::jsonb, \(version + 1), \(actor.userID))
+                INSERT INTO policy (document, version, updated_by) VALUES (\(document)::jsonb, \(version + 1), \(actor.userID))
                 ON CONFLICT (singleton) DO UPDATE SET document = excluded.document, version = excluded.version,
                     updated_by = excluded.updated_by, updated_at = now()
                 """, logger: logger)

@@ -30,8 +30,8 @@ struct StaffDirectory: Sendable {
             try await database.processOnce(messageID: context.messageID) { connection in
                 try await connection.query(
                     """
-                    UPDATE approvals.staff SET role = coalesce(\(event.role?.rawValue), role),
-                        active = CASE WHEN \(event.status?.rawValue)::text IS NULL THEN active ELSE \(event.status?.rawValue) = 'active' END,
+                    UPDATE staff SET role = coalesce(\(event.role), role),
+                        active = CASE WHEN \(event.status)::text IS NULL THEN active ELSE \(event.status) = 'active' END,
                         updated_at = now()
                     WHERE user_id = \(event.userID)
                     """, logger: logger)
@@ -42,16 +42,16 @@ struct StaffDirectory: Sendable {
     private func upsert(_ id: UUID, role: Role, active: Bool, fullName: String?, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO approvals.staff (user_id, role, active, full_name) VALUES (\(id), \(role.rawValue), \(active), \(fullName))
+            INSERT INTO staff (user_id, role, active, full_name) VALUES (\(id), \(role), \(active), \(fullName))
             ON CONFLICT (user_id) DO UPDATE SET role = excluded.role, active = excluded.active,
-                full_name = coalesce(excluded.full_name, approvals.staff.full_name), updated_at = now()
+                full_name = coalesce(excluded.full_name, staff.full_name), updated_at = now()
             """, logger: logger)
     }
 
     /// Whether `id` is an active staff member of `role`.
     func isActive(_ id: UUID, role: Role, on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query(
-            "SELECT 1 FROM approvals.staff WHERE user_id = \(id) AND role = \(role.rawValue) AND active", logger: logger)
+            "SELECT 1 FROM staff WHERE user_id = \(id) AND role = \(role) AND active", logger: logger)
         for try await _ in rows { return true }
         return false
     }
@@ -65,8 +65,8 @@ struct StaffDirectory: Sendable {
 
         fileprivate var load: String {
             switch self {
-            case .approvals: "(SELECT count(*) FROM approvals.stages t WHERE t.assignee_id = s.user_id AND t.status = 'open')"
-            case .tickets: "(SELECT count(*) FROM approvals.tickets t WHERE t.assignee_id = s.user_id AND t.status IN ('open', 'in_progress'))"
+            case .approvals: "(SELECT count(*) FROM stages t WHERE t.assignee_id = s.user_id AND t.status = 'open')"
+            case .tickets: "(SELECT count(*) FROM tickets t WHERE t.assignee_id = s.user_id AND t.status IN ('open', 'in_progress'))"
             }
         }
 
@@ -88,13 +88,12 @@ struct StaffDirectory: Sendable {
     ) async throws -> UUID? {
         for wait in [false, true] {
             let rows = try await connection.query(
-                PostgresQuery(
-                    unsafeSQL: """
-                        SELECT s.user_id FROM approvals.staff s
-                        WHERE s.role = $1 AND s.active AND NOT (s.user_id = ANY($2))
-                        ORDER BY \(work.load), s.\(work.lastAssigned) NULLS FIRST, s.user_id
-                        LIMIT 1 FOR UPDATE OF s\(wait ? "" : " SKIP LOCKED")
-                        """, binds: Self.binds(role.rawValue, excluded)), logger: logger)
+                """
+                SELECT s.user_id FROM staff s
+                WHERE s.role = \(role) AND s.active AND NOT (s.user_id = ANY(\(excluded)))
+                ORDER BY \(unescaped: work.load), s.\(unescaped: work.lastAssigned) NULLS FIRST, s.user_id
+                LIMIT 1 FOR UPDATE OF s\(unescaped: wait ? "" : " SKIP LOCKED")
+                """, logger: logger)
             for try await chosen in rows.decode(UUID.self) {
                 try await markAssigned(chosen, work, on: connection)
                 return chosen
@@ -105,30 +104,15 @@ struct StaffDirectory: Sendable {
 
     func markAssigned(_ id: UUID, _ work: Workload = .approvals, on connection: PostgresConnection) async throws {
         try await connection.query(
-            PostgresQuery(
-                unsafeSQL: "UPDATE approvals.staff SET \(work.lastAssigned) = clock_timestamp() WHERE user_id = $1", binds: Self.binds(id)),
-            logger: logger)
+            "UPDATE staff SET \(unescaped: work.lastAssigned) = clock_timestamp() WHERE user_id = \(id)", logger: logger)
     }
 
     /// The names of `ids` that the directory knows.
     func names(of ids: [UUID], on connection: PostgresConnection? = nil) async throws -> [UUID: String] {
-        let query: PostgresQuery = "SELECT user_id, full_name FROM approvals.staff WHERE user_id = ANY(\(ids)) AND full_name IS NOT NULL"
+        let query: PostgresQuery = "SELECT user_id, full_name FROM staff WHERE user_id = ANY(\(ids)) AND full_name IS NOT NULL"
         let rows = try await database.query(query, on: connection)
         var names: [UUID: String] = [:]
         for try await (id, name) in rows.decode((UUID, String).self) { names[id] = name }
         return names
-    }
-
-    private static func binds(_ role: String, _ excluded: [UUID]) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(role)
-        binds.append(excluded)
-        return binds
-    }
-
-    private static func binds(_ id: UUID) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(id)
-        return binds
     }
 }

@@ -11,7 +11,7 @@ struct TicketOperations: Sendable {
     let tickets: TicketStore
     let staff: StaffDirectory
     /// To ask `loans` whether an application a ticket names is the client's own.
-    let services: ServiceCaller
+    let services: any ServiceCalling
 
     func register(on rpc: inout RPCHandlers) {
         rpc.on(TicketsRPC.Create.self) { request, context in

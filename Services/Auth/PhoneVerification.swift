@@ -37,7 +37,7 @@ struct PhoneVerification: Sendable {
         let code = OneTimeCodePolicy.generate()
         try await connection.query(
             """
-            INSERT INTO auth.phone_codes (user_id, phone, code_hash, expires_at)
+            INSERT INTO phone_codes (user_id, phone, code_hash, expires_at)
             VALUES (\(userID), \(phone), \(OneTimeCodePolicy.hash(code, userID: userID)), \(Date().addingTimeInterval(OneTimeCodePolicy.lifetime)))
             ON CONFLICT (user_id) DO UPDATE SET phone = EXCLUDED.phone, code_hash = EXCLUDED.code_hash, expires_at = EXCLUDED.expires_at,
                 attempts = 0, sent_at = now()
@@ -52,7 +52,7 @@ struct PhoneVerification: Sendable {
     private func adopt(_ phone: String, userID: UUID, on connection: PostgresConnection) async throws {
         let rows = try await connection.query(
             """
-            UPDATE auth.users SET phone = \(phone), phone_verified_at = NULL, version = version + 1, updated_at = now()
+            UPDATE users SET phone = \(phone), phone_verified_at = NULL, version = version + 1, updated_at = now()
             WHERE id = \(userID) AND phone IS DISTINCT FROM \(phone) RETURNING id
             """, logger: logger)
         for try await _ in rows.decode(UUID.self) {
@@ -69,19 +69,19 @@ struct PhoneVerification: Sendable {
         let outcome: Outcome = try await database.transaction { connection in
             let rows = try await connection.query(
                 """
-                SELECT c.phone, c.code_hash, c.expires_at, c.attempts, u.phone FROM auth.phone_codes c JOIN auth.users u ON u.id = c.user_id
+                SELECT c.phone, c.code_hash, c.expires_at, c.attempts, u.phone FROM phone_codes c JOIN users u ON u.id = c.user_id
                 WHERE c.user_id = \(userID) FOR UPDATE OF c
                 """, logger: logger)
             for try await (sentTo, hash, expiresAt, attempts, current) in rows.decode((String, String, Date, Int, String?).self) {
                 // A code sent to a number the account no longer has proves nothing.
                 guard sentTo == current, expiresAt > Date(), attempts < OneTimeCodePolicy.maximumAttempts else { return .refused }
                 guard OneTimeCodePolicy.matches(code, userID: userID, hash: hash) else {
-                    try await connection.query("UPDATE auth.phone_codes SET attempts = attempts + 1 WHERE user_id = \(userID)", logger: logger)
+                    try await connection.query("UPDATE phone_codes SET attempts = attempts + 1 WHERE user_id = \(userID)", logger: logger)
                     return .refused
                 }
-                try await connection.query("DELETE FROM auth.phone_codes WHERE user_id = \(userID)", logger: logger)
+                try await connection.query("DELETE FROM phone_codes WHERE user_id = \(userID)", logger: logger)
                 try await connection.query(
-                    "UPDATE auth.users SET phone_verified_at = now(), version = version + 1, updated_at = now() WHERE id = \(userID)",
+                    "UPDATE users SET phone_verified_at = now(), version = version + 1, updated_at = now() WHERE id = \(userID)",
                     logger: logger)
                 return .verified
             }
@@ -104,7 +104,7 @@ struct PhoneVerification: Sendable {
             let rows = try await connection.query(
                 """
                 SELECT ceil(extract(epoch FROM sent_at + make_interval(secs => \(OneTimeCodePolicy.resendInterval)) - now()))::int
-                FROM auth.phone_codes WHERE user_id = \(userID) FOR UPDATE
+                FROM phone_codes WHERE user_id = \(userID) FOR UPDATE
                 """, logger: logger)
             for try await wait in rows.decode(Int.self) where wait > 0 {
                 throw Problem.tooManyRequests("A code was sent less than a minute ago.", retryAfter: wait)

@@ -59,7 +59,7 @@ final class SessionStore: Sendable {
         let secret = RandomToken.make(bytes: 32)
         try await database.client.query(
             """
-            INSERT INTO auth.sessions (id, user_id, refresh_hash, ends_at, idle_until)
+            INSERT INTO sessions (id, user_id, refresh_hash, ends_at, idle_until)
             VALUES (\(sessionID), \(userID), \(Self.hash(secret)), now() + make_interval(secs => \(lifetime.absoluteSeconds)),
                     now() + make_interval(secs => \(lifetime.idleSeconds)))
             """, logger: logger)
@@ -78,19 +78,19 @@ final class SessionStore: Sendable {
                 """
                 SELECT user_id, refresh_hash,
                        floor(extract(epoch FROM least(ends_at, now() + make_interval(secs => \(lifetime.idleSeconds))) - now()))::int
-                FROM auth.sessions
+                FROM sessions
                 WHERE id = \(sessionID) AND ended_at IS NULL AND least(ends_at, idle_until) > now()
                 FOR UPDATE
                 """, logger: logger)
             for try await (userID, current, left) in rows.decode((UUID, String, Int).self) {
                 guard current == presented else {
-                    try await connection.query("UPDATE auth.sessions SET ended_at = now() WHERE id = \(sessionID)", logger: logger)
+                    try await connection.query("UPDATE sessions SET ended_at = now() WHERE id = \(sessionID)", logger: logger)
                     return .reused
                 }
                 guard left > 0 else { return .unknown }
                 try await connection.query(
                     """
-                    UPDATE auth.sessions SET refresh_hash = \(Self.hash(next)),
+                    UPDATE sessions SET refresh_hash = \(Self.hash(next)),
                         idle_until = now() + make_interval(secs => \(lifetime.idleSeconds))
                     WHERE id = \(sessionID)
                     """, logger: logger)
@@ -111,7 +111,7 @@ final class SessionStore: Sendable {
         try await database.transaction { connection in
             let rows = try await connection.query(
                 """
-                SELECT floor(extract(epoch FROM least(ends_at, idle_until) - now()))::int FROM auth.sessions
+                SELECT floor(extract(epoch FROM least(ends_at, idle_until) - now()))::int FROM sessions
                 WHERE id = \(sessionID) AND ended_at IS NULL AND least(ends_at, idle_until) > now()
                 FOR SHARE
                 """, logger: logger)
@@ -128,7 +128,7 @@ final class SessionStore: Sendable {
     func endAll(userID: UUID, keeping kept: String? = nil) async throws -> Int {
         let rows = try await database.client.query(
             """
-            UPDATE auth.sessions SET ended_at = now()
+            UPDATE sessions SET ended_at = now()
             WHERE user_id = \(userID) AND ended_at IS NULL AND least(ends_at, idle_until) > now() AND id <> \(kept ?? "")
             RETURNING id
             """, logger: logger)
@@ -140,7 +140,7 @@ final class SessionStore: Sendable {
 
     func end(sessionID: String) async throws {
         try await database.client.query(
-            "UPDATE auth.sessions SET ended_at = now() WHERE id = \(sessionID) AND ended_at IS NULL", logger: logger)
+            "UPDATE sessions SET ended_at = now() WHERE id = \(sessionID) AND ended_at IS NULL", logger: logger)
         // Deleted also when the row was ended before: a retried sign-out finishes the first one.
         await uncache([sessionID])
     }
@@ -193,14 +193,14 @@ final class SessionStore: Sendable {
     func prune() async throws {
         try await database.client.query(
             """
-            DELETE FROM auth.sessions
+            DELETE FROM sessions
             WHERE least(ends_at, idle_until, coalesce(ended_at, 'infinity')) < now() - interval '1 day'
             """, logger: logger)
     }
 
     private func endedSessions(within window: Duration) async throws -> [String] {
         let rows = try await database.client.query(
-            "SELECT id FROM auth.sessions WHERE ended_at > now() - make_interval(secs => \(Int(window.components.seconds)))",
+            "SELECT id FROM sessions WHERE ended_at > now() - make_interval(secs => \(Int(window.components.seconds)))",
             logger: logger)
         var ids: [String] = []
         for try await id in rows.decode(String.self) { ids.append(id) }

@@ -51,8 +51,8 @@ struct UserStore: Sendable {
     ) async throws -> UUID? {
         let rows = try await connection.query(
             """
-            INSERT INTO auth.users (id, email, password_hash, full_name, phone, role, status)
-            VALUES (\(id), \(email), \(passwordHash), \(fullName), \(phone), \(role.rawValue), \(status.rawValue))
+            INSERT INTO users (id, email, password_hash, full_name, phone, role, status)
+            VALUES (\(id), \(email), \(passwordHash), \(fullName), \(phone), \(role), \(status))
             ON CONFLICT (email) DO NOTHING RETURNING id
             """, logger: logger)
         for try await id in rows.decode(UUID.self) { return id }
@@ -61,15 +61,12 @@ struct UserStore: Sendable {
 
     func user(email: String, on connection: PostgresConnection? = nil, forUpdate: Bool = false) async throws -> UserRecord? {
         try await fetchUser(
-            PostgresQuery(
-                unsafeSQL: "SELECT \(Self.userColumns) FROM auth.users WHERE email = $1\(forUpdate ? " FOR UPDATE" : "")",
-                binds: bindings(email)), on: connection)
+            "SELECT \(unescaped: Self.userColumns) FROM users WHERE email = \(email)\(unescaped: forUpdate ? " FOR UPDATE" : "")",
+            on: connection)
     }
 
     func user(id: UUID, on connection: PostgresConnection? = nil) async throws -> UserRecord? {
-        try await fetchUser(
-            PostgresQuery(unsafeSQL: "SELECT \(Self.userColumns) FROM auth.users WHERE id = $1", binds: bindings(id)),
-            on: connection)
+        try await fetchUser("SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(id)", on: connection)
     }
 
     /// Counts one more failed sign-in; the last allowed failure locks the account and resets the
@@ -78,7 +75,7 @@ struct UserStore: Sendable {
         let limit = LoginPolicy.maximumFailures
         let rows = try await connection.query(
             """
-            UPDATE auth.users SET
+            UPDATE users SET
                 locked_until = CASE WHEN failed_logins + 1 >= \(limit)
                     THEN now() + make_interval(secs => \(LoginPolicy.lockoutSeconds)) ELSE locked_until END,
                 failed_logins = CASE WHEN failed_logins + 1 >= \(limit) THEN 0 ELSE failed_logins + 1 END
@@ -91,14 +88,14 @@ struct UserStore: Sendable {
 
     func recordLoginSuccess(userID: UUID) async throws {
         try await database.client.query(
-            "UPDATE auth.users SET failed_logins = 0, locked_until = NULL WHERE id = \(userID) AND failed_logins > 0",
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = \(userID) AND failed_logins > 0",
             logger: logger)
     }
 
     func activate(userID: UUID, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            UPDATE auth.users SET status = 'active', version = version + 1, updated_at = now()
+            UPDATE users SET status = 'active', version = version + 1, updated_at = now()
             WHERE id = \(userID)
             """, logger: logger)
     }
@@ -107,7 +104,7 @@ struct UserStore: Sendable {
     func storeCode(userID: UUID, codeHash: String, expiresAt: Date, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO auth.verification_codes (user_id, code_hash, expires_at) VALUES (\(userID), \(codeHash), \(expiresAt))
+            INSERT INTO verification_codes (user_id, code_hash, expires_at) VALUES (\(userID), \(codeHash), \(expiresAt))
             ON CONFLICT (user_id) DO UPDATE
             SET code_hash = EXCLUDED.code_hash, expires_at = EXCLUDED.expires_at, attempts = 0, created_at = now()
             """, logger: logger)
@@ -116,7 +113,7 @@ struct UserStore: Sendable {
     /// The user's code, locked for this transaction so concurrent guesses count one by one.
     func lockedCode(userID: UUID, on connection: PostgresConnection) async throws -> VerificationCode? {
         let rows = try await connection.query(
-            "SELECT code_hash, expires_at, attempts FROM auth.verification_codes WHERE user_id = \(userID) FOR UPDATE",
+            "SELECT code_hash, expires_at, attempts FROM verification_codes WHERE user_id = \(userID) FOR UPDATE",
             logger: logger)
         for try await (hash, expiresAt, attempts) in rows.decode((String, Date, Int).self) {
             return VerificationCode(codeHash: hash, expiresAt: expiresAt, attempts: attempts)
@@ -126,11 +123,11 @@ struct UserStore: Sendable {
 
     func countFailedAttempt(userID: UUID, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "UPDATE auth.verification_codes SET attempts = attempts + 1 WHERE user_id = \(userID)", logger: logger)
+            "UPDATE verification_codes SET attempts = attempts + 1 WHERE user_id = \(userID)", logger: logger)
     }
 
     func deleteCode(userID: UUID, on connection: PostgresConnection) async throws {
-        try await connection.query("DELETE FROM auth.verification_codes WHERE user_id = \(userID)", logger: logger)
+        try await connection.query("DELETE FROM verification_codes WHERE user_id = \(userID)", logger: logger)
     }
 
     private func fetchUser(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> UserRecord? {
@@ -146,11 +143,8 @@ struct UserStore: Sendable {
     private static func records(_ rows: PostgresRowSequence) async throws -> [UserRecord] {
         var records: [UserRecord] = []
         for try await (id, email, hash, name, phone, role, status, mfa, failures, lockedUntil, createdAt, version, secret, phoneVerified)
-            in rows.decode((UUID, String, String, String, String?, String, String, Bool, Int, Date?, Date, Int, String?, Bool).self)
+            in rows.decode((UUID, String, String, String, String?, Role, AuthRPC.AccountStatus, Bool, Int, Date?, Date, Int, String?, Bool).self)
         {
-            guard let role = Role(rawValue: role), let status = AuthRPC.AccountStatus(rawValue: status) else {
-                throw StoreError.corruptRow("user \(id) has role \(role) and status \(status)")
-            }
             records.append(UserRecord(
                 id: id, email: email, passwordHash: hash, fullName: name, phone: phone, phoneVerified: phoneVerified, role: role,
                 status: status, mfaEnabled: mfa, failedLogins: failures, lockedUntil: lockedUntil, createdAt: createdAt, version: version,
@@ -161,7 +155,7 @@ struct UserStore: Sendable {
 
     /// The names of the staff accounts among `ids`; clients' are left out.
     func staffNames(of ids: [UUID]) async throws -> [UsersRPC.StaffName] {
-        let rows = try await database.query("SELECT id, full_name FROM auth.users WHERE id = ANY(\(ids)) AND role <> 'client'", on: nil)
+        let rows = try await database.query("SELECT id, full_name FROM users WHERE id = ANY(\(ids)) AND role <> 'client'", on: nil)
         var names: [UsersRPC.StaffName] = []
         for try await (id, name) in rows.decode((UUID, String).self) { names.append(.init(id: id, fullName: name)) }
         return names
@@ -169,17 +163,14 @@ struct UserStore: Sendable {
 
     /// A page of accounts, newest first, with the total matching the filters.
     func list(_ request: UsersRPC.List.Request) async throws -> (records: [UserRecord], total: Int) {
-        var binds = PostgresBindings()
-        binds.append(request.role?.rawValue)
-        binds.append(request.status?.rawValue)
-        binds.append(request.q.map(Database.containsPattern))
-        let (total, rows) = try await database.listing(
-            select: Self.userColumns,
+        let (role, status, pattern) = (request.role, request.status, request.q.map(Database.containsPattern))
+        let filter: PostgresQuery = try """
+            FROM users
+            WHERE (\(role)::text IS NULL OR role = \(role)) AND (\(status)::text IS NULL OR status = \(status))
+              AND (\(pattern)::text IS NULL OR email ILIKE \(pattern) OR full_name ILIKE \(pattern))
             """
-            FROM auth.users
-            WHERE ($1::text IS NULL OR role = $1) AND ($2::text IS NULL OR status = $2)
-              AND ($3::text IS NULL OR email ILIKE $3 OR full_name ILIKE $3)
-            """, binds: binds, orderBy: "created_at DESC, id", limit: request.page.pageSize, offset: request.page.offset)
+        let (total, rows) = try await database.listing(
+            select: Self.userColumns, filter, orderBy: "created_at DESC, id", limit: request.page.pageSize, offset: request.page.offset)
         return (try await Self.records(rows), total)
     }
 
@@ -189,47 +180,31 @@ struct UserStore: Sendable {
         id: UUID, fullName: String?, role: Role?, status: AuthRPC.AccountStatus?, expectedVersion: Int?, on connection: PostgresConnection
     ) async throws -> UserRecord? {
         let rows = try await connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    UPDATE auth.users SET role = coalesce($2, role), status = coalesce($3, status), full_name = coalesce($5, full_name),
-                        version = version + 1, updated_at = now()
-                    WHERE id = $1 AND ($4::int IS NULL OR version = $4)
-                    RETURNING \(Self.userColumns)
-                    """,
-                binds: {
-                    var binds = PostgresBindings()
-                    binds.append(id)
-                    binds.append(role?.rawValue)
-                    binds.append(status?.rawValue)
-                    binds.append(expectedVersion)
-                    binds.append(fullName)
-                    return binds
-                }()), logger: logger)
+            """
+            UPDATE users SET role = coalesce(\(role), role), status = coalesce(\(status), status), full_name = coalesce(\(fullName), full_name),
+                version = version + 1, updated_at = now()
+            WHERE id = \(id) AND (\(expectedVersion)::int IS NULL OR version = \(expectedVersion))
+            RETURNING \(unescaped: Self.userColumns)
+            """, logger: logger)
         return try await Self.records(rows).first
     }
 
     /// Stores a new secret; MFA stays off until confirmed (and turning it on again starts over).
     func startMFA(userID: UUID, secret: String) async throws {
         try await database.client.query(
-            "UPDATE auth.users SET mfa_secret = \(secret), updated_at = now() WHERE id = \(userID) AND NOT mfa_enabled",
+            "UPDATE users SET mfa_secret = \(secret), updated_at = now() WHERE id = \(userID) AND NOT mfa_enabled",
             logger: logger)
     }
 
     func enableMFA(userID: UUID, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "UPDATE auth.users SET mfa_enabled = true, version = version + 1, updated_at = now() WHERE id = \(userID)",
+            "UPDATE users SET mfa_enabled = true, version = version + 1, updated_at = now() WHERE id = \(userID)",
             logger: logger)
     }
 
     func updatePassword(userID: UUID, hash: String, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "UPDATE auth.users SET password_hash = \(hash), version = version + 1, updated_at = now() WHERE id = \(userID)",
+            "UPDATE users SET password_hash = \(hash), version = version + 1, updated_at = now() WHERE id = \(userID)",
             logger: logger)
-    }
-
-    private func bindings(_ value: some PostgresNonThrowingEncodable) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(value)
-        return binds
     }
 }

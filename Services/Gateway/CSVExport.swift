@@ -12,9 +12,12 @@ struct CSVExport: Sendable {
     /// JSON paths into each item; a nested field is `parent.child`, written as `parent_child`.
     let columns: [String]
 
+    /// `risk_score` is filled for staff, who get it joined from `approvals` (`ApplicationListView`).
     static let applications = CSVExport(
         filename: "applications.csv",
-        columns: ["id", "customer_id", "product_id", "amount", "term_months", "purpose", "status", "created_at", "updated_at"])
+        columns: [
+            "id", "customer_id", "product_id", "amount", "term_months", "purpose", "status", "risk_score", "created_at", "updated_at",
+        ])
     static let loans = CSVExport(
         filename: "loans.csv",
         columns: [

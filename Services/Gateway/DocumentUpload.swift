@@ -97,6 +97,9 @@ private final class UploadState {
         self.blobs = blobs
     }
 
+    /// Every type the contract knows, so that a new one is never missing from the message.
+    private static let documentTypeRule = "must be one of " + DocumentType.allCases.map(\.rawValue).joined(separator: ", ")
+
     func header(_ name: String, _ value: String) {
         headers[name.lowercased()] = value
     }
@@ -143,7 +146,7 @@ private final class UploadState {
         var problems: [Problem.FieldError] = []
         if !sawFile || size == 0 { problems.append(.init(field: "file", message: "is required")) }
         let documentType = DocumentType(rawValue: documentTypeText.trimmingCharacters(in: .whitespacesAndNewlines))
-        if documentType == nil { problems.append(.init(field: "document_type", message: "must be one of govt_id, address_proof, income_proof, bank_statement, photo, other")) }
+        if documentType == nil { problems.append(.init(field: "document_type", message: Self.documentTypeRule)) }
         guard problems.isEmpty, let writer, let documentType else { throw Problem.validation(problems) }
         guard let contentType = DocumentUpload.sniff(head: head, tail: tail) else {
             throw Problem(

@@ -46,17 +46,18 @@ struct RouteSupport: Sendable {
 
     /// A list: JSON one page at a time, or with `Accept: text/csv` every page at once. `build`
     /// makes the operation's request, filters included, for a page. `join` adds other services'
-    /// facts to a JSON page (a CSV keeps its fixed columns).
+    /// facts to each page (a CSV has a column for each, empty where nothing was joined).
     func list<Operation: ServiceOperation>(
         _ operation: Operation.Type, _ request: Request, _ context: GatewayContext, csv: CSVExport,
-        join: (RPCResult) async throws -> RPCResult = { $0 }, build: @escaping @Sendable (PageRequest) -> Operation.Request
+        join: @escaping @Sendable (RPCResult) async throws -> RPCResult = { $0 },
+        build: @escaping @Sendable (PageRequest) -> Operation.Request
     ) async throws -> Response {
         guard CSVExport.isWanted(request) else {
             let page = try await forwarder.call(operation, build(try Query(request: request).page()), context: context)
             return Forwarder.list(try await join(page))
         }
         return try await csv.response { [forwarder] page in
-            try await forwarder.call(operation, build(PageRequest(page: page, pageSize: PageRequest.maximumSize)), context: context)
+            try await join(forwarder.call(operation, build(PageRequest(page: page, pageSize: PageRequest.maximumSize)), context: context))
         }
     }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Messaging
 import Metrics
+import ServiceKit
 import Synchronization
 
 /// Counts this replica's requests by route template, status class and role, with a latency
@@ -96,6 +97,13 @@ final class CallerRole: Sendable {
 struct TrafficMiddleware: RouterMiddleware {
     let meter: TrafficMeter
 
+    private static let requests = MetricHandles("http_requests_total", dimensions: ["method", "route", "status"]) {
+        Counter(label: $0, dimensions: $1)
+    }
+    private static let durations = MetricHandles("http_request_duration_seconds", dimensions: ["method", "route"]) {
+        Metrics.Timer(label: $0, dimensions: $1)
+    }
+
     func handle(_ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await next(request, context)
@@ -107,12 +115,8 @@ struct TrafficMiddleware: RouterMiddleware {
         meter.record(
             method: request.method.rawValue, path: template ?? TrafficReport.unmatchedPath, status: response.status.code,
             role: context.callerRole.value ?? "anonymous", milliseconds: milliseconds)
-        Counter(
-            label: "http_requests_total",
-            dimensions: [("method", request.method.rawValue), ("route", route), ("status", String(response.status.code))]
-        ).increment()
-        Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("method", request.method.rawValue), ("route", route)])
-            .record(duration: elapsed)
+        Self.requests(request.method.rawValue, route, String(response.status.code)).increment()
+        Self.durations(request.method.rawValue, route).record(duration: elapsed)
         return response
     }
 }

@@ -5,7 +5,7 @@ import Persistence
 import PostgresNIO
 import ServiceKit
 
-/// The SQL of `loans.applications` and its timeline.
+/// The SQL of `applications` and its timeline.
 struct ApplicationStore: Sendable {
     let database: Database
     private var logger: Logger { database.logger }
@@ -23,30 +23,21 @@ struct ApplicationStore: Sendable {
     /// Stores a submitted application with its first timeline entry and status-changed event, and
     /// returns it as a read would (without reading it back: it has no documents yet).
     func insert(_ new: NewApplication, on connection: PostgresConnection) async throws -> Application {
-        var binds = PostgresBindings()
-        binds.append(new.id)
-        binds.append(new.customerID)
-        binds.append(new.product.id)
-        try binds.append(new.amount.decimal)
-        binds.append(new.termMonths)
-        try binds.append(new.product.annualRate.decimal)
-        binds.append(new.purpose)
-        binds.append(String(decoding: try JSON.encode(new.snapshot), as: UTF8.self))
-        binds.append(new.product.requiredDocuments.map(\.rawValue))
+        let snapshot = String(decoding: try JSON.encode(new.snapshot), as: UTF8.self)
         let rows = try await connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    WITH application AS (
-                        INSERT INTO loans.applications (id, customer_id, product_id, amount, term_months, annual_rate, purpose,
-                            status, snapshot, required_documents)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, 'submitted', $8::jsonb, $9)
-                        RETURNING id, created_at)
-                    INSERT INTO loans.application_timeline (application_id, status, actor_id, at)
-                    SELECT id, 'submitted', $2, created_at FROM application RETURNING at
-                    """, binds: binds), logger: logger)
+            """
+            WITH application AS (
+                INSERT INTO applications (id, customer_id, product_id, amount, term_months, annual_rate, purpose,
+                    status, snapshot, required_documents)
+                VALUES (\(new.id), \(new.customerID), \(new.product.id), \(new.amount), \(new.termMonths), \(new.product.annualRate),
+                        \(new.purpose), 'submitted', \(snapshot)::jsonb, \(new.product.requiredDocuments))
+                RETURNING id, created_at)
+            INSERT INTO application_timeline (application_id, status, actor_id, at)
+            SELECT id, 'submitted', \(new.customerID), created_at FROM application RETURNING at
+            """, logger: logger)
         var createdAt: Date?
         for try await at in rows.decode(Date.self) { createdAt = at }
-        guard let createdAt else { throw StoreError.corruptRow("application \(new.id) was not stored") }
+        guard let createdAt else { throw UnreadableRow("application \(new.id) was not stored") }
         try await database.outbox.publish(
             LoansEvents.ApplicationStatusChanged(
                 applicationID: new.id, customerID: new.customerID, from: nil, to: .submitted, actorID: new.customerID, occurredAt: Date()),
@@ -77,11 +68,11 @@ struct ApplicationStore: Sendable {
         let rows = try await connection.query(
             """
             WITH moved AS (
-                UPDATE loans.applications SET status = \(status.rawValue), version = version + 1, updated_at = now(),
+                UPDATE applications SET status = \(status), version = version + 1, updated_at = now(),
                     approvals_sequence = coalesce(\(approvalsSequence), approvals_sequence)
                 WHERE id = \(id) AND version = \(current.version) RETURNING id)
-            INSERT INTO loans.application_timeline (application_id, status, actor_id)
-            SELECT id, \(status.rawValue), \(actor) FROM moved RETURNING application_id
+            INSERT INTO application_timeline (application_id, status, actor_id)
+            SELECT id, \(status), \(actor) FROM moved RETURNING application_id
             """, logger: logger)
         var moved = false
         for try await _ in rows { moved = true }
@@ -96,19 +87,17 @@ struct ApplicationStore: Sendable {
     /// The application's status and version, locked until the transaction ends.
     func lock(_ id: UUID, on connection: PostgresConnection) async throws -> Current? {
         let rows = try await connection.query(
-            "SELECT status, version, customer_id, approvals_sequence FROM loans.applications WHERE id = \(id) FOR UPDATE",
+            "SELECT status, version, customer_id, approvals_sequence FROM applications WHERE id = \(id) FOR UPDATE",
             logger: logger)
-        for try await (status, version, customer, sequence) in rows.decode((String, Int, UUID, Int).self) {
-            return ApplicationStatus(rawValue: status).map {
-                Current(status: $0, version: version, customerID: customer, approvalsSequence: sequence)
-            }
+        for try await (status, version, customer, sequence) in rows.decode((ApplicationStatus, Int, UUID, Int).self) {
+            return Current(status: status, version: version, customerID: customer, approvalsSequence: sequence)
         }
         return nil
     }
 
     /// Records an approvals event that no longer moves the application (see `ApplicationMoveEvent`).
     func skipApprovalsEvent(_ id: UUID, sequence: Int, on connection: PostgresConnection) async throws {
-        try await connection.query("UPDATE loans.applications SET approvals_sequence = \(sequence) WHERE id = \(id)", logger: logger)
+        try await connection.query("UPDATE applications SET approvals_sequence = \(sequence) WHERE id = \(id)", logger: logger)
     }
 
     /// What a loan is made of: the approved amount, term and rate, and the product's processing fee.
@@ -116,21 +105,21 @@ struct ApplicationStore: Sendable {
         let rows = try await connection.query(
             """
             SELECT a.amount, a.term_months, a.annual_rate, p.processing_fee_percent
-            FROM loans.applications a JOIN loans.products p ON p.id = a.product_id WHERE a.id = \(id)
+            FROM applications a JOIN products p ON p.id = a.product_id WHERE a.id = \(id)
             """, logger: logger)
-        for try await (amount, term, rate, fee) in rows.decode((Decimal, Int, Decimal, Decimal).self) {
-            return (Money(amount), term, Percent(rate), Percent(fee))
+        for try await terms in rows.decode((Money, Int, Percent, Percent).self) {
+            return terms
         }
         return nil
     }
 
     func setRequestedDocuments(_ id: UUID, _ documents: [DocumentType], on connection: PostgresConnection) async throws {
         try await connection.query(
-            "UPDATE loans.applications SET requested_documents = \(documents.map(\.rawValue)) WHERE id = \(id)", logger: logger)
+            "UPDATE applications SET requested_documents = \(documents) WHERE id = \(id)", logger: logger)
     }
 
     func application(_ id: UUID, on connection: PostgresConnection? = nil) async throws -> Application? {
-        let query = PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM loans.applications WHERE id = $1", binds: Self.binds(id))
+        let query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM applications WHERE id = \(id)"
         guard var application = try await Self.applications(try await database.query(query, on: connection)).first else { return nil }
         application.timeline = try await timeline(id, on: connection)
         application.documents = try await documents(of: id, on: connection).map(\.document)
@@ -144,8 +133,8 @@ struct ApplicationStore: Sendable {
     func insertWaiver(_ waiver: DocumentWaiver, on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query(
             """
-            INSERT INTO loans.waivers (id, application_id, document_type, reason, waived_by, created_at)
-            VALUES (\(waiver.id), \(waiver.applicationID), \(waiver.documentType.rawValue), \(waiver.reason), \(waiver.waivedBy), \(waiver.createdAt))
+            INSERT INTO waivers (id, application_id, document_type, reason, waived_by, created_at)
+            VALUES (\(waiver.id), \(waiver.applicationID), \(waiver.documentType), \(waiver.reason), \(waiver.waivedBy), \(waiver.createdAt))
             ON CONFLICT (application_id, document_type) DO NOTHING RETURNING id
             """, logger: logger)
         for try await _ in rows { return true }
@@ -154,12 +143,11 @@ struct ApplicationStore: Sendable {
 
     func waivers(of applicationID: UUID, on connection: PostgresConnection? = nil) async throws -> [DocumentWaiver] {
         let query: PostgresQuery = """
-            SELECT id, document_type, reason, waived_by, created_at FROM loans.waivers
+            SELECT id, document_type, reason, waived_by, created_at FROM waivers
             WHERE application_id = \(applicationID) ORDER BY created_at, id
             """
         var waivers: [DocumentWaiver] = []
-        for try await (id, type, reason, waivedBy, at) in try await database.query(query, on: connection).decode((UUID, String, String, UUID, Date).self) {
-            guard let type = DocumentType(rawValue: type) else { continue }
+        for try await (id, type, reason, waivedBy, at) in try await database.query(query, on: connection).decode((UUID, DocumentType, String, UUID, Date).self) {
             waivers.append(.init(id: id, applicationID: applicationID, documentType: type, reason: reason, waivedBy: waivedBy, createdAt: at))
         }
         return waivers
@@ -170,10 +158,10 @@ struct ApplicationStore: Sendable {
         let rows = try await database.client.query(
             """
             SELECT count(*) FILTER (WHERE status IN ('disbursed', 'closed'))::int, count(*) FILTER (WHERE status = 'closed')::int,
-                (SELECT count(*)::int FROM loans.instalments i JOIN loans.loans l ON l.id = i.loan_id
+                (SELECT count(*)::int FROM instalments i JOIN loans l ON l.id = i.loan_id
                  WHERE l.customer_id = \(customerID) AND l.status = 'active' AND i.due_date < current_date
                    AND i.paid_principal + i.paid_interest < i.payment)
-            FROM loans.applications WHERE customer_id = \(customerID)
+            FROM applications WHERE customer_id = \(customerID)
             """, logger: logger)
         for try await (previous, closed, overdue) in rows.decode((Int, Int, Int).self) {
             return .init(previousLoans: previous, closedLoans: closed, overdueInstalments: overdue)
@@ -182,23 +170,15 @@ struct ApplicationStore: Sendable {
     }
 
     func list(_ request: ApplicationsRPC.List.Request) async throws -> Page<Application> {
-        var binds = PostgresBindings()
-        binds.append(request.status?.rawValue)
-        try binds.append(request.minAmount?.decimal)
-        try binds.append(request.maxAmount?.decimal)
-        binds.append(request.from?.description)
-        binds.append(request.to?.description)
-        binds.append(request.customerID)
-        binds.append(request.productID)
-        let filter = """
-            FROM loans.applications
-            WHERE ($1::text IS NULL OR status = $1)
-              AND ($2::numeric IS NULL OR amount >= $2)
-              AND ($3::numeric IS NULL OR amount <= $3)
-              AND ($4::date IS NULL OR created_at >= ($4::date AT TIME ZONE 'UTC'))
-              AND ($5::date IS NULL OR created_at < (($5::date + 1) AT TIME ZONE 'UTC'))
-              AND ($6::uuid IS NULL OR customer_id = $6)
-              AND ($7::uuid IS NULL OR product_id = $7)
+        let filter: PostgresQuery = try """
+            FROM applications
+            WHERE (\(request.status)::text IS NULL OR status = \(request.status))
+              AND (\(request.minAmount)::numeric IS NULL OR amount >= \(request.minAmount))
+              AND (\(request.maxAmount)::numeric IS NULL OR amount <= \(request.maxAmount))
+              AND (\(request.from)::date IS NULL OR created_at >= (\(request.from)::date AT TIME ZONE 'UTC'))
+              AND (\(request.to)::date IS NULL OR created_at < ((\(request.to)::date + 1) AT TIME ZONE 'UTC'))
+              AND (\(request.customerID)::uuid IS NULL OR customer_id = \(request.customerID))
+              AND (\(request.productID)::uuid IS NULL OR product_id = \(request.productID))
             """
         let order =
             switch request.sort ?? .newestFirst {
@@ -208,7 +188,7 @@ struct ApplicationStore: Sendable {
             case .largestFirst: "amount DESC, created_at DESC, id"
             }
         let (total, rows) = try await database.listing(
-            select: Self.columns, filter, binds: binds, orderBy: order, limit: request.page.pageSize, offset: request.page.offset)
+            select: Self.columns, filter, orderBy: order, limit: request.page.pageSize, offset: request.page.offset)
         return Page(items: try await Self.applications(rows), request: request.page, total: total)
     }
 
@@ -217,13 +197,13 @@ struct ApplicationStore: Sendable {
         let rows = try await database.query(
             """
             SELECT a.id, a.amount, p.name, c.profile->>'full_name'
-            FROM loans.applications a JOIN loans.products p ON p.id = a.product_id
-            LEFT JOIN loans.customers c ON c.user_id = a.customer_id
+            FROM applications a JOIN products p ON p.id = a.product_id
+            LEFT JOIN customers c ON c.user_id = a.customer_id
             WHERE a.id = ANY(\(ids))
             """, on: nil)
         var summaries: [ApplicationsRPC.Summary] = []
-        for try await (id, amount, product, applicant) in rows.decode((UUID, Decimal, String, String?).self) {
-            summaries.append(.init(id: id, amount: Money(amount), productName: product, applicantName: applicant))
+        for try await (id, amount, product, applicant) in rows.decode((UUID, Money, String, String?).self) {
+            summaries.append(.init(id: id, amount: amount, productName: product, applicantName: applicant))
         }
         return summaries
     }
@@ -233,8 +213,8 @@ struct ApplicationStore: Sendable {
     ) async throws {
         try await connection.query(
             """
-            INSERT INTO loans.documents (id, application_id, document_type, filename, content_type, size, sha256, blob_key, uploaded_by, uploaded_at)
-            VALUES (\(document.id), \(applicationID), \(document.documentType.rawValue), \(document.filename), \(document.contentType),
+            INSERT INTO documents (id, application_id, document_type, filename, content_type, size, sha256, blob_key, uploaded_by, uploaded_at)
+            VALUES (\(document.id), \(applicationID), \(document.documentType), \(document.filename), \(document.contentType),
                     \(document.size), \(document.sha256), \(blobKey), \(uploadedBy), \(document.uploadedAt))
             """, logger: logger)
     }
@@ -244,10 +224,9 @@ struct ApplicationStore: Sendable {
         for try await (id, type, filename, contentType, size, sha, key, at) in try await database.query(
             """
             SELECT id, document_type, filename, content_type, size, sha256, blob_key, uploaded_at
-            FROM loans.documents WHERE application_id = \(applicationID) ORDER BY uploaded_at, id
+            FROM documents WHERE application_id = \(applicationID) ORDER BY uploaded_at, id
             """, on: connection
-        ).decode((UUID, String, String, String, Int, String, String, Date).self) {
-            guard let type = DocumentType(rawValue: type) else { continue }
+        ).decode((UUID, DocumentType, String, String, Int, String, String, Date).self) {
             documents.append((Document(id: id, documentType: type, filename: filename, contentType: contentType, size: size, sha256: sha, uploadedAt: at), key))
         }
         return documents
@@ -256,9 +235,9 @@ struct ApplicationStore: Sendable {
     private func timeline(_ id: UUID, on connection: PostgresConnection?) async throws -> [Application.TimelineEntry] {
         var entries: [Application.TimelineEntry] = []
         for try await (at, status, actor) in try await database.query(
-            "SELECT at, status, actor_id FROM loans.application_timeline WHERE application_id = \(id) ORDER BY id", on: connection
-        ).decode((Date, String, UUID?).self) {
-            if let status = ApplicationStatus(rawValue: status) { entries.append(.init(at: at, status: status, actorID: actor)) }
+            "SELECT at, status, actor_id FROM application_timeline WHERE application_id = \(id) ORDER BY id", on: connection
+        ).decode((Date, ApplicationStatus, UUID?).self) {
+            entries.append(.init(at: at, status: status, actorID: actor))
         }
         return entries
     }
@@ -272,20 +251,12 @@ struct ApplicationStore: Sendable {
         var applications: [Application] = []
         for try await row in rows {
             let (id, customer, product, amount, term, purpose, status, version, created, updated, required, requested) = try row.decode(
-                (UUID, UUID, UUID, Decimal, Int, String, String, Int, Date, Date, [String], [String]).self)
-            guard let status = ApplicationStatus(rawValue: status) else { throw StoreError.corruptRow("application \(id) is \(status)") }
+                (UUID, UUID, UUID, Money, Int, String, ApplicationStatus, Int, Date, Date, [DocumentType], [DocumentType]).self)
             applications.append(Application(
-                id: id, customerID: customer, productID: product, amount: Money(amount), termMonths: term, purpose: purpose,
-                status: status, version: version, createdAt: created, updatedAt: updated,
-                requestedDocuments: requested.compactMap(DocumentType.init(rawValue:)),
-                missingDocuments: required.compactMap(DocumentType.init(rawValue:)), documents: [], timeline: []))
+                id: id, customerID: customer, productID: product, amount: amount, termMonths: term, purpose: purpose,
+                status: status, version: version, createdAt: created, updatedAt: updated, requestedDocuments: requested,
+                missingDocuments: required, documents: [], timeline: []))
         }
         return applications
-    }
-
-    private static func binds(_ id: UUID) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(id)
-        return binds
     }
 }

@@ -3,6 +3,16 @@ import Foundation
 import Logging
 import Redis
 
+/// A read-through cache of namespaces: `read` answers from the cache or loads and keeps the value;
+/// `invalidate` voids everything a namespace holds, so that no read after a committed write sees
+/// what was cached before it. `GenerationCache` keeps it in Redis; tests of the operations use
+/// an in-memory twin.
+protocol ReadThroughCache: Sendable {
+    func read<Value: Codable & Sendable>(_ namespace: String, _ key: String, load: () async throws -> Value) async throws -> Value
+    /// Call after every committed write that changes what the namespace holds.
+    func invalidate(_ namespace: String) async throws
+}
+
 /// Read-through caching in Redis, shared by every `loans` replica. Each namespace has a
 /// generation number that is part of every key in it; a write bumps the generation, so the next
 /// read anywhere misses and goes to the database: a caller never reads stale data after a write.
@@ -12,7 +22,7 @@ import Redis
 /// failover (what had not reached the replica) can lose a bump while keeping what was cached
 /// before it; entries written before a restart or a failover are under the old run id, and no
 /// read on the new server ever finds them.
-struct GenerationCache: Sendable {
+struct GenerationCache: ReadThroughCache {
     let redis: RedisClient
     let logger: Logger
     var lifetime: Duration = .seconds(300)
@@ -47,7 +57,6 @@ struct GenerationCache: Sendable {
         return value
     }
 
-    /// Call after every committed write that changes what the namespace holds.
     func invalidate(_ namespace: String) async throws {
         try await redis.increment("\(namespace):generation")
     }
@@ -56,7 +65,8 @@ struct GenerationCache: Sendable {
 /// A client's own lists (applications, loans): read often, changed only by that client's own
 /// actions and by decisions about them, so worth caching per client.
 struct ClientLists: Sendable {
-    let cache: GenerationCache
+    let cache: any ReadThroughCache
+    let logger: Logger
 
     static func namespace(_ customerID: UUID) -> String { "loans:lists:\(customerID.uuidString.lowercased())" }
 
@@ -72,7 +82,7 @@ struct ClientLists: Sendable {
         do {
             try await cache.invalidate(Self.namespace(customerID))
         } catch {
-            cache.logger.error("could not invalidate a client's cached lists", metadata: ["customer_id": "\(customerID)", "error": "\(error)"])
+            logger.error("could not invalidate a client's cached lists", metadata: ["customer_id": "\(customerID)", "error": "\(error)"])
         }
     }
 }

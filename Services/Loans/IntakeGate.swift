@@ -38,7 +38,7 @@ final class IntakeGate: Sendable {
         }
         if recount {
             let rows = try await database.query(
-                "SELECT count(*)::int FROM loans.applications WHERE status IN ('submitted', 'under_analysis')", on: connection)
+                "SELECT count(*)::int FROM applications WHERE status IN ('submitted', 'under_analysis')", on: connection)
             for try await counted in rows.decode(Int.self) { backlog = counted }
             count.withLock { $0.backlog = backlog }
         }

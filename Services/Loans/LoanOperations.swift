@@ -112,7 +112,7 @@ struct LoanOperations: Sendable {
             guard let loan = try await loans.lock(request.loanID, on: connection), caller.role.isStaff || loan.customerID == caller.userID else {
                 throw Problem.notFound("No such loan.")
             }
-            guard loan.status == Loan.Status.active.rawValue else {
+            guard loan.status == .active else {
                 throw Problem.conflict("This loan is closed.", slug: "loan-closed")
             }
             let owed = try await loans.owed(request.loanID, on: connection)
@@ -146,7 +146,7 @@ struct LoanOperations: Sendable {
             guard let loan = try await loans.lock(request.loanID, on: connection), caller.role.isStaff || loan.customerID == caller.userID,
                   let terms = try await loans.preClosureTerms(request.loanID, on: connection)
             else { throw Problem.notFound("No such loan.") }
-            guard loan.status == Loan.Status.active.rawValue else { throw Problem.conflict("This loan is closed.", slug: "loan-closed") }
+            guard loan.status == .active else { throw Problem.conflict("This loan is closed.", slug: "loan-closed") }
             let quote = PreClosure.quote(
                 instalments: terms.instalments, disbursedOn: terms.disbursedOn, annualRate: terms.rate,
                 prepaymentFeePercent: terms.prepaymentFee, unpaidFees: terms.unpaidFees, today: .today)

@@ -4,7 +4,7 @@ enum LoansMigrations {
     static let all: [Migration] = [
         Migration(id: "loans-0001-products", statements: [
             """
-            CREATE TABLE loans.products (
+            CREATE TABLE products (
                 id uuid PRIMARY KEY,
                 name text NOT NULL,
                 type text NOT NULL,
@@ -21,13 +21,13 @@ enum LoansMigrations {
                 created_at timestamptz NOT NULL DEFAULT now(),
                 updated_at timestamptz NOT NULL DEFAULT now())
             """,
-            "CREATE INDEX products_listing ON loans.products (active, type, created_at DESC)",
+            "CREATE INDEX products_listing ON products (active, type, created_at DESC)",
         ]),
         // The three sections of a customer's file are replaced whole and read whole: JSON documents
         // (validated by the service, money as exact decimal strings) beside one version.
         Migration(id: "loans-0002-customers", statements: [
             """
-            CREATE TABLE loans.customers (
+            CREATE TABLE customers (
                 user_id uuid PRIMARY KEY,
                 profile jsonb,
                 financial jsonb,
@@ -36,14 +36,14 @@ enum LoansMigrations {
                 created_at timestamptz NOT NULL DEFAULT now(),
                 updated_at timestamptz NOT NULL DEFAULT now())
             """,
-            "CREATE INDEX customers_recent ON loans.customers (updated_at DESC)",
+            "CREATE INDEX customers_recent ON customers (updated_at DESC)",
         ]),
         Migration(id: "loans-0003-applications", statements: [
             """
-            CREATE TABLE loans.applications (
+            CREATE TABLE applications (
                 id uuid PRIMARY KEY,
                 customer_id uuid NOT NULL,
-                product_id uuid NOT NULL REFERENCES loans.products (id),
+                product_id uuid NOT NULL REFERENCES products (id),
                 amount numeric(18,2) NOT NULL CHECK (amount > 0),
                 term_months integer NOT NULL CHECK (term_months > 0),
                 annual_rate numeric(5,2) NOT NULL,
@@ -56,23 +56,23 @@ enum LoansMigrations {
                 created_at timestamptz NOT NULL DEFAULT now(),
                 updated_at timestamptz NOT NULL DEFAULT now())
             """,
-            "CREATE INDEX applications_by_customer ON loans.applications (customer_id, created_at DESC)",
-            "CREATE INDEX applications_by_status ON loans.applications (status, created_at DESC)",
+            "CREATE INDEX applications_by_customer ON applications (customer_id, created_at DESC)",
+            "CREATE INDEX applications_by_status ON applications (status, created_at DESC)",
             """
-            CREATE TABLE loans.application_timeline (
+            CREATE TABLE application_timeline (
                 id bigserial PRIMARY KEY,
-                application_id uuid NOT NULL REFERENCES loans.applications (id),
+                application_id uuid NOT NULL REFERENCES applications (id),
                 status text NOT NULL,
                 actor_id uuid,
                 at timestamptz NOT NULL DEFAULT now())
             """,
-            "CREATE INDEX application_timeline_by_application ON loans.application_timeline (application_id, id)",
+            "CREATE INDEX application_timeline_by_application ON application_timeline (application_id, id)",
         ]),
         Migration(id: "loans-0004-documents", statements: [
             """
-            CREATE TABLE loans.documents (
+            CREATE TABLE documents (
                 id uuid PRIMARY KEY,
-                application_id uuid NOT NULL REFERENCES loans.applications (id),
+                application_id uuid NOT NULL REFERENCES applications (id),
                 document_type text NOT NULL,
                 filename text NOT NULL,
                 content_type text NOT NULL,
@@ -82,13 +82,13 @@ enum LoansMigrations {
                 uploaded_by uuid NOT NULL,
                 uploaded_at timestamptz NOT NULL DEFAULT now())
             """,
-            "CREATE INDEX documents_by_application ON loans.documents (application_id, uploaded_at)",
+            "CREATE INDEX documents_by_application ON documents (application_id, uploaded_at)",
         ]),
         Migration(id: "loans-0005-loans", statements: [
             """
-            CREATE TABLE loans.loans (
+            CREATE TABLE loans (
                 id uuid PRIMARY KEY,
-                application_id uuid NOT NULL UNIQUE REFERENCES loans.applications (id),
+                application_id uuid NOT NULL UNIQUE REFERENCES applications (id),
                 customer_id uuid NOT NULL,
                 principal numeric(18,2) NOT NULL,
                 annual_rate numeric(5,2) NOT NULL,
@@ -100,10 +100,10 @@ enum LoansMigrations {
                 version integer NOT NULL DEFAULT 1,
                 created_at timestamptz NOT NULL DEFAULT now())
             """,
-            "CREATE INDEX loans_by_customer ON loans.loans (customer_id, created_at DESC)",
+            "CREATE INDEX loans_by_customer ON loans (customer_id, created_at DESC)",
             """
-            CREATE TABLE loans.instalments (
-                loan_id uuid NOT NULL REFERENCES loans.loans (id),
+            CREATE TABLE instalments (
+                loan_id uuid NOT NULL REFERENCES loans (id),
                 number integer NOT NULL,
                 due_date date NOT NULL,
                 payment numeric(18,2) NOT NULL,
@@ -117,9 +117,9 @@ enum LoansMigrations {
         ]),
         Migration(id: "loans-0006-payments", statements: [
             """
-            CREATE TABLE loans.payments (
+            CREATE TABLE payments (
                 id uuid PRIMARY KEY,
-                loan_id uuid NOT NULL REFERENCES loans.loans (id),
+                loan_id uuid NOT NULL REFERENCES loans (id),
                 amount numeric(18,2) NOT NULL CHECK (amount > 0),
                 reference text NOT NULL,
                 fees numeric(18,2) NOT NULL,
@@ -128,21 +128,21 @@ enum LoansMigrations {
                 received_by uuid NOT NULL,
                 created_at timestamptz NOT NULL DEFAULT now())
             """,
-            "CREATE INDEX payments_by_loan ON loans.payments (loan_id, created_at DESC)",
+            "CREATE INDEX payments_by_loan ON payments (loan_id, created_at DESC)",
         ]),
         Migration(id: "loans-0007-overdue", statements: [
-            "ALTER TABLE loans.instalments ADD COLUMN overdue_since date",
-            "CREATE INDEX instalments_unpaid_due ON loans.instalments (due_date) WHERE overdue_since IS NULL AND paid_principal + paid_interest < payment",
+            "ALTER TABLE instalments ADD COLUMN overdue_since date",
+            "CREATE INDEX instalments_unpaid_due ON instalments (due_date) WHERE overdue_since IS NULL AND paid_principal + paid_interest < payment",
         ]),
         // The sequence number of the last of approvals' events applied (ApplicationMoveEvent).
         Migration(id: "loans-0008-approvals-sequence", statements: [
-            "ALTER TABLE loans.applications ADD COLUMN approvals_sequence integer NOT NULL DEFAULT 0",
+            "ALTER TABLE applications ADD COLUMN approvals_sequence integer NOT NULL DEFAULT 0",
         ]),
         Migration(id: "loans-0009-waivers", statements: [
             """
-            CREATE TABLE loans.waivers (
+            CREATE TABLE waivers (
                 id uuid PRIMARY KEY,
-                application_id uuid NOT NULL REFERENCES loans.applications (id),
+                application_id uuid NOT NULL REFERENCES applications (id),
                 document_type text NOT NULL,
                 reason text NOT NULL,
                 waived_by uuid NOT NULL,
@@ -152,21 +152,21 @@ enum LoansMigrations {
         ]),
         // The sync feed: applications (with their documents and waivers), loans, payments and
         // customer files, each as the user it belongs to sees it.
-        ChangeLog.migration(id: "loans-0010-change-log", schema: "loans", sources: [
+        ChangeLog.migration(id: "loans-0010-change-log", sources: [
             .init(table: "applications", entity: "application", owner: "r.customer_id"),
             .init(
-                table: "documents", entity: "application", owner: "(SELECT customer_id FROM loans.applications WHERE id = r.application_id)",
+                table: "documents", entity: "application", owner: "(SELECT customer_id FROM applications WHERE id = r.application_id)",
                 entityID: "r.application_id"),
             .init(
-                table: "waivers", entity: "application", owner: "(SELECT customer_id FROM loans.applications WHERE id = r.application_id)",
+                table: "waivers", entity: "application", owner: "(SELECT customer_id FROM applications WHERE id = r.application_id)",
                 entityID: "r.application_id"),
             .init(table: "loans", entity: "loan", owner: "r.customer_id"),
-            .init(table: "payments", entity: "payment", owner: "(SELECT customer_id FROM loans.loans WHERE id = r.loan_id)"),
+            .init(table: "payments", entity: "payment", owner: "(SELECT customer_id FROM loans WHERE id = r.loan_id)"),
             .init(table: "customers", entity: "profile", idColumn: "user_id", owner: "r.user_id"),
         ]),
         Migration(id: "loans-0011-document-library", statements: [
             """
-            CREATE TABLE loans.library_documents (
+            CREATE TABLE library_documents (
                 id uuid PRIMARY KEY,
                 customer_id uuid NOT NULL,
                 document_type text NOT NULL,
@@ -177,8 +177,8 @@ enum LoansMigrations {
                 blob_key text NOT NULL,
                 uploaded_at timestamptz NOT NULL DEFAULT now())
             """,
-            "CREATE INDEX library_by_customer ON loans.library_documents (customer_id, uploaded_at DESC)",
-            "CREATE INDEX documents_by_blob ON loans.documents (blob_key)",
-        ] + ChangeLog.triggers(schema: "loans", sources: [.init(table: "library_documents", entity: "document", owner: "r.customer_id")])),
+            "CREATE INDEX library_by_customer ON library_documents (customer_id, uploaded_at DESC)",
+            "CREATE INDEX documents_by_blob ON documents (blob_key)",
+        ] + ChangeLog.triggers(sources: [.init(table: "library_documents", entity: "document", owner: "r.customer_id")])),
     ]
 }

@@ -24,18 +24,18 @@ struct OverdueSweeper: Sendable {
         try await database.transactionAlone(lock: "loans:overdue-sweep") { connection in
             let rows = try await connection.query(
                 """
-                UPDATE loans.instalments i SET overdue_since = i.due_date
-                FROM loans.loans l
+                UPDATE instalments i SET overdue_since = i.due_date
+                FROM loans l
                 WHERE l.id = i.loan_id AND l.status = 'active' AND i.overdue_since IS NULL
-                  AND i.due_date < \(today.description)::date AND i.paid_principal + i.paid_interest < i.payment
-                RETURNING i.loan_id, l.customer_id, i.number, i.due_date::text, i.payment - i.paid_principal - i.paid_interest
+                  AND i.due_date < \(today) AND i.paid_principal + i.paid_interest < i.payment
+                RETURNING i.loan_id, l.customer_id, i.number, i.due_date, i.payment - i.paid_principal - i.paid_interest
                 """, logger: logger)
             var marked = 0
-            for try await (loan, customer, number, due, amount) in rows.decode((UUID, UUID, Int, String, Decimal).self) {
+            for try await (loan, customer, number, due, amount) in rows.decode((UUID, UUID, Int, CalendarDate, Money).self) {
                 try await database.outbox.publish(
                     LoansEvents.InstalmentOverdue(
-                        loanID: loan, customerID: customer, number: number, dueDate: CalendarDate(due) ?? today,
-                        amountDue: Money(amount), occurredAt: Date()), on: connection)
+                        loanID: loan, customerID: customer, number: number, dueDate: due, amountDue: amount, occurredAt: Date()),
+                    on: connection)
                 marked += 1
             }
             return marked

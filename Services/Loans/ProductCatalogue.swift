@@ -1,11 +1,11 @@
 import Contracts
 import Foundation
 
-/// Product reads through the shared cache (`GenerationCache`): every product write bumps the
-/// catalogue's generation, so an edit is visible on the next read from any replica.
+/// Product reads through the shared cache (`GenerationCache`): every product write voids the
+/// catalogue's entries, so an edit is visible on the next read from any replica.
 struct ProductCatalogue: Sendable {
     let store: ProductStore
-    let cache: GenerationCache
+    let cache: any ReadThroughCache
     private static let namespace = "loans:products"
 
     func product(id: UUID) async throws -> Product? {

@@ -4,7 +4,7 @@ import Logging
 import Persistence
 import PostgresNIO
 
-/// The SQL of `loans.products`.
+/// The SQL of `products`.
 struct ProductStore: Sendable {
     let database: Database
     private var logger: Logger { database.logger }
@@ -14,53 +14,48 @@ struct ProductStore: Sendable {
         processing_fee_percent, prepayment_fee_percent, required_documents, active, version, created_at, updated_at
         """
 
+    /// `fields` were completed by `ProductRules.merge` (a field left out would be a NULL the table refuses).
     func insert(id: UUID, _ fields: ProductsRPC.Fields) async throws -> Product? {
         try await first(database.client.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    INSERT INTO loans.products (id, name, type, min_amount, max_amount, min_term_months, max_term_months,
-                        annual_rate, processing_fee_percent, prepayment_fee_percent, required_documents, active)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                    RETURNING \(Self.columns)
-                    """, binds: try Self.binds(id: id, fields)), logger: logger))
+            """
+            INSERT INTO products (id, name, type, min_amount, max_amount, min_term_months, max_term_months,
+                annual_rate, processing_fee_percent, prepayment_fee_percent, required_documents, active)
+            VALUES (\(id), \(fields.name), \(fields.type), \(fields.minAmount), \(fields.maxAmount), \(fields.minTermMonths),
+                \(fields.maxTermMonths), \(fields.annualRate), \(fields.processingFeePercent), \(fields.prepaymentFeePercent),
+                \(fields.requiredDocuments), \(fields.active))
+            RETURNING \(unescaped: Self.columns)
+            """, logger: logger))
     }
 
-    /// Writes all fields if the row is still at `expectedVersion`; nil otherwise.
+    /// Writes all fields if the row is still at `expectedVersion`; nil otherwise. `fields` as for `insert`.
     func update(id: UUID, _ fields: ProductsRPC.Fields, expectedVersion: Int) async throws -> Product? {
-        var binds = try Self.binds(id: id, fields)
-        binds.append(expectedVersion)
-        return try await first(database.client.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    UPDATE loans.products SET name = $2, type = $3, min_amount = $4, max_amount = $5,
-                        min_term_months = $6, max_term_months = $7, annual_rate = $8, processing_fee_percent = $9,
-                        prepayment_fee_percent = $10, required_documents = $11, active = $12,
-                        version = version + 1, updated_at = now()
-                    WHERE id = $1 AND version = $13
-                    RETURNING \(Self.columns)
-                    """, binds: binds), logger: logger))
+        try await first(database.client.query(
+            """
+            UPDATE products SET name = \(fields.name), type = \(fields.type), min_amount = \(fields.minAmount),
+                max_amount = \(fields.maxAmount), min_term_months = \(fields.minTermMonths), max_term_months = \(fields.maxTermMonths),
+                annual_rate = \(fields.annualRate), processing_fee_percent = \(fields.processingFeePercent),
+                prepayment_fee_percent = \(fields.prepaymentFeePercent), required_documents = \(fields.requiredDocuments),
+                active = \(fields.active), version = version + 1, updated_at = now()
+            WHERE id = \(id) AND version = \(expectedVersion)
+            RETURNING \(unescaped: Self.columns)
+            """, logger: logger))
     }
 
     func product(id: UUID) async throws -> Product? {
         try await first(database.client.query(
-            "SELECT \(unescaped: Self.columns) FROM loans.products WHERE id = \(id)", logger: logger))
+            "SELECT \(unescaped: Self.columns) FROM products WHERE id = \(id)", logger: logger))
     }
 
     func list(_ request: ProductsRPC.List.Request) async throws -> Page<Product> {
-        var binds = PostgresBindings()
-        binds.append(request.type?.rawValue)
-        try binds.append(request.minAmount?.decimal)
-        try binds.append(request.maxAmount?.decimal)
-        binds.append(request.active)
         let (total, rows) = try await database.listing(
             select: Self.columns,
             """
-            FROM loans.products
-            WHERE ($1::text IS NULL OR type = $1)
-              AND ($2::numeric IS NULL OR max_amount >= $2)
-              AND ($3::numeric IS NULL OR min_amount <= $3)
-              AND ($4::boolean IS NULL OR active = $4)
-            """, binds: binds, orderBy: "created_at DESC, id", limit: request.page.pageSize, offset: request.page.offset)
+            FROM products
+            WHERE (\(request.type)::text IS NULL OR type = \(request.type))
+              AND (\(request.minAmount)::numeric IS NULL OR max_amount >= \(request.minAmount))
+              AND (\(request.maxAmount)::numeric IS NULL OR min_amount <= \(request.maxAmount))
+              AND (\(request.active)::boolean IS NULL OR active = \(request.active))
+            """, orderBy: "created_at DESC, id", limit: request.page.pageSize, offset: request.page.offset)
         return Page(items: try await Self.products(rows), request: request.page, total: total)
     }
 
@@ -72,32 +67,14 @@ struct ProductStore: Sendable {
         var products: [Product] = []
         for try await row in rows {
             let (id, name, type, minAmount, maxAmount, minTerm, maxTerm, rate, processing, prepayment, documents, active, version, created, updated) =
-                try row.decode((UUID, String, String, Decimal, Decimal, Int, Int, Decimal, Decimal, Decimal, [String], Bool, Int, Date, Date).self)
-            guard let type = ProductType(rawValue: type) else { throw StoreError.corruptRow("product \(id) has type \(type)") }
+                try row.decode(
+                    (UUID, String, ProductType, Money, Money, Int, Int, Percent, Percent, Percent, [DocumentType], Bool, Int, Date, Date).self)
             products.append(Product(
-                id: id, name: name, type: type, minAmount: Money(minAmount), maxAmount: Money(maxAmount), minTermMonths: minTerm,
-                maxTermMonths: maxTerm, annualRate: Percent(rate), processingFeePercent: Percent(processing),
-                prepaymentFeePercent: Percent(prepayment), requiredDocuments: documents.compactMap(DocumentType.init(rawValue:)),
+                id: id, name: name, type: type, minAmount: minAmount, maxAmount: maxAmount, minTermMonths: minTerm,
+                maxTermMonths: maxTerm, annualRate: rate, processingFeePercent: processing,
+                prepaymentFeePercent: prepayment, requiredDocuments: documents,
                 active: active, version: version, createdAt: created, updatedAt: updated))
         }
         return products
-    }
-
-    /// Binds $1…$12 in the column order of `insert`; `fields` were completed by `ProductRules.merge`.
-    private static func binds(id: UUID, _ fields: ProductsRPC.Fields) throws -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(id)
-        binds.append(fields.name ?? "")
-        binds.append(fields.type?.rawValue ?? "")
-        try binds.append(fields.minAmount?.decimal ?? 0)
-        try binds.append(fields.maxAmount?.decimal ?? 0)
-        binds.append(fields.minTermMonths ?? 0)
-        binds.append(fields.maxTermMonths ?? 0)
-        try binds.append(fields.annualRate?.decimal ?? 0)
-        try binds.append(fields.processingFeePercent?.decimal ?? 0)
-        try binds.append(fields.prepaymentFeePercent?.decimal ?? 0)
-        binds.append((fields.requiredDocuments ?? []).map(\.rawValue))
-        binds.append(fields.active ?? true)
-        return binds
     }
 }

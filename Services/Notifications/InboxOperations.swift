@@ -20,7 +20,7 @@ struct InboxOperations: Sendable {
             let caller = try context.requireRole(Set(Role.allCases))
             let rows = try await database.client.query(
                 """
-                UPDATE notifications.inbox SET read_at = coalesce(read_at, now())
+                UPDATE inbox SET read_at = coalesce(read_at, now())
                 WHERE user_id = \(caller.userID) AND (\(request.id)::uuid IS NULL OR id = \(request.id))
                 RETURNING id
                 """, logger: logger)
@@ -37,7 +37,7 @@ struct InboxOperations: Sendable {
             let caller = try context.requireRole(Set(Role.allCases))
             try await database.client.query(
                 """
-                INSERT INTO notifications.preferences (user_id, email, websocket) VALUES (\(caller.userID), \(preferences.email), \(preferences.websocket))
+                INSERT INTO preferences (user_id, email, websocket) VALUES (\(caller.userID), \(preferences.email), \(preferences.websocket))
                 ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, websocket = excluded.websocket, updated_at = now()
                 """, logger: logger)
             return .ok(preferences)
@@ -50,18 +50,14 @@ struct InboxOperations: Sendable {
     }
 
     private func list(_ request: NotificationsRPC.List.Request, of user: UUID?, id: UUID? = nil) async throws -> Page<InboxNotification> {
-        var binds = PostgresBindings()
-        binds.append(user)
-        binds.append(request.unread)
-        binds.append(request.type)
-        binds.append(id)
-        let filter = """
-            FROM notifications.inbox
-            WHERE ($1::uuid IS NULL OR user_id = $1) AND ($2::bool IS NULL OR (read_at IS NULL) = $2) AND ($3::text IS NULL OR type = $3)
-              AND ($4::uuid IS NULL OR id = $4)
+        let filter: PostgresQuery = """
+            FROM inbox
+            WHERE (\(user)::uuid IS NULL OR user_id = \(user))
+              AND (\(request.unread)::bool IS NULL OR (read_at IS NULL) = \(request.unread))
+              AND (\(request.type)::text IS NULL OR type = \(request.type)) AND (\(id)::uuid IS NULL OR id = \(id))
             """
         let (total, rows) = try await database.listing(
-            select: "id, type, title, body, data::text, created_at, read_at", filter, binds: binds, orderBy: "created_at DESC, id",
+            select: "id, type, title, body, data::text, created_at, read_at", filter, orderBy: "created_at DESC, id",
             limit: request.page.pageSize, offset: request.page.offset)
         var items: [InboxNotification] = []
         for try await (id, type, title, body, data, created, read) in rows.decode((UUID, String, String, String, String, Date, Date?).self) {
@@ -75,7 +71,7 @@ struct InboxOperations: Sendable {
 
     private func preferences(of user: UUID) async throws -> NotificationPreferences {
         let rows = try await database.client.query(
-            "SELECT email, websocket FROM notifications.preferences WHERE user_id = \(user)", logger: logger)
+            "SELECT email, websocket FROM preferences WHERE user_id = \(user)", logger: logger)
         for try await (email, websocket) in rows.decode((Bool, Bool).self) { return NotificationPreferences(email: email, websocket: websocket) }
         return NotificationPreferences()
     }

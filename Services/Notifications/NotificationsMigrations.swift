@@ -5,18 +5,18 @@ enum NotificationsMigrations {
         // Who can be told, as `auth` announces them: emails and roles (a read model).
         Migration(id: "notifications-0001-recipients", statements: [
             """
-            CREATE TABLE notifications.recipients (
+            CREATE TABLE recipients (
                 user_id uuid PRIMARY KEY,
                 email text NOT NULL,
                 role text NOT NULL,
                 active boolean NOT NULL DEFAULT true,
                 updated_at timestamptz NOT NULL DEFAULT now())
             """,
-            "CREATE INDEX recipients_by_role ON notifications.recipients (role) WHERE active",
+            "CREATE INDEX recipients_by_role ON recipients (role) WHERE active",
         ]),
         Migration(id: "notifications-0002-inbox", statements: [
             """
-            CREATE TABLE notifications.inbox (
+            CREATE TABLE inbox (
                 id uuid PRIMARY KEY,
                 user_id uuid NOT NULL,
                 type text NOT NULL,
@@ -26,10 +26,10 @@ enum NotificationsMigrations {
                 created_at timestamptz NOT NULL DEFAULT now(),
                 read_at timestamptz)
             """,
-            "CREATE INDEX inbox_by_user ON notifications.inbox (user_id, created_at DESC)",
-            "CREATE INDEX inbox_unread ON notifications.inbox (user_id) WHERE read_at IS NULL",
+            "CREATE INDEX inbox_by_user ON inbox (user_id, created_at DESC)",
+            "CREATE INDEX inbox_unread ON inbox (user_id) WHERE read_at IS NULL",
             """
-            CREATE TABLE notifications.preferences (
+            CREATE TABLE preferences (
                 user_id uuid PRIMARY KEY,
                 email boolean NOT NULL,
                 websocket boolean NOT NULL,
@@ -38,7 +38,7 @@ enum NotificationsMigrations {
         ]),
         Migration(id: "notifications-0003-webhooks", statements: [
             """
-            CREATE TABLE notifications.webhooks (
+            CREATE TABLE webhooks (
                 id uuid PRIMARY KEY,
                 url text NOT NULL,
                 events text[] NOT NULL,
@@ -48,9 +48,9 @@ enum NotificationsMigrations {
                 created_at timestamptz NOT NULL DEFAULT now())
             """,
             """
-            CREATE TABLE notifications.webhook_deliveries (
+            CREATE TABLE webhook_deliveries (
                 id uuid PRIMARY KEY,
-                webhook_id uuid NOT NULL REFERENCES notifications.webhooks,
+                webhook_id uuid NOT NULL REFERENCES webhooks,
                 message_id text NOT NULL,
                 event_type text NOT NULL,
                 body text NOT NULL,
@@ -63,11 +63,11 @@ enum NotificationsMigrations {
                 delivered_at timestamptz,
                 UNIQUE (webhook_id, message_id))
             """,
-            "CREATE INDEX webhook_deliveries_due ON notifications.webhook_deliveries (next_attempt_at) WHERE status = 'pending'",
-            "CREATE INDEX webhook_deliveries_by_webhook ON notifications.webhook_deliveries (webhook_id, created_at DESC)",
+            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending'",
+            "CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, created_at DESC)",
         ]),
         // The sync feed: each user's inbox.
-        ChangeLog.migration(id: "notifications-0004-change-log", schema: "notifications", sources: [
+        ChangeLog.migration(id: "notifications-0004-change-log", sources: [
             .init(table: "inbox", entity: "notification", owner: "r.user_id")
         ]),
     ]

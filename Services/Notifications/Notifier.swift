@@ -47,7 +47,7 @@ struct Notifier: Sendable {
         for recipient in try await recipients.resolve(notice.audience, on: connection) {
             try await connection.query(
                 """
-                INSERT INTO notifications.inbox (id, user_id, type, title, body, data, created_at)
+                INSERT INTO inbox (id, user_id, type, title, body, data, created_at)
                 VALUES (\(UUID()), \(recipient.id), \(notice.type), \(title), \(body), \(data)::jsonb, \(now))
                 """, logger: database.logger)
             if recipient.preferences.websocket {

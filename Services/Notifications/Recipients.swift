@@ -34,8 +34,8 @@ struct Recipients: Sendable {
             try await database.processOnce(messageID: context.messageID) { connection in
                 try await connection.query(
                     """
-                    UPDATE notifications.recipients SET role = coalesce(\(event.role?.rawValue), role),
-                        active = CASE WHEN \(event.status?.rawValue)::text IS NULL THEN active ELSE \(event.status?.rawValue) = 'active' END,
+                    UPDATE recipients SET role = coalesce(\(event.role), role),
+                        active = CASE WHEN \(event.status)::text IS NULL THEN active ELSE \(event.status) = 'active' END,
                         updated_at = now()
                     WHERE user_id = \(event.userID)
                     """, logger: logger)
@@ -46,7 +46,7 @@ struct Recipients: Sendable {
     private func upsert(_ id: UUID, email: String, role: Role, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO notifications.recipients (user_id, email, role) VALUES (\(id), \(email), \(role.rawValue))
+            INSERT INTO recipients (user_id, email, role) VALUES (\(id), \(email), \(role))
             ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, role = excluded.role, updated_at = now()
             """, logger: logger)
     }
@@ -59,14 +59,14 @@ struct Recipients: Sendable {
             case .user(let id):
                 """
                 SELECT u.id, r.email, p.email, p.websocket FROM (SELECT \(id)::uuid AS id) u
-                LEFT JOIN notifications.recipients r ON r.user_id = u.id
-                LEFT JOIN notifications.preferences p ON p.user_id = u.id
+                LEFT JOIN recipients r ON r.user_id = u.id
+                LEFT JOIN preferences p ON p.user_id = u.id
                 """
             case .role(let role):
-                """
-                SELECT r.user_id, r.email, p.email, p.websocket FROM notifications.recipients r
-                LEFT JOIN notifications.preferences p ON p.user_id = r.user_id
-                WHERE r.role = \(role.rawValue) AND r.active
+                try """
+                SELECT r.user_id, r.email, p.email, p.websocket FROM recipients r
+                LEFT JOIN preferences p ON p.user_id = r.user_id
+                WHERE r.role = \(role) AND r.active
                 """
             }
         var recipients: [Recipient] = []

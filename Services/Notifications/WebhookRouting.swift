@@ -22,7 +22,7 @@ struct WebhookRouting: Sendable {
         var active = Set<String>()
         var retired: Set<String> = ["#"]
         for try await (pattern, inUse) in try await database.client.query(
-            "SELECT pattern, bool_or(active) FROM notifications.webhooks, unnest(events) AS pattern GROUP BY pattern",
+            "SELECT pattern, bool_or(active) FROM webhooks, unnest(events) AS pattern GROUP BY pattern",
             logger: database.logger
         ).decode((String, Bool).self) {
             if inUse { active.insert(pattern) } else { retired.insert(pattern) }

@@ -30,7 +30,7 @@ struct Webhooks: Sendable {
             let webhook = Webhook(id: UUID(), url: request.url, events: request.events, createdAt: Date())
             try await database.client.query(
                 """
-                INSERT INTO notifications.webhooks (id, url, events, secret, created_by, created_at)
+                INSERT INTO webhooks (id, url, events, secret, created_by, created_at)
                 VALUES (\(webhook.id), \(webhook.url), \(webhook.events), \(request.secret), \(admin.userID), \(webhook.createdAt))
                 """, logger: logger)
             await routing.syncAfterChange(context.logger)
@@ -40,8 +40,8 @@ struct Webhooks: Sendable {
             _ = try context.requireRole(Self.administrators)
             if !page.problems.isEmpty { throw Problem.validation(page.problems) }
             let (total, rows) = try await database.listing(
-                select: "id, url, events, created_at", "FROM notifications.webhooks WHERE active", binds: PostgresBindings(),
-                orderBy: "created_at DESC, id", limit: page.pageSize, offset: page.offset)
+                select: "id, url, events, created_at", "FROM webhooks WHERE active", orderBy: "created_at DESC, id",
+                limit: page.pageSize, offset: page.offset)
             var items: [Webhook] = []
             for try await (id, url, events, created) in rows.decode((UUID, String, [String], Date).self) {
                 items.append(Webhook(id: id, url: url, events: events, createdAt: created))
@@ -52,7 +52,7 @@ struct Webhooks: Sendable {
             _ = try context.requireRole(Self.administrators)
             var found = false
             for try await _ in try await database.client.query(
-                "UPDATE notifications.webhooks SET active = false WHERE id = \(request.id) AND active RETURNING id", logger: logger)
+                "UPDATE webhooks SET active = false WHERE id = \(request.id) AND active RETURNING id", logger: logger)
             {
                 found = true
             }
@@ -63,19 +63,17 @@ struct Webhooks: Sendable {
         rpc.on(WebhooksRPC.Deliveries.self) { request, context in
             _ = try context.requireRole(Self.administrators)
             if !request.page.problems.isEmpty { throw Problem.validation(request.page.problems) }
-            var binds = PostgresBindings()
-            binds.append(request.id)
             let (total, rows) = try await database.listing(
                 select: "id, event_type, status, attempts, last_status_code, last_error, created_at, delivered_at",
-                "FROM notifications.webhook_deliveries WHERE webhook_id = $1", binds: binds, orderBy: "created_at DESC, id",
+                "FROM webhook_deliveries WHERE webhook_id = \(request.id)", orderBy: "created_at DESC, id",
                 limit: request.page.pageSize, offset: request.page.offset)
             var items: [WebhookDelivery] = []
             for try await (id, type, status, attempts, code, error, created, delivered)
-                in rows.decode((UUID, String, String, Int, Int?, String?, Date, Date?).self)
+                in rows.decode((UUID, String, WebhookDelivery.Status, Int, Int?, String?, Date, Date?).self)
             {
                 items.append(
                     WebhookDelivery(
-                        id: id, eventType: type, status: WebhookDelivery.Status(rawValue: status) ?? .pending, attempts: attempts,
+                        id: id, eventType: type, status: status, attempts: attempts,
                         lastStatusCode: code, lastError: error, createdAt: created, deliveredAt: delivered))
             }
             return .ok(Page(items: items, request: request.page, total: total))
@@ -93,14 +91,14 @@ struct Webhooks: Sendable {
         try await database.processOnce(messageID: "webhook:\(messageID)") { connection in
             var targets: [UUID] = []
             for try await (id, patterns) in try await connection.query(
-                "SELECT id, events FROM notifications.webhooks WHERE active", logger: logger
+                "SELECT id, events FROM webhooks WHERE active", logger: logger
             ).decode((UUID, [String]).self) where patterns.contains(where: { WebhookRules.matches($0, delivery.routingKey) }) {
                 targets.append(id)
             }
             for webhook in targets {
                 try await connection.query(
                     """
-                    INSERT INTO notifications.webhook_deliveries (id, webhook_id, message_id, event_type, body, status)
+                    INSERT INTO webhook_deliveries (id, webhook_id, message_id, event_type, body, status)
                     VALUES (\(UUID()), \(webhook), \(messageID), \(type), \(String(decoding: body, as: UTF8.self)), 'pending')
                     ON CONFLICT DO NOTHING
                     """, logger: logger)
@@ -117,9 +115,9 @@ struct Webhooks: Sendable {
             var due: [(UUID, String, String, String, Int)] = []
             for try await row in try await connection.query(
                 """
-                UPDATE notifications.webhook_deliveries d SET next_attempt_at = now() + interval '1 minute'
-                FROM notifications.webhooks w
-                WHERE d.id IN (SELECT id FROM notifications.webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()
+                UPDATE webhook_deliveries d SET next_attempt_at = now() + interval '1 minute'
+                FROM webhooks w
+                WHERE d.id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()
                                ORDER BY next_attempt_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
                   AND w.id = d.webhook_id
                 RETURNING d.id, w.url, w.secret, d.body, d.attempts
@@ -161,14 +159,14 @@ struct Webhooks: Sendable {
                 failure = String(describing: error)
             }
         }
-        let outcome = failure == nil ? "delivered" : attempt >= WebhookRules.maximumAttempts ? "failed" : "pending"
-        Counter(label: "webhook_deliveries_total", dimensions: [("outcome", outcome)]).increment()
+        let outcome: WebhookDelivery.Status = failure == nil ? .delivered : attempt >= WebhookRules.maximumAttempts ? .failed : .pending
+        Counter(label: "webhook_deliveries_total", dimensions: [("outcome", outcome.rawValue)]).increment()
         let delay = WebhookRules.retryDelay(after: attempt, base: retryBase)
         let retryAt = Date().addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
         do {
             try await database.client.query(
                 """
-                UPDATE notifications.webhook_deliveries SET status = \(outcome), attempts = \(attempt), last_status_code = \(status),
+                UPDATE webhook_deliveries SET status = \(outcome), attempts = \(attempt), last_status_code = \(status),
                     last_error = \(failure), next_attempt_at = \(retryAt), delivered_at = CASE WHEN \(outcome) = 'delivered' THEN now() END
                 WHERE id = \(id)
                 """, logger: logger)

@@ -42,17 +42,16 @@ public struct ChangeLog: Sendable {
     }
 
     public let database: Database
-    private var table: String { "\(database.schema).changes" }
 
     public init(database: Database) {
         self.database = database
     }
 
     /// The migration creating the log and a trigger per source.
-    public static func migration(id: String, schema: String, sources: [Source]) -> Migration {
-        var statements = [
+    public static func migration(id: String, sources: [Source]) -> Migration {
+        let statements = [
             """
-            CREATE TABLE \(schema).changes (
+            CREATE TABLE changes (
                 position bigserial PRIMARY KEY,
                 seq bigint UNIQUE,
                 entity text NOT NULL,
@@ -61,36 +60,38 @@ public struct ChangeLog: Sendable {
                 deleted boolean NOT NULL DEFAULT false,
                 changed_at timestamptz NOT NULL DEFAULT clock_timestamp())
             """,
-            "CREATE SEQUENCE \(schema).change_seq",
-            "CREATE INDEX changes_unsequenced ON \(schema).changes (position) WHERE seq IS NULL",
-            "CREATE INDEX changes_by_owner ON \(schema).changes (owner, seq)",
-            "CREATE INDEX changes_by_entity ON \(schema).changes (entity_id, seq)",
+            "CREATE SEQUENCE change_seq",
+            "CREATE INDEX changes_unsequenced ON changes (position) WHERE seq IS NULL",
+            "CREATE INDEX changes_by_owner ON changes (owner, seq)",
+            "CREATE INDEX changes_by_entity ON changes (entity_id, seq)",
             // Positions below this were compacted away with deletions in them: a cursor there is too old.
-            "CREATE TABLE \(schema).change_horizon (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton), seq bigint NOT NULL)",
-            "INSERT INTO \(schema).change_horizon (seq) VALUES (0)",
+            "CREATE TABLE change_horizon (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton), seq bigint NOT NULL)",
+            "INSERT INTO change_horizon (seq) VALUES (0)",
         ]
-        return Migration(id: id, statements: statements + triggers(schema: schema, sources: sources))
+        return Migration(id: id, statements: statements + triggers(sources: sources))
     }
 
     /// The trigger that logs the changes of each source (in a later migration than the log's),
     /// and an entry for every row already there, so that a first sync sees what came before.
-    public static func triggers(schema: String, sources: [Source]) -> [String] {
+    /// The functions keep the schema's search path, so a write from a session with another one
+    /// (an operator's `psql`) is logged too.
+    public static func triggers(sources: [Source]) -> [String] {
         sources.flatMap { source in
-            let function = "\(schema).log_\(source.table)_change"
+            let function = "log_\(source.table)_change"
             let entityID = source.entityIDExpression ?? "r.\(source.idColumn)"
             return [
-                "INSERT INTO \(schema).changes (entity, entity_id, owner) SELECT DISTINCT '\(source.entity)', \(entityID), \(source.owner) FROM \(schema).\(source.table) r",
+                "INSERT INTO changes (entity, entity_id, owner) SELECT DISTINCT '\(source.entity)', \(entityID), \(source.owner) FROM \(source.table) r",
                 """
-                CREATE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $$
+                CREATE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
                 DECLARE r record;
                 BEGIN
                     IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
-                    INSERT INTO \(schema).changes (entity, entity_id, owner, deleted)
+                    INSERT INTO changes (entity, entity_id, owner, deleted)
                     VALUES ('\(source.entity)', \(entityID), \(source.owner), TG_OP = 'DELETE' AND \(source.entityIDExpression == nil));
                     RETURN NULL;
                 END $$
                 """,
-                "CREATE TRIGGER \(source.table)_sync AFTER INSERT OR UPDATE OR DELETE ON \(schema).\(source.table) FOR EACH ROW EXECUTE FUNCTION \(function)()",
+                "CREATE TRIGGER \(source.table)_sync AFTER INSERT OR UPDATE OR DELETE ON \(source.table) FOR EACH ROW EXECUTE FUNCTION \(function)()",
             ]
         }
     }
@@ -111,18 +112,14 @@ public struct ChangeLog: Sendable {
         // Without a cursor, everything: the log keeps every entity's latest change.
         let seq = cursor ?? horizon
         guard seq >= horizon, seq <= head else { throw Refusal.tooOld }
-        var binds = PostgresBindings()
-        binds.append(seq)
-        binds.append(owner)
-        binds.append(entities.map { Array($0).sorted() })
-        binds.append(limit + 1)
+        let names = entities.map { Array($0).sorted() }
         let rows = try await database.client.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT seq, entity, entity_id, owner, deleted, changed_at FROM \(table)
-                    WHERE seq > $1 AND ($2::uuid IS NULL OR owner = $2) AND ($3::text[] IS NULL OR entity = ANY($3))
-                    ORDER BY seq LIMIT $4
-                    """, binds: binds), logger: database.logger)
+            """
+            SELECT seq, entity, entity_id, owner, deleted, changed_at FROM changes
+            WHERE seq > \(seq) AND (\(owner)::uuid IS NULL OR owner = \(owner))
+              AND (\(names)::text[] IS NULL OR entity = ANY(\(names)))
+            ORDER BY seq LIMIT \(limit + 1)
+            """, logger: database.logger)
         var read: [Entry] = []
         for try await (seq, entity, id, owner, deleted, changedAt) in rows.decode((Int64, String, UUID, UUID?, Bool, Date).self) {
             read.append(Entry(seq: seq, entity: entity, id: id, owner: owner, deleted: deleted, changedAt: changedAt))
@@ -139,16 +136,14 @@ public struct ChangeLog: Sendable {
     /// Gives committed, unsequenced rows their positions; returns the horizon and the head.
     private func sequence() async throws -> (horizon: Int64, head: Int64) {
         try await database.transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(table)))", logger: database.logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(sequencerLock)))", logger: database.logger)
             try await connection.query(
-                PostgresQuery(unsafeSQL: """
-                    UPDATE \(table) SET seq = nextval('\(database.schema).change_seq')
-                    WHERE position IN (SELECT position FROM \(table) WHERE seq IS NULL ORDER BY position)
-                    """), logger: database.logger)
+                """
+                UPDATE changes SET seq = nextval('change_seq')
+                WHERE position IN (SELECT position FROM changes WHERE seq IS NULL ORDER BY position)
+                """, logger: database.logger)
             let rows = try await connection.query(
-                PostgresQuery(unsafeSQL: """
-                    SELECT h.seq, coalesce((SELECT max(seq) FROM \(table)), h.seq) FROM \(database.schema).change_horizon h
-                    """), logger: database.logger)
+                "SELECT h.seq, coalesce((SELECT max(seq) FROM changes), h.seq) FROM change_horizon h", logger: database.logger)
             for try await (horizon, head) in rows.decode((Int64, Int64).self) { return (horizon, head) }
             return (0, 0)
         }
@@ -159,41 +154,35 @@ public struct ChangeLog: Sendable {
     @discardableResult
     public func compact(olderThan retention: Duration) async throws -> Int {
         let cutoff = Date().addingTimeInterval(-Double(retention.components.seconds))
-        return try await database.transactionAlone(lock: "\(table) compaction") { connection -> Int in
+        return try await database.transactionAlone(lock: "\(database.schema).changes compaction") { connection -> Int in
             var dropped = 0
             for try await count in try await connection.query(
-                PostgresQuery(
-                    unsafeSQL: """
-                        WITH superseded AS (
-                            DELETE FROM \(table) c WHERE c.seq IS NOT NULL AND c.changed_at < $1
-                              AND EXISTS (SELECT 1 FROM \(table) d WHERE d.entity_id = c.entity_id AND d.entity = c.entity AND d.seq > c.seq)
-                            RETURNING 1)
-                        SELECT count(*)::int FROM superseded
-                        """, binds: Self.binds(cutoff)), logger: database.logger
+                """
+                WITH superseded AS (
+                    DELETE FROM changes c WHERE c.seq IS NOT NULL AND c.changed_at < \(cutoff)
+                      AND EXISTS (SELECT 1 FROM changes d WHERE d.entity_id = c.entity_id AND d.entity = c.entity AND d.seq > c.seq)
+                    RETURNING 1)
+                SELECT count(*)::int FROM superseded
+                """, logger: database.logger
             ).decode(Int.self) { dropped += count }
             var horizon: Int64?
             for try await (count, last) in try await connection.query(
-                PostgresQuery(
-                    unsafeSQL: """
-                        WITH gone AS (DELETE FROM \(table) WHERE deleted AND seq IS NOT NULL AND changed_at < $1 RETURNING seq)
-                        SELECT count(*)::int, max(seq) FROM gone
-                        """, binds: Self.binds(cutoff)), logger: database.logger
+                """
+                WITH gone AS (DELETE FROM changes WHERE deleted AND seq IS NOT NULL AND changed_at < \(cutoff) RETURNING seq)
+                SELECT count(*)::int, max(seq) FROM gone
+                """, logger: database.logger
             ).decode((Int, Int64?).self) {
                 dropped += count
                 horizon = last
             }
             if let horizon {
-                try await connection.query(
-                    PostgresQuery(unsafeSQL: "UPDATE \(database.schema).change_horizon SET seq = greatest(seq, $1)", binds: Self.binds(horizon)),
-                    logger: database.logger)
+                try await connection.query("UPDATE change_horizon SET seq = greatest(seq, \(horizon))", logger: database.logger)
             }
             return dropped
         } ?? 0
     }
 
-    private static func binds(_ value: some PostgresNonThrowingEncodable) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(value)
-        return binds
-    }
+    /// The same lock name as before the schema became configuration, so that replicas of two
+    /// versions never sequence at once during an upgrade.
+    private var sequencerLock: String { "\(database.schema).changes" }
 }

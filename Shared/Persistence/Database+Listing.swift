@@ -2,18 +2,17 @@ import PostgresNIO
 
 extension Database {
     /// One page of a filtered list and how many rows match in all. `filter` is the query's
-    /// `FROM … WHERE …` part, used for both the count and the page, so they always agree.
+    /// `FROM … WHERE …` part with its binds, used for both the count and the page, so they always
+    /// agree; `columns` and `order` are the caller's SQL, never input.
     public func listing(
-        select columns: String, _ filter: String, binds: PostgresBindings, orderBy order: String, limit: Int, offset: Int
+        select columns: String, _ filter: PostgresQuery, orderBy order: String, limit: Int, offset: Int
     ) async throws -> (total: Int, rows: PostgresRowSequence) {
         var total = 0
-        for try await count in try await client.query(
-            PostgresQuery(unsafeSQL: "SELECT count(*)::int " + filter, binds: binds), logger: logger
-        ).decode(Int.self) { total = count }
-        let rows = try await client.query(
-            PostgresQuery(unsafeSQL: "SELECT \(columns) \(filter) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)", binds: binds),
-            logger: logger)
-        return (total, rows)
+        let count = PostgresQuery(unsafeSQL: "SELECT count(*)::int " + filter.sql, binds: filter.binds)
+        for try await rows in try await client.query(count, logger: logger).decode(Int.self) { total = rows }
+        let page = PostgresQuery(
+            unsafeSQL: "SELECT \(columns) \(filter.sql) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)", binds: filter.binds)
+        return (total, try await client.query(page, logger: logger))
     }
 
     /// An `ILIKE` pattern matching `text` anywhere, with the pattern characters in it taken literally.

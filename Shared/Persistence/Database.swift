@@ -2,21 +2,32 @@ import Logging
 import PostgresNIO
 
 /// A service's view of PostgreSQL: the shared client and the one schema the service owns.
+///
+/// The schema is configuration, not part of the SQL: every connection of the client starts with
+/// `search_path` set to it, so stores name their tables unqualified, and a test can give each
+/// case a schema of its own on one server.
 public struct Database: Sendable {
+    /// Run it (`client.run()`) for as long as the database is used.
     public let client: PostgresClient
     public let schema: String
     public let logger: Logger
 
-    public init(client: PostgresClient, schema: String, logger: Logger) {
-        precondition(schema.allSatisfy { $0.isLowercase || $0 == "_" || $0.isNumber }, "schema names are plain identifiers")
-        self.client = client
+    /// A client for the database at `url` (see `PostgresClient.Configuration.init(url:maximumConnections:)`)
+    /// whose connections resolve table names in `schema`.
+    public init(url: String, schema: String, maximumConnections: Int = 10, logger: Logger) throws {
+        precondition(
+            !schema.isEmpty && schema.allSatisfy { $0.isLowercase || $0 == "_" || $0.isNumber }, "schema names are plain identifiers")
+        var configuration = try PostgresClient.Configuration(url: url, maximumConnections: maximumConnections)
+        // Only the schema: functions and types come from `pg_catalog`, which is always searched first.
+        configuration.options.additionalStartupParameters = [("search_path", schema)]
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.schema = schema
         self.logger = logger
     }
 
-    public var outbox: Outbox { Outbox(schema: schema, logger: logger) }
-    public var inbox: Inbox { Inbox(schema: schema, logger: logger) }
-    public var idempotentReplies: IdempotentReplies { IdempotentReplies(schema: schema, logger: logger) }
+    public var outbox: Outbox { Outbox(logger: logger) }
+    public var inbox: Inbox { Inbox(logger: logger) }
+    public var idempotentReplies: IdempotentReplies { IdempotentReplies(logger: logger) }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     /// An error thrown by `body` reaches the caller as it was thrown (a `Problem` stays a `Problem`).

@@ -17,20 +17,15 @@ public struct IdempotentReplies: Sendable {
         }
     }
 
-    let schema: String
     let logger: Logger
 
     /// Claims `key` for this transaction: nil the first time (go on, then ``store(_:for:on:)``),
     /// or the reply stored by the attempt that committed before.
     public func claim(_ key: String, on connection: PostgresConnection) async throws -> Reply? {
         let inserted = try await connection.query(
-            PostgresQuery(
-                unsafeSQL: "INSERT INTO \(schema).idempotent_replies (key) VALUES ($1) ON CONFLICT DO NOTHING RETURNING key",
-                binds: Self.binds(key)), logger: logger)
+            "INSERT INTO idempotent_replies (key) VALUES (\(key)) ON CONFLICT DO NOTHING RETURNING key", logger: logger)
         for try await _ in inserted { return nil }
-        let stored = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT status, body FROM \(schema).idempotent_replies WHERE key = $1", binds: Self.binds(key)),
-            logger: logger)
+        let stored = try await connection.query("SELECT status, body FROM idempotent_replies WHERE key = \(key)", logger: logger)
         for try await (status, body) in stored.decode((Int?, String?).self) {
             if let status, let body { return Reply(status: status, body: Array(body.utf8)) }
         }
@@ -40,29 +35,17 @@ public struct IdempotentReplies: Sendable {
 
     /// Stores the reply of the attempt that claimed `key`, in its transaction.
     public func store(_ reply: Reply, for key: String, on connection: PostgresConnection) async throws {
-        var binds = Self.binds(key)
-        binds.append(reply.status)
-        binds.append(String(decoding: reply.body, as: UTF8.self))
+        let body = String(decoding: reply.body, as: UTF8.self)
         try await connection.query(
-            PostgresQuery(unsafeSQL: "UPDATE \(schema).idempotent_replies SET status = $2, body = $3 WHERE key = $1", binds: binds),
-            logger: logger)
+            "UPDATE idempotent_replies SET status = \(reply.status), body = \(body) WHERE key = \(key)", logger: logger)
     }
 
     /// Forgets replies older than `age` (clients retry within minutes; the gateway keeps its own
     /// record of a key for a day).
     public func prune(olderThan age: Duration, on connection: PostgresConnection) async throws {
-        var binds = PostgresBindings()
-        binds.append(Int(age.components.seconds))
+        let seconds = Int(age.components.seconds)
         try await connection.query(
-            PostgresQuery(
-                unsafeSQL: "DELETE FROM \(schema).idempotent_replies WHERE created_at < now() - make_interval(secs => $1)",
-                binds: binds), logger: logger)
-    }
-
-    private static func binds(_ key: String) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(key)
-        return binds
+            "DELETE FROM idempotent_replies WHERE created_at < now() - make_interval(secs => \(seconds))", logger: logger)
     }
 }
 

@@ -32,16 +32,14 @@ public struct Migrator: Sendable {
             let lock = "migrations:\(schema)"
             try await connection.query("SELECT pg_advisory_lock(hashtext(\(lock)))", logger: logger)
             do {
-                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+                try await connection.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: schema)", logger: logger)
                 try await connection.query(
-                    PostgresQuery(unsafeSQL: """
-                        CREATE TABLE IF NOT EXISTS \(schema).schema_migrations (
-                            id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
-                        """), logger: logger)
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                    """, logger: logger)
                 var applied = Set<String>()
-                for try await id in try await connection.query(
-                    PostgresQuery(unsafeSQL: "SELECT id FROM \(schema).schema_migrations"), logger: logger
-                ).decode(String.self) {
+                for try await id in try await connection.query("SELECT id FROM schema_migrations", logger: logger).decode(String.self) {
                     applied.insert(id)
                 }
                 for migration in migrations where !applied.contains(migration.id) {
@@ -49,17 +47,12 @@ public struct Migrator: Sendable {
                         for statement in migration.statements {
                             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                         }
-                        try await connection.query(
-                            PostgresQuery(unsafeSQL: "INSERT INTO \(schema).schema_migrations (id) VALUES ($1)", binds: {
-                                var binds = PostgresBindings()
-                                binds.append(migration.id)
-                                return binds
-                            }()), logger: logger)
+                        try await connection.query("INSERT INTO schema_migrations (id) VALUES (\(migration.id))", logger: logger)
                     }
                     logger.info("applied migration", metadata: ["migration": "\(migration.id)", "schema": "\(schema)"])
                 }
             } catch {
-                try? await connection.query("SELECT pg_advisory_unlock(hashtext(\(lock)))", logger: logger)
+                _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext(\(lock)))", logger: logger)
                 throw error
             }
             try await connection.query("SELECT pg_advisory_unlock(hashtext(\(lock)))", logger: logger)
@@ -70,7 +63,7 @@ public struct Migrator: Sendable {
         [
             Migration(id: "platform-0001-outbox", statements: [
                 """
-                CREATE TABLE \(schema).outbox (
+                CREATE TABLE outbox (
                     id bigserial PRIMARY KEY,
                     message_id uuid NOT NULL UNIQUE,
                     exchange text NOT NULL,
@@ -81,30 +74,30 @@ public struct Migrator: Sendable {
                     created_at timestamptz NOT NULL DEFAULT now())
                 """,
                 """
-                CREATE FUNCTION \(schema).notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+                CREATE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN PERFORM pg_notify('\(Outbox.channel(schema: schema))', ''); RETURN NULL; END $$
                 """,
                 """
-                CREATE TRIGGER outbox_written AFTER INSERT ON \(schema).outbox
-                FOR EACH STATEMENT EXECUTE FUNCTION \(schema).notify_outbox()
+                CREATE TRIGGER outbox_written AFTER INSERT ON outbox
+                FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox()
                 """,
             ]),
             Migration(id: "platform-0002-inbox", statements: [
                 """
-                CREATE TABLE \(schema).processed_messages (
+                CREATE TABLE processed_messages (
                     message_id text PRIMARY KEY,
                     processed_at timestamptz NOT NULL DEFAULT now())
                 """
             ]),
             Migration(id: "platform-0003-idempotent-replies", statements: [
                 """
-                CREATE TABLE \(schema).idempotent_replies (
+                CREATE TABLE idempotent_replies (
                     key text PRIMARY KEY,
                     status integer,
                     body text,
                     created_at timestamptz NOT NULL DEFAULT now())
                 """,
-                "CREATE INDEX idempotent_replies_age ON \(schema).idempotent_replies (created_at)",
+                "CREATE INDEX idempotent_replies_age ON idempotent_replies (created_at)",
             ]),
         ]
     }

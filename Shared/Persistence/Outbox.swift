@@ -34,7 +34,6 @@ public struct OutboxMessage: Sendable {
 /// The transactional outbox: a service writes its state change and the messages it causes in one
 /// transaction; `OutboxRelay` publishes them afterwards. A rolled-back transaction publishes nothing.
 public struct Outbox: Sendable {
-    let schema: String
     let logger: Logger
 
     /// The LISTEN/NOTIFY channel an insert into the schema's outbox signals.
@@ -45,18 +44,10 @@ public struct Outbox: Sendable {
         var traced = message.headers
         if let trace = TraceContext.current { traced[TraceContext.header] = trace.child().traceparent }
         let headers = String(decoding: try JSONEncoder().encode(traced), as: UTF8.self)
-        var binds = PostgresBindings()
-        binds.append(message.messageID)
-        binds.append(message.exchange)
-        binds.append(message.routingKey)
-        binds.append(message.type)
-        binds.append(message.body)
-        binds.append(headers)
         try await connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    INSERT INTO \(schema).outbox (message_id, exchange, routing_key, type, body, headers)
-                    VALUES ($1, $2, $3, $4, $5, $6::jsonb)
-                    """, binds: binds), logger: logger)
+            """
+            INSERT INTO outbox (message_id, exchange, routing_key, type, body, headers)
+            VALUES (\(message.messageID), \(message.exchange), \(message.routingKey), \(message.type), \(message.body), \(headers)::jsonb)
+            """, logger: logger)
     }
 }

@@ -69,14 +69,12 @@ public struct OutboxRelay: Service {
     /// batch, however many rows.
     private func relayBatch() async throws -> Int {
         guard publisher.isConnected else { return 0 }
-        let schema = database.schema
         return try await database.transaction { connection in
             let rows = try await connection.query(
-                PostgresQuery(unsafeSQL: """
-                    DELETE FROM \(schema).outbox WHERE id IN (
-                        SELECT id FROM \(schema).outbox ORDER BY id LIMIT \(batchSize) FOR UPDATE SKIP LOCKED)
-                    RETURNING id, message_id, exchange, routing_key, type, body, headers::text, created_at
-                    """), logger: database.logger)
+                """
+                DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT \(batchSize) FOR UPDATE SKIP LOCKED)
+                RETURNING id, message_id, exchange, routing_key, type, body, headers::text, created_at
+                """, logger: database.logger)
             var batch: [(id: Int64, publication: Publication)] = []
             for try await (id, messageID, exchange, routingKey, type, body, headers, createdAt) in rows.decode(
                 (Int64, UUID, String, String, String, String, String, Date).self)
@@ -105,8 +103,7 @@ public struct OutboxRelay: Service {
     /// `outbox_backlog` gauge the alerts watch.
     private func measureBacklog() async {
         let count = try? await withDeadline(.seconds(30)) {
-            let rows = try await database.client.query(
-                PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(database.schema).outbox"), logger: database.logger)
+            let rows = try await database.client.query("SELECT count(*)::int FROM outbox", logger: database.logger)
             for try await count in rows.decode(Int.self) { return count }
             return 0
         }

@@ -1,7 +1,9 @@
 import Contracts
+import Foundation
 import Logging
 import Messaging
 import Metrics
+import Persistence
 
 /// What a bus-message handler knows about its message.
 public struct MessageContext: Sendable {
@@ -22,7 +24,7 @@ public struct MessageContext: Sendable {
 /// A handler that throws is retried (see `QueueConsumer`) until the queue's delivery limit parks
 /// the message in its dead-letter queue.
 public struct MessageHandlers: Sendable {
-    typealias Handler = @Sendable (Delivery, MessageContext) async -> QueueConsumer.Outcome
+    typealias Handler = @Sendable (_ body: [UInt8], MessageContext) async -> QueueConsumer.Outcome
     private(set) var handlers: [String: Handler] = [:]
 
     public init() {}
@@ -30,10 +32,10 @@ public struct MessageHandlers: Sendable {
     public mutating func on<Message: BusMessage>(
         _ type: Message.Type, _ handler: @escaping @Sendable (Message, MessageContext) async throws -> Void
     ) {
-        handlers[Message.type] = { delivery, context in
+        handlers[Message.type] = { body, context in
             let message: Message
             do {
-                message = try JSON.decode(Message.self, from: delivery.body)
+                message = try JSON.decode(Message.self, from: body)
             } catch {
                 context.logger.warning("undecodable message", metadata: ["error": "\(error)"])
                 return .deadLetter
@@ -42,7 +44,9 @@ public struct MessageHandlers: Sendable {
                 try await handler(message, context)
                 return .ack
             } catch {
-                context.logger.warning("message handler failed, will retry", metadata: ["error": "\(String(reflecting: error))"])
+                if !UnreadableRow.report(error, logger: context.logger) {
+                    context.logger.warning("message handler failed, will retry", metadata: ["error": "\(String(reflecting: error))"])
+                }
                 return .retry
             }
         }
@@ -65,6 +69,15 @@ public struct MessageHandlers: Sendable {
         var logger = logger
         logger[metadataKey: "message_id"] = "\(messageID)"
         logger[metadataKey: "message_type"] = "\(type)"
-        return await handler(delivery, MessageContext(messageID: messageID, logger: logger))
+        return await handler(delivery.body, MessageContext(messageID: messageID, logger: logger))
+    }
+
+    /// What the consumer does with `message` arriving under `messageID` (a redelivery reuses
+    /// it): the same decoding and handler, without a broker. For tests of a service's reactions.
+    public func deliver<Message: BusMessage>(
+        _ message: Message, messageID: String = UUID().uuidString.lowercased(), logger: Logger
+    ) async throws -> QueueConsumer.Outcome {
+        guard let handler = handlers[Message.type] else { return .ack }
+        return await handler(try JSON.encode(message), MessageContext(messageID: messageID, logger: logger))
     }
 }

@@ -18,6 +18,16 @@ public struct RPCContext: Sendable {
     public let idempotencyKey: String?
     public let logger: Logger
 
+    public init(
+        principal: Principal?, requestID: String? = nil, clientIP: String? = nil, idempotencyKey: String? = nil, logger: Logger
+    ) {
+        self.principal = principal
+        self.requestID = requestID
+        self.clientIP = clientIP
+        self.idempotencyKey = idempotencyKey
+        self.logger = logger
+    }
+
     public func requirePrincipal() throws -> Principal {
         guard let principal else { throw Problem.unauthorized("Sign in first.") }
         return principal
@@ -98,10 +108,25 @@ public struct RPCHandlers: Sendable {
                 context.logger.warning("RPC handler failed: database unavailable", metadata: ["error": "\(error)"])
                 return RPCResponse(.unavailable("The service's database cannot be reached right now."))
             } catch {
-                context.logger.error("RPC handler failed", metadata: ["error": "\(String(reflecting: error))"])
+                if !UnreadableRow.report(error, logger: context.logger) {
+                    context.logger.error("RPC handler failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
                 return RPCResponse(.internalError)
             }
         }
+    }
+}
+
+extension RPCHandlers {
+    /// The reply to `request` as the service gives it over the bus: the same decoding, the same
+    /// handler and the same mapping of errors to problems, without a broker. For tests of a
+    /// service's operations.
+    public func answer<Operation: RPCOperation>(
+        _ operation: Operation.Type, _ request: Operation.Request, context: RPCContext
+    ) async throws -> RPCResult {
+        guard let handler = handlers[Operation.name] else { throw Problem.notFound("No handler for \(Operation.name).") }
+        let response = await handler(try JSON.encode(request), context)
+        return RPCResult(status: response.status, body: response.body, retryAfter: response.retryAfter)
     }
 }
 
@@ -117,6 +142,10 @@ struct RPCServer: Service {
     let publisher: AMQPConnection
     let prefetch: UInt16
     let logger: Logger
+
+    private static let durations = MetricHandles("rpc_server_duration_seconds", dimensions: ["operation", "status"]) {
+        Timer(label: $0, dimensions: $1)
+    }
 
     func run() async throws {
         let queueConsumer = QueueConsumer(
@@ -158,8 +187,7 @@ struct RPCServer: Service {
         } else {
             response = RPCResponse(.notFound("\(service.rawValue) does not answer \(operation)."))
         }
-        Timer(label: "rpc_server_duration_seconds", dimensions: [("operation", operation), ("status", "\(response.status)")])
-            .recordInterval(since: started)
+        Self.durations(operation, String(response.status)).recordInterval(since: started)
         var headers = [RPCWire.statusHeader: String(response.status)]
         headers[RPCWire.retryAfterHeader] = response.retryAfter.map(String.init)
         let reply = OutgoingMessage(

@@ -24,12 +24,38 @@ public struct RPCResult: Sendable {
     }
 }
 
+/// Other services' operations, as a service needs them: one call. `ServiceCaller` makes it over
+/// the bus; a test of a service's own operations answers it in memory.
+public protocol ServiceCalling: Sendable {
+    /// The reply of the service that owns `operation`, as it answered, whatever its status.
+    /// Throws a `Problem` when no answer came (`504`) or the service cannot be reached (`503`).
+    func call<Operation: ServiceOperation>(
+        _ operation: Operation.Type, _ request: Operation.Request, principal: Principal?, requestID: String?, clientIP: String?,
+        idempotencyKey: String?, timeout: Duration
+    ) async throws -> RPCResult
+}
+
+extension ServiceCalling {
+    /// A call on behalf of the caller of the operation being answered.
+    public func call<Operation: ServiceOperation>(
+        _ operation: Operation.Type, _ request: Operation.Request, principal: Principal?, requestID: String?
+    ) async throws -> RPCResult {
+        try await call(
+            operation, request, principal: principal, requestID: requestID, clientIP: nil, idempotencyKey: nil,
+            timeout: ServiceCaller.defaultTimeout)
+    }
+}
+
 /// Calls other services' operations over the bus. Failures of the bus itself become problems a
 /// client understands: no answer in time is `504`; a service nobody runs, or a broker that is
 /// away, is `503`.
-public struct ServiceCaller: Sendable {
+public struct ServiceCaller: ServiceCalling {
     public let client: RPCClient
     let appID: String
+
+    /// Long enough for a call that queues behind a busy service; short enough that a client's
+    /// retry with the same idempotency key comes while the record of the first try still stands.
+    public static let defaultTimeout: Duration = .seconds(5)
 
     public init(client: RPCClient, appID: String) {
         self.client = client
@@ -38,7 +64,7 @@ public struct ServiceCaller: Sendable {
 
     public func call<Operation: ServiceOperation>(
         _ operation: Operation.Type, _ request: Operation.Request, principal: Principal? = nil,
-        requestID: String? = nil, clientIP: String? = nil, idempotencyKey: String? = nil, timeout: Duration = .seconds(5)
+        requestID: String? = nil, clientIP: String? = nil, idempotencyKey: String? = nil, timeout: Duration = defaultTimeout
     ) async throws -> RPCResult {
         try await call(
             operation, request, on: Operation.service, principal: principal, requestID: requestID, clientIP: clientIP,
@@ -48,7 +74,7 @@ public struct ServiceCaller: Sendable {
     public func call<Operation: RPCOperation>(
         _ operation: Operation.Type, _ request: Operation.Request, on service: ServiceName,
         principal: Principal? = nil, requestID: String? = nil, clientIP: String? = nil, idempotencyKey: String? = nil,
-        timeout: Duration = .seconds(5)
+        timeout: Duration = defaultTimeout
     ) async throws -> RPCResult {
         var headers: [String: String] = [:]
         if let principal { headers[Principal.headerName] = try PrincipalHeader.text(of: principal) }

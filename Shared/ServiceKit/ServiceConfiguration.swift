@@ -30,6 +30,9 @@ public struct ServiceConfiguration: Sendable {
     /// A `redis://` URL, or `redis+sentinel://` naming the sentinels of a primary and its replicas.
     public let redisURL: String
     public let databaseURL: String
+    /// The PostgreSQL schema the service owns (`DATABASE_SCHEMA`); its name by default
+    /// (`analysis_worker` for `analysis-worker`).
+    public let databaseSchema: String
     public let logLevel: Logger.Level
     /// For the service's own settings.
     public let reader: ConfigReader
@@ -51,6 +54,7 @@ public struct ServiceConfiguration: Sendable {
         self.redisURL = reader.string(forKey: "redis.url", isSecret: true, default: "redis://127.0.0.1:6380")
         self.databaseURL = reader.string(
             forKey: "database.url", isSecret: true, default: "postgres://lending:lending@127.0.0.1:5433/lending")
+        self.databaseSchema = reader.string(forKey: "database.schema", default: service.schema)
         self.logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info").lowercased()) ?? .info
     }
 

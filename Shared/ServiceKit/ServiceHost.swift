@@ -70,10 +70,8 @@ public final class ServiceHost {
 
     /// The service's schema in PostgreSQL, migrated at start-up, with its outbox relayed.
     public func useDatabase(migrations: [Migration], maximumConnections: Int = 10) throws -> Database {
-        let client = PostgresClient(
-            configuration: try .init(url: configuration.databaseURL, maximumConnections: maximumConnections),
-            backgroundLogger: logger)
-        let database = Database(client: client, schema: configuration.service.schema, logger: logger)
+        let database = try Database(
+            url: configuration.databaseURL, schema: configuration.databaseSchema, maximumConnections: maximumConnections, logger: logger)
         self.database = database
         self.migrations = migrations
         checks.add("database") { await database.isReachable() }

@@ -10,7 +10,7 @@ import Testing
 
 @Suite struct MigrationTests {
     @Test func replicasMigratingAtOnceApplyEachMigrationOnce() async throws {
-        try await withDatabase { database in
+        try await withTestDatabase { database in
             let migrations = [
                 Migration(id: "test-0001", statements: [
                     "CREATE TABLE \(database.schema).ledger (note text NOT NULL)",
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func aFailingMigrationLeavesNoTrace() async throws {
-        try await withDatabase { database in
+        try await withTestDatabase { database in
             let broken = Migration(id: "test-broken", statements: [
                 "CREATE TABLE \(database.schema).half (n int)",
                 "INSERT INTO \(database.schema).nowhere VALUES (1)",
@@ -49,7 +49,7 @@ import Testing
 
 @Suite struct InboxTests {
     @Test func aDuplicateMessageIsProcessedOnce() async throws {
-        try await withDatabase { database in
+        try await withTestDatabase { database in
             try await Migrator(database: database, migrations: [
                 Migration(id: "test-effects", statements: ["CREATE TABLE \(database.schema).effects (message_id text)"])
             ]).run()
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func aFailedHandlerDoesNotMarkTheMessageProcessed() async throws {
-        try await withDatabase { database in
+        try await withTestDatabase { database in
             try await Migrator(database: database, migrations: []).run()
             await #expect(throws: Rollback.self) {
                 try await database.processOnce(messageID: "m-1") { _ in throw Rollback() }
@@ -99,7 +99,7 @@ import Testing
         defer { Task { await publisher.close() } }
         try #require(await eventually { publisher.isConnected })
 
-        try await withDatabase { database in
+        try await withTestDatabase { database in
             try await Migrator(database: database, migrations: []).run()
             await #expect(throws: Rollback.self) {
                 try await database.transaction { connection in

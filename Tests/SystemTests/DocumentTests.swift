@@ -85,6 +85,8 @@ import Testing
         #expect(untyped.fieldErrors == ["document_type"])
         let unknownType = try await upload(Self.pdf, type: "selfie", to: id, token: client)
         #expect(unknownType.fieldErrors == ["document_type"])
+        let rule = (unknownType.json["errors"] as? [[String: Any]])?.first?["message"] as? String ?? ""
+        #expect(rule.contains("pan_card") && rule.contains("govt_id"), "the message lists every type: \(rule)")
         let notMultipart = try await api.send(.POST, "/api/v1/applications/\(id)/documents", body: "a file", contentType: "text/plain", token: client)
         #expect(notMultipart.status == 400)
         // JSON attaches from the library, and must name the document.

@@ -99,7 +99,13 @@ import Testing
         #expect(loanLines.last?.hasPrefix(Substring(loanID)) == true)
         let applications = try await api.send(.GET, "/api/v1/applications?status=disbursed&page_size=2", token: client, headers: [("Accept", "text/csv")])
         #expect(applications.text.split(separator: "\r\n").count == 2)
-        #expect(applications.text.hasPrefix("id,customer_id,product_id,amount,"))
+        #expect(applications.text.hasPrefix("id,customer_id,product_id,amount,term_months,purpose,status,risk_score,"))
+        // Staff get the analysis's risk score in its column, as in the JSON list.
+        let clientID = try #require(try await api.get("/api/v1/auth/me", token: client)["id"])
+        let staffExport = try await api.send(
+            .GET, "/api/v1/applications?status=disbursed&customer_id=\(clientID)", token: root, headers: [("Accept", "text/csv")])
+        let exported = try #require(staffExport.text.split(separator: "\r\n").dropFirst().first).split(separator: ",", omittingEmptySubsequences: false)
+        #expect(exported.count == 10 && Double(exported[7]) != nil, "a risk score in the eighth column: \(staffExport.text)")
         // A refusal is still a problem, not a file.
         let refused = try await api.send(.GET, "/api/v1/applications?status=nope", token: client, headers: [("Accept", "text/csv")])
         #expect(refused.status == 422)
