@@ -62,6 +62,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        // Only for `swift package generate-documentation` (the DocC catalogues in Shared/).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
     ],
     targets: [
         // C libraries from Debian packages.
@@ -160,13 +162,13 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(name: "LoansTests", dependencies: ["Loans", "Contracts", "ServiceKit", "Persistence", "TestSupport"]),
-        .testTarget(name: "ApprovalsTests", dependencies: ["Approvals", "Contracts"]),
+        .testTarget(name: "ApprovalsTests", dependencies: ["Approvals", "Contracts", "ServiceKit", "Persistence", "TestSupport"]),
         .testTarget(
             name: "NotificationsTests", dependencies: [
-                "Notifications", "Contracts", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                "Notifications", "Contracts", "ServiceKit", "Persistence", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Contracts", "Messaging", "ServiceKit", "Persistence", "TestSupport"]),
         .testTarget(
             name: "AnalysisWorkerTests", dependencies: [
                 "AnalysisWorker", "Contracts", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),

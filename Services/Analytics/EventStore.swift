@@ -54,14 +54,16 @@ final class EventStore: Sendable {
         self.audit = audit
     }
 
-    func record(_ delivery: Delivery) async throws -> Outcome {
-        guard delivery.body.count <= BusMessages.maximumBodyBytes,
-              let messageID = delivery.properties.messageID, let type = delivery.properties.type,
-              let json = (try? JSONSerialization.jsonObject(with: Data(delivery.body))) as? [String: Any]
+    /// Records a message as it came off the queue: its body, its AMQP properties (message id,
+    /// type, timestamp, sending service) and the routing key it was published with.
+    func record(_ body: [UInt8], properties: MessageProperties, routingKey: String) async throws -> Outcome {
+        guard body.count <= BusMessages.maximumBodyBytes,
+              let messageID = properties.messageID, let type = properties.type,
+              let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
         else { return .unreadable }
         let event = Event(
-            messageID: messageID, type: type, routingKey: delivery.routingKey, source: delivery.properties.appID,
-            occurredAt: delivery.properties.timestamp ?? Date(), payload: String(decoding: delivery.body, as: UTF8.self),
+            messageID: messageID, type: type, routingKey: routingKey, source: properties.appID,
+            occurredAt: properties.timestamp ?? Date(), payload: String(decoding: body, as: UTF8.self),
             // Staff actions and security events also go into the audit log, in the same transaction.
             audit: AuditRules.draft(type: type, payload: json))
         return try await withCheckedThrowingContinuation { caller in

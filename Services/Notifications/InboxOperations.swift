@@ -63,7 +63,7 @@ struct InboxOperations: Sendable {
         for try await (id, type, title, body, data, created, read) in rows.decode((UUID, String, String, String, String, Date, Date?).self) {
             items.append(
                 InboxNotification(
-                    id: id, type: type, title: title, body: body, data: (try? JSON.decode([String: String].self, from: Array(data.utf8))) ?? [:],
+                    id: id, type: type, title: title, body: body, data: try UnreadableRow.json([String: String].self, from: data, column: "inbox.data"),
                     createdAt: created, readAt: read))
         }
         return Page(items: items, request: request.page, total: total)

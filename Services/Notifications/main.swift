@@ -46,15 +46,13 @@ commands.on(NotificationCommands.SendSMS.self) { text, context in
 }
 host.consume(ServiceName.notifications.commandsQueue, handlers: commands)
 
-let recipients = Recipients(database: database)
+let service = NotificationsService(database: database, templates: try Templates())
 var events = MessageHandlers()
-recipients.register(on: &events)
-Notifier(database: database, recipients: recipients, templates: try Templates()).register(on: &events)
+service.register(on: &events)
 host.consume(ServiceName.notifications.eventsQueue, handlers: events)
-let inbox = InboxOperations(database: database)
-inbox.register(on: &host.rpc)
+service.register(on: &host.rpc)
 host.serveChanges(SyncRPC.NotificationsChanges.self, from: database, scope: { ChangeFeed.Scope(owner: $0.userID) }) { _, id in
-    try ChangeFeed.current(try await inbox.notification(id))
+    try ChangeFeed.current(try await service.inbox.notification(id))
 }
 
 let routing = WebhookRouting(database: database, broker: host.publisher, queue: webhookQueue)

@@ -332,7 +332,6 @@ public enum AuthRPC {
     }
 }
 
-/// Redis keys that `auth` writes and the gateway reads to refuse tokens at once.
 /// The Redis keys by which gateways check, on every request, that an access token's session is
 /// alive. `auth` writes them; its database holds the sessions of record, and Redis is their cache.
 public enum SessionKeys {

@@ -19,6 +19,7 @@ public struct CalendarDate: Codable, Sendable, Hashable, Comparable, CustomStrin
         self.day = day
     }
 
+    /// The UTC day of `date`.
     public init(_ date: Date) {
         let components = Self.calendar.dateComponents([.year, .month, .day], from: date)
         self.year = components.year!
@@ -45,6 +46,8 @@ public struct CalendarDate: Codable, Sendable, Hashable, Comparable, CustomStrin
         CalendarDate(Self.calendar.date(byAdding: .day, value: days, to: startOfDay)!)
     }
 
+    /// The same day `months` later (or earlier), or the last day of that month when it is
+    /// shorter: January 31 plus one month is February 28 (29 in a leap year).
     public func adding(months: Int) -> CalendarDate {
         CalendarDate(Self.calendar.date(byAdding: .month, value: months, to: startOfDay)!)
     }

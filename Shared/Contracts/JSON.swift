@@ -25,6 +25,8 @@ public enum JSON {
         Array(try encoder.encode(value))
     }
 
+    /// - Throws: a `DecodingError` when `bytes` are not JSON of `type`'s shape; unknown keys are
+    ///   ignored (contract changes are additive).
     public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: some Collection<UInt8>) throws -> Value {
         try decoder.decode(type, from: Data(bytes))
     }

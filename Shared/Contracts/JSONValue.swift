@@ -94,6 +94,8 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
 /// How the platform's JSON spells a Swift property: `snake_case`, an acronym as one word
 /// (`nationalID` → `national_id`).
 public enum JSONKeys {
+    /// - Returns: `name` in `snake_case`, a run of capitals as one word: `changedAt` →
+    ///   `changed_at`, `userID` → `user_id`.
     public static func snakeCase(_ name: String) -> String {
         var result = ""
         var previousWasUpper = false

@@ -50,6 +50,8 @@ public struct Money: Codable, Sendable, Hashable, Comparable, CustomStringConver
         return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
     }
 
+    /// - Returns: `value` rounded to `places` decimals (half away from zero) and written with exactly
+    ///   that many: `format(25000, places: 2)` is `"25000.00"`.
     public static func format(_ value: Decimal, places: Int) -> String {
         let rounded = value.rounded(scale: places)
         var text = NSDecimalNumber(decimal: rounded).stringValue
@@ -67,6 +69,7 @@ public struct Percent: Codable, Sendable, Hashable, Comparable, CustomStringConv
         self.decimal = decimal.rounded(scale: 2)
     }
 
+    /// nil unless `text` is a rate from 0 to 100 with at most two decimals, such as `"11.5"`.
     public init?(_ text: String) {
         guard let value = Money.parse(text, places: 2), value <= 100 else { return nil }
         self.decimal = value

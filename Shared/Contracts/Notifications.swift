@@ -80,6 +80,8 @@ public struct PushMessage: BusMessage, Equatable {
 
     public static let type = "notifications.push.v1"
 
+    /// The routing key of pushes to `user`'s sockets, `user.<id>`: every gateway receives them
+    /// (it binds `user.*`), and the one holding a socket of the user delivers.
     public static func routingKey(for user: UUID) -> String { "user.\(user.uuidString.lowercased())" }
 
     /// Pushes to every open WebSocket, on every gateway (`system_maintenance`).

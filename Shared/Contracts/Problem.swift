@@ -20,6 +20,14 @@ public struct Problem: Error, Codable, Sendable, Equatable {
     /// Seconds a client should wait before trying again (sent as `Retry-After`, not in the body).
     public var retryAfter: Int?
 
+    /// - Parameters:
+    ///   - status: the HTTP status the gateway answers with.
+    ///   - slug: names the kind of problem: `type` becomes `/problems/<slug>`, which clients test
+    ///     for (`about:blank` when nil).
+    ///   - title: the same for every problem of the kind.
+    ///   - detail: what happened this time, in words a client can show.
+    ///   - errors: the invalid fields, by the names clients use.
+    ///   - retryAfter: seconds before a retry may succeed, sent as `Retry-After`.
     public init(
         status: Int, slug: String? = nil, title: String, detail: String? = nil, errors: [FieldError]? = nil,
         retryAfter: Int? = nil
@@ -66,6 +74,10 @@ public struct Problem: Error, Codable, Sendable, Equatable {
 
     /// A write with an `If-Match` version that is no longer current; `current` is the resource as
     /// it now is.
+    ///
+    /// - Parameters:
+    ///   - what: the resource, as the detail names it (`"ticket"`).
+    ///   - current: the resource as its `GET` shows it; left out if it does not encode.
     public static func staleVersion(_ what: String, current: some Encodable) -> Problem {
         var problem = Problem(
             status: 412, slug: "stale-version", title: "Precondition failed", detail: "The \(what) changed since you read it; read it again.")

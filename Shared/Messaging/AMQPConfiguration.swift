@@ -1,5 +1,7 @@
 import Foundation
 
+/// Where RabbitMQ is and how patiently to talk to it: the nodes, heartbeats, timeouts and the
+/// backoff between rounds of connection attempts.
 public struct AMQPConfiguration: Sendable {
     /// One node to connect to, with the credentials and virtual host to use there.
     public struct Broker: Sendable, Equatable, CustomStringConvertible {
@@ -10,6 +12,10 @@ public struct AMQPConfiguration: Sendable {
         public var virtualHost: String
 
         /// Parses `amqp://user:password@host:port/vhost` (the vhost percent-encoded, `/` when absent).
+        /// The port defaults to 5672 and the credentials to `guest`.
+        ///
+        /// - Throws: ``AMQPError/invalidURL(_:)`` for another scheme, no host, or a vhost that does
+        ///   not decode.
         public init(url: String) throws {
             guard let components = URLComponents(string: url), components.scheme == "amqp",
                   let host = components.host, !host.isEmpty
@@ -42,6 +48,8 @@ public struct AMQPConfiguration: Sendable {
 
     /// Parses one URL, or several separated by commas (the nodes of a cluster):
     /// `amqp://user:password@host:port/vhost[,amqp://…]`.
+    ///
+    /// - Throws: ``AMQPError/invalidURL(_:)`` when any of them is not such a URL, or there is none.
     public init(url: String) throws {
         brokers = try url.split(separator: ",").map { try Broker(url: $0.trimmingCharacters(in: .whitespaces)) }
         guard !brokers.isEmpty else { throw AMQPError.invalidURL(url) }
@@ -60,6 +68,9 @@ public struct Backoff: Sendable {
     }
 
     /// The delay before retry number `attempt` (0 for the first retry): half fixed, half random.
+    ///
+    /// - Returns: a duration between half and all of `initial` doubled `attempt` times, capped
+    ///   at `maximum`.
     public func delay(attempt: Int) -> Duration {
         let exponent = min(attempt, 30)
         let ceiling = min(maximum, initial * (1 << exponent))

@@ -22,7 +22,12 @@ public final class AMQPConnection: Sendable {
     private let started = Atomic(false)
     private let consumerCount = Atomic(0)
 
+    /// Makes the connection; nothing connects until ``start()`` (or ``run()``).
+    ///
     /// - Parameters:
+    ///   - name: names the thread, the consumer tags and the `amqp.connection` log metadata, e.g.
+    ///     `loans-1-publish`.
+    ///   - topology: what the connection declares on every connect, before resuming consumers.
     ///   - onReturn: called on the connection's thread for every mandatory message the broker
     ///     could not route; keep it short.
     ///   - onConnectionLost: called on the connection's thread, with the reason, when a broker
@@ -59,6 +64,17 @@ public final class AMQPConnection: Sendable {
 
     /// Publishes a message. With `confirm`, returns once the broker has taken responsibility for
     /// it (publisher confirm) and throws if it refused it or, when `mandatory`, could not route it.
+    ///
+    /// - Parameters:
+    ///   - exchange: the exchange's name; `""` is the default exchange, where `routingKey` names a queue.
+    ///   - mandatory: have the broker return the message when no queue is bound for `routingKey`,
+    ///     rather than drop it.
+    ///   - confirm: wait for the broker's confirm. Without it, the call returns once the message is
+    ///     handed to the socket, and a returned one reaches only the `onReturn` handler.
+    /// - Throws: ``AMQPError/notConnected`` while the broker is away; ``AMQPError/connectionLost(_:)``
+    ///   when the connection broke before the confirm (the message may have been taken: publish
+    ///   again, consumers absorb duplicates); ``AMQPError/nacked(messageID:)``;
+    ///   ``AMQPError/unroutable(exchange:routingKey:)``; ``AMQPError/closed`` after ``close()``.
     public func publish(
         _ message: OutgoingMessage, exchange: String, routingKey: String, mandatory: Bool = false,
         confirm: Bool = true
@@ -88,6 +104,9 @@ public final class AMQPConnection: Sendable {
 
     /// Publishes several messages in order, keeping them all in flight at once, and reports each
     /// one's outcome (in the batch's order) once the broker confirmed or refused them all.
+    ///
+    /// - Returns: one result per publication, at the same index: a failure is one of the errors
+    ///   the single `publish` throws. The batch is not atomic: some may succeed and others fail.
     public func publish(_ batch: [Publication], confirm: Bool = true) async -> [Result<Void, any Error>] {
         await withCheckedContinuation { continuation in
             let posted = mailbox.post { worker in worker.publish(batch, confirm: confirm, continuation: continuation) }
@@ -98,6 +117,19 @@ public final class AMQPConnection: Sendable {
     /// Starts consuming `queue`, now and after every reconnect, until the consumer is cancelled.
     /// `deliver` runs on the connection's thread: hand the delivery off, do not work there.
     /// Throws only if the broker refuses the consumer right now.
+    ///
+    /// - Parameters:
+    ///   - prefetch: the most unacknowledged deliveries the broker hands this consumer at once;
+    ///     ignored with `noAck`.
+    ///   - noAck: the broker counts a message delivered as soon as it sends it (for replies to
+    ///     RPCs, which nothing redelivers); settling such a delivery does nothing.
+    ///   - deliver: called for each delivery, in order, on the connection's thread.
+    ///   - finish: called once when the consumer ends: cancelled, or its connection closed.
+    ///     Not called on a reconnect, after which deliveries simply resume.
+    /// - Returns: the consumer, to cancel.
+    /// - Throws: ``AMQPError/operationFailed(_:)`` when the broker refuses it (the queue is
+    ///   missing, say; the connection then starts afresh); ``AMQPError/closed`` after ``close()``.
+    ///   While the broker is away it does not throw: the consumer starts on the next connect.
     public func consume(
         queue: String, prefetch: UInt16, noAck: Bool = false,
         deliver: @escaping @Sendable (Delivery) -> Void, finish: @escaping @Sendable () -> Void = {}
@@ -112,6 +144,9 @@ public final class AMQPConnection: Sendable {
 
     /// Consumes `queue` as an async sequence of deliveries; the sequence ends when the consumer is
     /// cancelled or the connection closes.
+    ///
+    /// - Returns: the deliveries, and the consumer to cancel (which ends the sequence).
+    /// - Throws: as ``consume(queue:prefetch:noAck:deliver:finish:)``.
     public func deliveries(from queue: String, prefetch: UInt16) async throws -> (AsyncStream<Delivery>, Consumer) {
         let (stream, continuation) = AsyncStream.makeStream(of: Delivery.self)
         let consumer = try await consume(
@@ -120,6 +155,13 @@ public final class AMQPConnection: Sendable {
     }
 
     /// Runs synchronous broker operations (declare, inspect, purge…) on the connection's thread.
+    ///
+    /// - Parameter body: the operations; it blocks the connection's thread (and so its
+    ///   publishes and deliveries) while it runs, so keep it to a few broker calls.
+    /// - Returns: what `body` returned.
+    /// - Throws: ``AMQPError/notConnected`` while the broker is away, ``AMQPError/closed`` after
+    ///   ``close()``, or `body`'s error. A failed broker call closes the channel, so the connection
+    ///   starts afresh (reconnects) after one.
     public func withSession<Result: Sendable>(
         _ body: @escaping @Sendable (AMQPSession) throws -> Result
     ) async throws -> Result {

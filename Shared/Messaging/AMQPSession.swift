@@ -19,6 +19,9 @@ public final class AMQPSession {
         self.state = state
     }
 
+    /// Declares `exchange`; declaring it again with the same settings does nothing.
+    ///
+    /// - Throws: ``AMQPError/operationFailed(_:)``, e.g. when it exists with another kind.
     public func declare(_ exchange: Exchange) throws {
         let arena = CArena()
         let ok = amqp_exchange_declare(
@@ -27,6 +30,11 @@ public final class AMQPSession {
         try check(ok, "declare exchange \(exchange.name)")
     }
 
+    /// Declares `queue` with its arguments; declaring it again with the same ones does nothing.
+    ///
+    /// - Returns: its depth and consumers now.
+    /// - Throws: ``AMQPError/operationFailed(_:)``, e.g. when it exists with other arguments
+    ///   (`PRECONDITION_FAILED`): a queue's kind and limits cannot change in place.
     @discardableResult
     public func declare(_ queue: Queue) throws -> QueueStatus {
         let arena = CArena()
@@ -62,6 +70,9 @@ public final class AMQPSession {
         try check(ok, "unbind \(binding.queue) from \(binding.exchange) with \(binding.routingKey)")
     }
 
+    /// Drops every ready message of `queue` (not those delivered and unacknowledged).
+    ///
+    /// - Returns: how many messages were dropped.
     @discardableResult
     public func purge(queue: String) throws -> Int {
         let arena = CArena()

@@ -13,6 +13,14 @@ import Synchronization
 ///
 /// Cancelling the caller cancels the operation and throws `CancellationError` at once. The
 /// operation inherits the caller's task-local values (its trace) and priority.
+///
+/// - Parameters:
+///   - limit: how long to wait; the deadline fires up to 20 ms late (one clock serves every
+///     deadline of the process).
+///   - operation: the work, in a task of its own.
+/// - Returns: `operation`'s result, if it came first.
+/// - Throws: `operation`'s error; ``DeadlineExceeded`` at the deadline; `CancellationError` when
+///   the caller is cancelled.
 public func withDeadline<Value: Sendable>(
     _ limit: Duration, _ operation: @escaping @Sendable () async throws -> Value
 ) async throws -> Value {
@@ -32,6 +40,7 @@ public func withDeadline<Value: Sendable>(
     }
 }
 
+/// What ``withDeadline(_:_:)`` throws when its operation has not finished in time.
 public struct DeadlineExceeded: Error, CustomStringConvertible {
     public let limit: Duration
     public var description: String { "gave up after \(limit)" }

@@ -80,7 +80,11 @@ public struct Delivery: Sendable {
         settler?.settle(tag, .ack)
     }
 
-    /// `requeue: false` dead-letters the message (when its queue has a dead-letter exchange).
+    /// Gives the message back to the broker.
+    ///
+    /// - Parameter requeue: true puts it back in its queue for another delivery (on a quorum
+    ///   queue, one more towards its delivery limit); false dead-letters it (or drops it, when the
+    ///   queue has no dead-letter exchange).
     public func reject(requeue: Bool) {
         settler?.settle(tag, requeue ? .requeue : .deadLetter)
     }

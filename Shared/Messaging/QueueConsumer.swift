@@ -13,9 +13,15 @@ import ServiceLifecycle
 /// On graceful shutdown it stops taking deliveries, lets the running handlers finish and settles
 /// them; deliveries it had not started return to the queue when the connection closes.
 public struct QueueConsumer: Service {
+    /// What a handler made of a delivery, and so how the consumer settles it.
     public enum Outcome: Sendable {
+        /// Done (or nothing to do): acknowledge it, the broker forgets it.
         case ack
+        /// It can never succeed (it does not decode, or no service should send it): park it in
+        /// the queue's dead-letter queue, where it is counted and can be inspected or replayed.
         case deadLetter
+        /// It failed for now (the database is away, a call timed out): run the handler again
+        /// here with backoff for up to `retryWindow`, then requeue it.
         case retry
     }
 
@@ -28,6 +34,15 @@ public struct QueueConsumer: Service {
     private let handlerDeadline: Duration
     private let handler: @Sendable (Delivery) async -> Outcome
 
+    /// - Parameters:
+    ///   - connection: the consuming connection (not the one the service publishes on).
+    ///   - queue: a queue in the connection's topology, so that it exists after every reconnect.
+    ///   - prefetch: the most deliveries handled at once.
+    ///   - retryWindow: how long a delivery is retried here before it is requeued.
+    ///   - handlerDeadline: how long one run of the handler may take before it is abandoned and
+    ///     counted as ``Outcome/retry``.
+    ///   - handler: runs once per attempt, in the message's trace; it must be idempotent, since a
+    ///     message can come again (see `Database.processOnce` in Persistence).
     public init(
         connection: AMQPConnection, queue: String, prefetch: UInt16, retryWindow: Duration = .seconds(30),
         handlerDeadline: Duration = .seconds(15), logger: Logger,

@@ -12,6 +12,7 @@ public final class RPCClient: Sendable {
     public let connection: AMQPConnection
     private let calls: PendingCalls
 
+    /// Makes the client and its own connection, named `name`; nothing connects until ``start()``.
     public init(name: String, configuration: AMQPConfiguration, topology: Topology = Topology(), logger: Logger) {
         let calls = PendingCalls()
         self.calls = calls
@@ -27,6 +28,9 @@ public final class RPCClient: Sendable {
     }
 
     /// Starts the connection and listens for replies (also after reconnects).
+    ///
+    /// - Throws: as ``AMQPConnection/consume(queue:prefetch:noAck:deliver:finish:)``; not while the
+    ///   broker is away (the listening starts when it connects).
     public func start() async throws {
         connection.start()
         let calls = self.calls
@@ -40,6 +44,14 @@ public final class RPCClient: Sendable {
     /// `unroutable` when no queue takes the routing key, `notConnected` while the broker is away,
     /// `connectionLost` when the connection broke before the reply came (the request may have
     /// been carried out).
+    ///
+    /// - Parameters:
+    ///   - exchange: the direct exchange of the callees' queues, `lending.rpc`.
+    ///   - routingKey: the callee's key on `exchange` (on `lending.rpc`, a service's name).
+    ///   - message: the request; its correlation id, reply address, expiration and persistence
+    ///     are set here.
+    ///   - timeout: how long to wait for the reply, and the request's expiration in its queue.
+    /// - Returns: the reply (consumed without acknowledgement: nothing to settle).
     public func call(
         exchange: String, routingKey: String, message: OutgoingMessage, timeout: Duration
     ) async throws -> Delivery {

@@ -24,6 +24,7 @@ public struct Topology: Sendable {
     }
 }
 
+/// An exchange to declare. The platform's are durable: they outlive a broker restart.
 public struct Exchange: Sendable, Hashable {
     public enum Kind: String, Sendable { case direct, topic, fanout }
     public var name: String
@@ -37,6 +38,8 @@ public struct Exchange: Sendable, Hashable {
     }
 }
 
+/// A queue to declare, with the arguments that make it a quorum queue and park poison messages.
+/// Arguments cannot change once the queue exists: a change is a new queue.
 public struct Queue: Sendable, Hashable {
     public enum Kind: String, Sendable { case classic, quorum }
     public var name: String
@@ -49,6 +52,16 @@ public struct Queue: Sendable, Hashable {
     public var deadLetterExchange: String?
     public var deadLetterRoutingKey: String?
 
+    /// - Parameters:
+    ///   - durable: survives a broker restart, with its persistent messages.
+    ///   - kind: `quorum` is replicated across a cluster's nodes and counts deliveries; `classic`
+    ///     lives on one node.
+    ///   - exclusive: used only by the connection that declared it, and deleted with it.
+    ///   - autoDelete: deleted once its last consumer has gone.
+    ///   - deliveryLimit: deliveries before the broker dead-letters the message (quorum queues).
+    ///   - deadLetterExchange: where rejected, expired and over-delivered messages go; a quorum
+    ///     queue with one dead-letters at least once, and refuses publishes when full.
+    ///   - deadLetterRoutingKey: the routing key they go with; nil keeps their own.
     public init(
         name: String, kind: Kind = .classic, durable: Bool = true, exclusive: Bool = false,
         autoDelete: Bool = false, deliveryLimit: Int? = nil, deadLetterExchange: String? = nil,
@@ -81,6 +94,8 @@ public struct Queue: Sendable, Hashable {
     }
 }
 
+/// Routes an exchange's messages whose routing key matches `routingKey` (a pattern such as
+/// `loans.#` on a topic exchange) to a queue.
 public struct Binding: Sendable, Hashable {
     public var queue: String
     public var exchange: String

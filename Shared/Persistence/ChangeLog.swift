@@ -22,6 +22,14 @@ public struct ChangeLog: Sendable {
         /// The entity id when the row is part of another entity (a document of an application).
         public let entityIDExpression: String?
 
+        /// - Parameters:
+        ///   - table: the synced table, unqualified (it is in the service's schema).
+        ///   - entity: the name its rows have in the feed (a `SyncChange.Entity` raw value).
+        ///   - idColumn: the column identifying a row, when the row is the entity itself.
+        ///   - owner: SQL over the trigger's row `r` giving the owning user's id (see ``owner``).
+        ///   - entityID: SQL over `r` giving the id of the entity the row belongs to, for a row that
+        ///     is part of another entity; its deletion then logs a change of that entity, not a
+        ///     deletion.
         public init(table: String, entity: String, idColumn: String = "id", owner: String, entityID: String? = nil) {
             self.table = table
             self.entity = entity
@@ -48,6 +56,11 @@ public struct ChangeLog: Sendable {
     }
 
     /// The migration creating the log and a trigger per source.
+    ///
+    /// - Parameters:
+    ///   - id: the migration's id in the service's history (see ``Migration/id``).
+    ///   - sources: the tables synced from the start; a table synced later gets its trigger in a
+    ///     later migration, from ``triggers(sources:)``.
     public static func migration(id: String, sources: [Source]) -> Migration {
         let statements = [
             """
@@ -75,6 +88,8 @@ public struct ChangeLog: Sendable {
     /// and an entry for every row already there, so that a first sync sees what came before.
     /// The functions keep the schema's search path, so a write from a session with another one
     /// (an operator's `psql`) is logged too.
+    ///
+    /// - Returns: the SQL statements of a ``Migration``, in the order they must run.
     public static func triggers(sources: [Source]) -> [String] {
         sources.flatMap { source in
             let function = "log_\(source.table)_change"
@@ -102,9 +117,20 @@ public struct ChangeLog: Sendable {
         case tooOld
     }
 
-    /// Up to `limit` entries after `cursor`, each entity once (its latest change), in feed order;
-    /// `visibleTo` narrows them to one owner's (nil: everything). Returns the position read up
-    /// to and whether more follow.
+    /// Up to `limit` entries after `cursor`, each entity once (its latest change), in feed order.
+    /// Sequences what committed since the last read first, so the page is a prefix of the feed.
+    ///
+    /// - Parameters:
+    ///   - cursor: the position a client has read up to (a previous `readTo`); nil reads from the
+    ///     start, which still has every entity's latest change.
+    ///   - owner: one user's entries only; nil for everyone's.
+    ///   - entities: the entity names to read; nil for all of them.
+    ///   - limit: the most rows to read. Entries can be fewer: an entity changed twice in the page
+    ///     is one entry.
+    /// - Returns: the entries; `readTo`, the position to pass as the next `cursor` (the last row of
+    ///   the page; when nothing is new, `cursor`, or the horizon without one); and whether more rows
+    ///   follow.
+    /// - Throws: ``Refusal/tooOld`` for a cursor behind the horizon or ahead of the head.
     public func read(after cursor: Int64?, owner: UUID?, entities: Set<String>?, limit: Int) async throws
         -> (entries: [Entry], readTo: Int64, hasMore: Bool)
     {
@@ -150,7 +176,11 @@ public struct ChangeLog: Sendable {
     }
 
     /// Drops what no cursor needs: a change followed by a later one of the same entity, and, once
-    /// older than `retention`, deletions (moving the horizon past them). Returns the rows dropped.
+    /// older than `retention`, deletions (moving the horizon past them). Only changes older than
+    /// `retention` go, so a client that syncs within it keeps its cursor.
+    ///
+    /// - Returns: the rows dropped; 0 when another replica is compacting at the same time (it
+    ///   holds the lock, and this round is skipped).
     @discardableResult
     public func compact(olderThan retention: Duration) async throws -> Int {
         let cutoff = Date().addingTimeInterval(-Double(retention.components.seconds))

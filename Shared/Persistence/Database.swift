@@ -13,7 +13,16 @@ public struct Database: Sendable {
     public let logger: Logger
 
     /// A client for the database at `url` (see `PostgresClient.Configuration.init(url:maximumConnections:)`)
-    /// whose connections resolve table names in `schema`.
+    /// whose connections resolve table names in `schema`. Nothing connects until `client` runs.
+    ///
+    /// - Parameters:
+    ///   - url: `DATABASE_URL`, read as `PostgresClient.Configuration.init(url:maximumConnections:)`
+    ///     reads it.
+    ///   - schema: the schema the service owns: lowercase letters, digits and `_` only (a
+    ///     precondition), since it goes into SQL as a name. ``Migrator`` creates it.
+    ///   - maximumConnections: the size of the client's pool.
+    /// - Throws: ``DatabaseConfigurationError/invalidURL(_:)`` when `url` is not a `postgres://` URL
+    ///   with a host and a user.
     public init(url: String, schema: String, maximumConnections: Int = 10, logger: Logger) throws {
         precondition(
             !schema.isEmpty && schema.allSatisfy { $0.isLowercase || $0 == "_" || $0.isNumber }, "schema names are plain identifiers")
@@ -31,6 +40,12 @@ public struct Database: Sendable {
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     /// An error thrown by `body` reaches the caller as it was thrown (a `Problem` stays a `Problem`).
+    ///
+    /// - Parameter body: the work, on the transaction's connection: pass that connection to every
+    ///   query, outbox and inbox call inside it.
+    /// - Returns: what `body` returned, once the transaction committed.
+    /// - Throws: `body`'s error after the rollback; a `PostgresTransactionError` when the
+    ///   transaction could not begin or commit, or the rollback failed too.
     public func transaction<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {

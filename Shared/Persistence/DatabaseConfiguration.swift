@@ -14,6 +14,9 @@ public enum DatabaseConfigurationError: Error, CustomStringConvertible {
 extension PostgresClient.Configuration {
     /// Reads `postgres://user:password@host:port/database[?sslmode=disable|prefer|require]`.
     /// Without `sslmode`, loopback hosts use plain TCP and every other host requires TLS.
+    ///
+    /// - Throws: ``DatabaseConfigurationError/invalidURL(_:)`` for another scheme, or a URL without
+    ///   a host or a user.
     public init(url: String, maximumConnections: Int = 20) throws {
         guard let components = URLComponents(string: url),
               components.scheme == "postgres" || components.scheme == "postgresql",

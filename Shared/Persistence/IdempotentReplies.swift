@@ -20,7 +20,15 @@ public struct IdempotentReplies: Sendable {
     let logger: Logger
 
     /// Claims `key` for this transaction: nil the first time (go on, then ``store(_:for:on:)``),
-    /// or the reply stored by the attempt that committed before.
+    /// or the reply stored by the attempt that committed before. An attempt racing one that has
+    /// not committed yet waits for it here (the primary key), then gets its reply.
+    ///
+    /// - Parameters:
+    ///   - key: the caller's idempotency key, as the gateway scoped it to the caller and route.
+    ///   - connection: the transaction that will carry the effects and the reply.
+    /// - Returns: nil when this attempt goes on; the stored reply when an earlier one committed.
+    /// - Throws: ``IdempotentRepliesError/replyMissing(key:)`` when an earlier attempt committed
+    ///   without storing its reply.
     public func claim(_ key: String, on connection: PostgresConnection) async throws -> Reply? {
         let inserted = try await connection.query(
             "INSERT INTO idempotent_replies (key) VALUES (\(key)) ON CONFLICT DO NOTHING RETURNING key", logger: logger)

@@ -7,6 +7,9 @@ public struct Migration: Sendable {
     public let id: String
     public let statements: [String]
 
+    /// - Parameters:
+    ///   - id: unique in the schema's history and never reused, e.g. `loans-0007-payments`.
+    ///   - statements: SQL run in order in one transaction; unqualified names are in the schema.
     public init(id: String, statements: [String]) {
         self.id = id
         self.statements = statements
@@ -25,6 +28,10 @@ public struct Migrator: Sendable {
         self.migrations = Self.platformMigrations(schema: database.schema) + migrations
     }
 
+    /// Creates the schema if it is missing and applies every migration not yet recorded, in order.
+    ///
+    /// - Throws: the error of the first migration that failed; it is rolled back, those before it
+    ///   stay applied, and the next run starts from it.
     public func run() async throws {
         let schema = database.schema
         let logger = database.logger

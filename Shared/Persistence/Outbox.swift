@@ -13,6 +13,14 @@ public struct OutboxMessage: Sendable {
     public var body: String
     public var headers: [String: String]
 
+    /// - Parameters:
+    ///   - messageID: the message's id; consumers' inboxes recognise a redelivery by it.
+    ///   - exchange: where to publish; `""` is the default exchange, where `routingKey` is a queue's
+    ///     name (commands to one service).
+    ///   - routingKey: on `lending.events`, the event's type without its version.
+    ///   - type: the AMQP `type`, e.g. `loans.application.submitted.v1`.
+    ///   - body: the message as JSON text in the platform's dialect.
+    ///   - headers: AMQP headers; the trace is added by ``Outbox/enqueue(_:on:)``.
     public init(
         messageID: UUID = .random(), exchange: String, routingKey: String, type: String, body: String,
         headers: [String: String] = [:]
@@ -40,6 +48,9 @@ public struct Outbox: Sendable {
     public static func channel(schema: String) -> String { "\(schema)_outbox" }
 
     /// Writes `message` in the caller's transaction; it carries the current trace, if any.
+    ///
+    /// - Parameter connection: the transaction of the state change that causes the message: the
+    ///   message is published only if it commits.
     public func enqueue(_ message: OutboxMessage, on connection: PostgresConnection) async throws {
         var traced = message.headers
         if let trace = TraceContext.current { traced[TraceContext.header] = trace.child().traceparent }

@@ -20,6 +20,13 @@ public struct OutboxRelay: Service {
     private let failed: Counter
     private let backlog: Gauge
 
+    /// - Parameters:
+    ///   - database: the service's database, whose schema's outbox it relays.
+    ///   - publisher: the connection to publish on, with confirms; the relay waits while it is down.
+    ///   - appID: the AMQP `app_id` of every message: the sending instance.
+    ///   - batchSize: the rows taken, published and deleted in one transaction.
+    ///   - pollInterval: how often the relay looks without being woken (and measures
+    ///     `outbox_backlog`), and how long it waits before listening again after losing LISTEN.
     public init(
         database: Database, publisher: AMQPConnection, appID: String, batchSize: Int = 256,
         pollInterval: Duration = .seconds(1)

@@ -1,3 +1,4 @@
+import Contracts
 import Logging
 import Metrics
 import PostgresNIO
@@ -9,6 +10,8 @@ import PostgresNIO
 public struct UnreadableRow: Error, CustomStringConvertible {
     public let description: String
 
+    /// - Parameter what: which row and what is wrong with it, for the log, e.g.
+    ///   `"no workflow for application \(id)"`.
     public init(_ what: String) {
         self.description = "unreadable row: \(what)"
     }
@@ -36,5 +39,17 @@ public struct UnreadableRow: Error, CustomStringConvertible {
         logger.error("\(row)")
         count.increment()
         return true
+    }
+}
+
+extension UnreadableRow {
+    /// The JSON text of a column as `Value`, or an `UnreadableRow` naming the column: a stored
+    /// document that does not decode is a fault like any other unreadable column.
+    public static func json<Value: Decodable>(_ type: Value.Type, from text: String, column: String) throws -> Value {
+        do {
+            return try JSON.decode(type, from: Array(text.utf8))
+        } catch {
+            throw UnreadableRow("column \(column) is not a \(Value.self): \(error)")
+        }
     }
 }

@@ -27,6 +27,7 @@ public final class RedisClient: Sendable {
     ///   - poolSize: the most commands in flight at once (one connection and one thread each).
     ///   - connectTimeout: how long opening a connection may take.
     ///   - commandTimeout: how long one command (or pipeline read) may wait on the socket.
+    /// - Throws: ``RedisError/invalidURL(_:)`` when `url` is neither form.
     public init(
         url: String, poolSize: Int = 4, connectTimeout: Duration = .seconds(2),
         commandTimeout: Duration = .seconds(5), logger: Logger
@@ -52,12 +53,23 @@ public final class RedisClient: Sendable {
 
     /// Sends one command, e.g. `["HSET", "h", "field", "value"]`. An error reply is thrown as
     /// ``RedisError/server(_:)``.
+    ///
+    /// - Parameter command: the command's name and arguments; never empty (a precondition: Redis
+    ///   does not answer an empty command).
+    /// - Returns: the reply, which is never an error reply.
+    /// - Throws: ``RedisError/server(_:)`` for an error reply; ``RedisError/connectionFailed(address:reason:)``
+    ///   while Redis cannot be reached (at once, during the backoff); ``RedisError/io(_:)`` or
+    ///   ``RedisError/protocolError(_:)`` when the connection broke, after which whether the
+    ///   command ran is unknown; ``RedisError/poolClosed`` after ``shutdown()``; `CancellationError`
+    ///   when the task is cancelled while it waits for a connection.
     @discardableResult
     public func send(_ command: [String]) async throws -> RedisValue {
         try await send(command.map { Array($0.utf8) })
     }
 
     /// Sends one command whose arguments are raw bytes (binary-safe).
+    ///
+    /// - Throws: as ``send(_:)-([String])``.
     @discardableResult
     public func send(_ command: [[UInt8]]) async throws -> RedisValue {
         try await withConnection { connection throws(RedisError) in try connection.run(command) }
@@ -171,9 +183,15 @@ extension RedisClient {
     /// Runs `script` with EVALSHA; if Redis does not have it cached (NOSCRIPT: after a restart, a
     /// failover or SCRIPT FLUSH), sends it whole with EVAL, which also caches it again.
     ///
-    /// - Parameter appendingRunID: appends the run id of the server that runs the script to
-    ///   `arguments`. A script that compares it with one stored earlier tells whether the server
-    ///   restarted or was failed over since, and so may have lost writes made before.
+    /// - Parameters:
+    ///   - keys: the script's `KEYS`, in order.
+    ///   - arguments: the script's `ARGV`, in order.
+    ///   - appendingRunID: appends the run id of the server that runs the script to
+    ///     `arguments`. A script that compares it with one stored earlier tells whether the server
+    ///     restarted or was failed over since, and so may have lost writes made before.
+    /// - Returns: the script's reply, converted as Redis converts Lua values (a Lua array becomes an
+    ///   array, a number an integer, `false` a null).
+    /// - Throws: as ``send(_:)-([String])``; ``RedisError/server(_:)`` also when the script fails.
     @discardableResult
     public func evaluate(
         _ script: RedisScript, keys: [String] = [], arguments: [String] = [], appendingRunID: Bool = false

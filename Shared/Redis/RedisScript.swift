@@ -1,4 +1,4 @@
-/// A Lua script and its SHA1, computed once, for ``RedisClient/evaluate(_:keys:arguments:)``.
+/// A Lua script and its SHA1, computed once, for ``RedisClient/evaluate(_:keys:arguments:appendingRunID:)``.
 ///
 /// Create scripts once (e.g. as `static let`) so the digest is not recomputed per call.
 public struct RedisScript: Sendable, Hashable {

@@ -25,6 +25,14 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         case mfaSetupRequired = "mfa_setup_required"
     }
 
+    /// - Parameters:
+    ///   - userID: the subject (`sub`), written in lowercase.
+    ///   - role: the role services see in the caller's `Principal`.
+    ///   - issuedAt: `iat`; the token expires `lifetime` after it.
+    ///   - sessionID: the session the token belongs to (`sid`); signing out ends it.
+    ///   - tokenID: the token's own id (`jti`).
+    ///   - lifetime: from `issuedAt` to `exp`, in whole seconds.
+    ///   - mfaSetupRequired: makes it the restricted token of staff who must set up MFA first.
     public init(
         userID: UUID, role: Role, sessionID: String, tokenID: String, issuedAt: Date, lifetime: Duration,
         mfaSetupRequired: Bool = false
@@ -40,12 +48,17 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         self.mfaSetupRequired = mfaSetupRequired ? true : nil
     }
 
+    /// Checks the claims JWTKit leaves to the payload, after the signature.
+    ///
+    /// - Throws: a `JWTError` when the token has expired, is not for `lending-api`, or was not
+    ///   issued by `lending-auth`. Whether its session is still alive is the gateway's next check.
     public func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
         try aud.verifyIntendedAudience(includes: Self.audience)
         guard iss.value == Self.issuer else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "unknown issuer") }
     }
 
+    /// The caller the token speaks for; nil when `sub` is not a user id.
     public var principal: Principal? {
         UUID(uuidString: sub.value).map {
             Principal(userID: $0, role: role, sessionID: sid, mfaSetupRequired: mfaSetupRequired == true)

@@ -5,6 +5,12 @@ import Logging
 /// The small HTTP port every service serves: `/healthz` (the process is alive), `/readyz` (its
 /// broker, Redis and database connections are up: 200, else 503) and `/metrics` (Prometheus text).
 public enum AdminServer {
+    /// - Parameters:
+    ///   - host: the address to listen on (`ADMIN_BIND_ADDRESS`): the port answers without
+    ///     authentication.
+    ///   - port: `ADMIN_PORT`.
+    ///   - readiness: the checks behind `/readyz`.
+    /// - Returns: the server, to run as a service of the process.
     public static func make(host: String, port: Int, readiness: Readiness, logger: Logger) -> some ApplicationProtocol {
         let router = Router()
         addRoutes(to: router, readiness: readiness)

@@ -16,6 +16,8 @@ public struct ChangeFeed: Sendable {
         }
     }
 
+    /// Reads an entity as its `GET` shows it: its JSON and its `version` (see ``current(_:)``),
+    /// or nil when it is gone.
     public typealias Loader = @Sendable (SyncChange.Entity, UUID) async throws -> (data: JSONValue, version: Int)?
 
     public static let largestPage = 500
@@ -32,6 +34,8 @@ public struct ChangeFeed: Sendable {
         self.load = load
     }
 
+    /// Answers `operation` (`SyncRPC.LoansChanges`, …) in `handlers` with pages of this feed, for
+    /// signed-in callers only.
     public func register<Operation: SyncRPC.ChangeFeed>(_ operation: Operation.Type, on handlers: inout RPCHandlers) {
         handlers.on(operation) { request, context in .ok(try await page(request, for: try context.requirePrincipal())) }
     }
@@ -61,6 +65,9 @@ public struct ChangeFeed: Sendable {
     }
 
     /// An entity's JSON and its `version` (1 for those that have none: they never change).
+    ///
+    /// - Parameter value: the entity as its `GET` answers it, or nil when it is gone.
+    /// - Returns: what a ``Loader`` returns: nil for nil.
     public static func current(_ value: (some Encodable)?) throws -> (data: JSONValue, version: Int)? {
         guard let value else { return nil }
         let data = try JSONValue(encoding: value)
@@ -72,6 +79,12 @@ public struct ChangeFeed: Sendable {
 extension ServiceHost {
     /// Serves the service's change feed as `operation` and compacts its log hourly, keeping
     /// deletions for `SYNC_RETENTION_DAYS` (30 by default): a client away longer starts over.
+    ///
+    /// - Parameters:
+    ///   - operation: the service's feed operation, e.g. `SyncRPC.LoansChanges`.
+    ///   - database: the service's database, whose schema has the change log.
+    ///   - scope: what a caller may see; nil for nothing.
+    ///   - load: reads an entity of the feed as it now is.
     public func serveChanges<Operation: SyncRPC.ChangeFeed>(
         _ operation: Operation.Type, from database: Database, scope: @escaping @Sendable (Principal) -> ChangeFeed.Scope?,
         load: @escaping ChangeFeed.Loader

@@ -8,6 +8,14 @@ extension Database {
     /// after a `504`) gets that reply back instead of a second effect. Without a key it is a
     /// plain transaction. A `Problem` thrown by `body` rolls back and stores nothing, so the retry
     /// is judged afresh.
+    ///
+    /// - Parameters:
+    ///   - idempotencyKey: the caller's key as the gateway scoped it (``RPCContext/idempotencyKey``);
+    ///     nil for a plain transaction.
+    ///   - body: the request's effects and reply, on the transaction's connection.
+    /// - Returns: `body`'s reply, or the reply stored by the attempt that committed first.
+    /// - Throws: `body`'s error; `IdempotentRepliesError.replyMissing` for a key claimed without a
+    ///   reply; a decoding error when a stored reply no longer decodes as `Body`.
     public func transaction<Body: Codable & Sendable>(
         once idempotencyKey: String?, _ body: (PostgresConnection) async throws -> RPCReply<Body>
     ) async throws -> RPCReply<Body> {

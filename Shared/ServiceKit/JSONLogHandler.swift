@@ -11,6 +11,12 @@ public struct JSONLogHandler: LogHandler {
     private let service: String
     private let instance: String
 
+    /// - Parameters:
+    ///   - label: the logger's label, written as `logger`.
+    ///   - service: the service's name, written as `service`.
+    ///   - instance: the replica (``ServiceConfiguration/instance``).
+    ///   - level: the least severe level written.
+    ///   - metadataProvider: metadata added to every record, such as the current `trace_id`.
     public init(
         label: String, service: String, instance: String, level: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil
     ) {

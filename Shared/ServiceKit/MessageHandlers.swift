@@ -29,6 +29,15 @@ public struct MessageHandlers: Sendable {
 
     public init() {}
 
+    /// Handles messages of `type` (its exact version; another version is acknowledged and
+    /// skipped). Registering a type again replaces its handler.
+    ///
+    /// - Parameters:
+    ///   - type: the message type; its `type` string (with the version) keys the handler.
+    ///   - handler: the reaction, with the decoded message (a body that does not decode is
+    ///     dead-lettered first). Make it idempotent (see `Database.processOnce`). Returning
+    ///     acknowledges the message; throwing retries it, and an `UnreadableRow` is also logged and
+    ///     counted as one.
     public mutating func on<Message: BusMessage>(
         _ type: Message.Type, _ handler: @escaping @Sendable (Message, MessageContext) async throws -> Void
     ) {
@@ -74,6 +83,13 @@ public struct MessageHandlers: Sendable {
 
     /// What the consumer does with `message` arriving under `messageID` (a redelivery reuses
     /// it): the same decoding and handler, without a broker. For tests of a service's reactions.
+    ///
+    /// - Parameters:
+    ///   - message: the message as a publisher sends it; it is encoded and decoded again.
+    ///   - messageID: the AMQP `message_id`; pass the same one again to test a redelivery.
+    /// - Returns: how the consumer would settle the message: `QueueConsumer.Outcome.ack` also
+    ///   when no handler takes its type.
+    /// - Throws: only when `message` does not encode.
     public func deliver<Message: BusMessage>(
         _ message: Message, messageID: String = UUID().uuidString.lowercased(), logger: Logger
     ) async throws -> QueueConsumer.Outcome {

@@ -8,6 +8,9 @@ public enum Observability {
     /// The registry `/metrics` renders. Swift-metrics instruments created after `bootstrap` land here.
     public static let registry = PrometheusCollectorRegistry()
 
+    /// Sends logs to standard output as ``JSONLogHandler`` lines, with the current `trace_id`, and
+    /// metrics to ``registry``. Once per process (swift-log and swift-metrics refuse a second
+    /// bootstrap): ``ServiceHost/init(_:topology:)`` calls it.
     public static func bootstrap(_ configuration: ServiceConfiguration) {
         LoggingSystem.bootstrap(
             { label, provider in

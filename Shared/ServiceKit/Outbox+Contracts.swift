@@ -16,6 +16,10 @@ extension Outbox {
     }
 
     /// Queues a command for a service's durable commands queue (through the default exchange).
+    ///
+    /// - Parameters:
+    ///   - service: the recipient, whose `<service>.commands` queue takes it.
+    ///   - connection: the transaction that causes the command: it is sent only if it commits.
     public func send<Command: BusMessage>(
         _ command: Command, to service: ServiceName, on connection: PostgresConnection
     ) async throws {

@@ -3,7 +3,7 @@ import Messaging
 import ServiceLifecycle
 
 /// Work repeated at an interval for the life of the service (sweeps). A failed round is logged
-/// and the next one runs as planned; so is a round stuck past ``roundLimit`` (on a connection that
+/// and the next one runs as planned; so is a round stuck past five minutes (on a connection that
 /// went away), which is cancelled and abandoned rather than ending the repetition.
 public struct PeriodicTask: Service {
     static let roundLimit = Duration.seconds(300)
@@ -13,6 +13,11 @@ public struct PeriodicTask: Service {
     let logger: Logger
     let round: @Sendable () async throws -> Void
 
+    /// - Parameters:
+    ///   - name: names the work in the logs.
+    ///   - interval: the pause between the end of one round and the start of the next; the first
+    ///     round runs at once.
+    ///   - round: one round; with several replicas, guard it with `Database.transactionAlone`.
     public init(_ name: String, every interval: Duration, logger: Logger, round: @escaping @Sendable () async throws -> Void) {
         self.name = name
         self.interval = interval

@@ -23,6 +23,10 @@ public enum PlatformTopology {
 
     /// A durable quorum queue with a delivery limit whose poison messages go to `<name>.dlq`.
     /// `routingKeys` bind it to the events exchange; a queue without them is addressed by name.
+    ///
+    /// - Parameter routingKeys: event routing keys or patterns, e.g. `loans.application.submitted`
+    ///   or `approvals.#`.
+    /// - Returns: the queue, its dead-letter queue, and their bindings.
     public static func durableQueue(_ name: String, eventRoutingKeys routingKeys: [String] = []) -> Topology {
         let deadLetters = "\(name).dlq"
         return Topology(

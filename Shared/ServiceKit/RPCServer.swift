@@ -28,6 +28,9 @@ public struct RPCContext: Sendable {
         self.logger = logger
     }
 
+    /// The caller, for operations anyone signed in may call.
+    ///
+    /// - Throws: `Problem.unauthorized` (`401`) for an anonymous call.
     public func requirePrincipal() throws -> Principal {
         guard let principal else { throw Problem.unauthorized("Sign in first.") }
         return principal
@@ -35,6 +38,10 @@ public struct RPCContext: Sendable {
 
     /// The caller, if their role is one of `roles`; 403 otherwise. Services check this themselves:
     /// the gateway is not the only line of defence.
+    ///
+    /// - Throws: `Problem.unauthorized` (`401`) for an anonymous call; `Problem.mfaSetupRequired`
+    ///   (`403`) for staff who must set up MFA first, whatever their role; `Problem.forbidden`
+    ///   (`403`) for another role.
     public func requireRole(_ roles: Set<Role>) throws -> Principal {
         let principal = try requirePrincipal()
         guard !principal.mfaSetupRequired else { throw Problem.mfaSetupRequired }
@@ -121,6 +128,10 @@ extension RPCHandlers {
     /// The reply to `request` as the service gives it over the bus: the same decoding, the same
     /// handler and the same mapping of errors to problems, without a broker. For tests of a
     /// service's operations.
+    ///
+    /// - Returns: the status and encoded body the caller would receive.
+    /// - Throws: `Problem.notFound` when no handler answers `operation`; an encoding error when
+    ///   `request` does not encode. A handler's own errors become the result's status.
     public func answer<Operation: RPCOperation>(
         _ operation: Operation.Type, _ request: Operation.Request, context: RPCContext
     ) async throws -> RPCResult {

@@ -7,6 +7,9 @@ public struct Readiness: Sendable {
 
     public init() {}
 
+    /// - Parameters:
+    ///   - name: the check's key in the `/readyz` report, e.g. `redis`.
+    ///   - check: true when the dependency can be used now; it has two seconds to say so.
     public mutating func add(_ name: String, _ check: @escaping Check) {
         checks.append((name, check))
     }
@@ -20,6 +23,8 @@ public struct Readiness: Sendable {
     private static let checkLimit = Duration.seconds(2)
 
     /// Runs every check concurrently.
+    ///
+    /// - Returns: each check's result by name; false for one that took longer than two seconds.
     public func evaluate() async -> [String: Bool] {
         await withTaskGroup(of: (String, Bool).self) { group in
             for (name, check) in checks {

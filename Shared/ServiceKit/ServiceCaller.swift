@@ -15,6 +15,9 @@ public struct RPCResult: Sendable {
     }
 
     /// The response body, or the `Problem` the service answered with.
+    ///
+    /// - Throws: for a status of 400 or more, the `Problem` in the body (or one made from the
+    ///   status when the body is not one); otherwise a decoding error when the body is not a `Body`.
     public func decode<Body: Decodable>(_ type: Body.Type) throws -> Body {
         guard status < 400 else {
             throw (try? JSON.decode(Problem.self, from: body))
@@ -29,6 +32,13 @@ public struct RPCResult: Sendable {
 public protocol ServiceCalling: Sendable {
     /// The reply of the service that owns `operation`, as it answered, whatever its status.
     /// Throws a `Problem` when no answer came (`504`) or the service cannot be reached (`503`).
+    ///
+    /// - Parameters:
+    ///   - principal: the caller to act for (the `x-principal` header); nil for an anonymous call.
+    ///   - requestID: the request id to log under, passed on from the caller's own context.
+    ///   - clientIP: the end client's address, for the callee's audit.
+    ///   - idempotencyKey: the key under which the callee keeps its reply to a creating request.
+    ///   - timeout: how long to wait; also how long the request may wait in the callee's queue.
     func call<Operation: ServiceOperation>(
         _ operation: Operation.Type, _ request: Operation.Request, principal: Principal?, requestID: String?, clientIP: String?,
         idempotencyKey: String?, timeout: Duration
@@ -36,7 +46,7 @@ public protocol ServiceCalling: Sendable {
 }
 
 extension ServiceCalling {
-    /// A call on behalf of the caller of the operation being answered.
+    /// A call on behalf of the caller of the operation being answered, with the default timeout.
     public func call<Operation: ServiceOperation>(
         _ operation: Operation.Type, _ request: Operation.Request, principal: Principal?, requestID: String?
     ) async throws -> RPCResult {
@@ -62,6 +72,8 @@ public struct ServiceCaller: ServiceCalling {
         self.appID = appID
     }
 
+    /// Calls the service that owns `operation`. With an `idempotencyKey`, a call lost with a
+    /// broker node is sent once more when the connection has moved to another node.
     public func call<Operation: ServiceOperation>(
         _ operation: Operation.Type, _ request: Operation.Request, principal: Principal? = nil,
         requestID: String? = nil, clientIP: String? = nil, idempotencyKey: String? = nil, timeout: Duration = defaultTimeout
@@ -71,6 +83,15 @@ public struct ServiceCaller: ServiceCalling {
             idempotencyKey: idempotencyKey, timeout: timeout)
     }
 
+    /// Calls `operation` on a service named by the caller: for operations that every service
+    /// answers, such as `Ping`. The other parameters are those of
+    /// ``ServiceCalling/call(_:_:principal:requestID:clientIP:idempotencyKey:timeout:)``.
+    ///
+    /// - Returns: the callee's reply, whatever its status.
+    /// - Throws: `Problem.timeout` (`504`) when no reply came in time (the call may have run);
+    ///   `Problem.unavailable` (`503`) when nobody takes the operation, the broker is away, or the
+    ///   connection broke with the call in flight; an encoding error when `request` or
+    ///   `principal` does not encode.
     public func call<Operation: RPCOperation>(
         _ operation: Operation.Type, _ request: Operation.Request, on service: ServiceName,
         principal: Principal? = nil, requestID: String? = nil, clientIP: String? = nil, idempotencyKey: String? = nil,

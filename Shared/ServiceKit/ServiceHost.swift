@@ -39,8 +39,12 @@ public final class ServiceHost {
     private var startupTasks: [@Sendable () async throws -> Void] = []
     private let amqp: AMQPConfiguration
 
+    /// Reads the configuration, sets up logging and metrics (``Observability/bootstrap(_:)``: so one
+    /// host per process) and makes the broker connections, which connect when ``run()`` starts.
+    ///
     /// - Parameter topology: the queues and bindings the service needs beyond the exchanges and
     ///   its RPC queue (its events or work queue, a queue it sends commands to).
+    /// - Throws: `AMQPError.invalidURL` when `RABBITMQ_URL` is not a broker URL.
     public init(_ service: ServiceName, topology: Topology = Topology()) throws {
         let configuration = ServiceConfiguration(service: service)
         Observability.bootstrap(configuration)
@@ -69,6 +73,13 @@ public final class ServiceHost {
     }
 
     /// The service's schema in PostgreSQL, migrated at start-up, with its outbox relayed.
+    /// Its idempotent replies are pruned hourly, and `/readyz` checks it.
+    ///
+    /// - Parameters:
+    ///   - migrations: the service's own, in order; the platform's tables come first.
+    ///   - maximumConnections: the size of the service's connection pool.
+    /// - Throws: `DatabaseConfigurationError.invalidURL` when `DATABASE_URL` is
+    ///   not a `postgres://` URL.
     public func useDatabase(migrations: [Migration], maximumConnections: Int = 10) throws -> Database {
         let database = try Database(
             url: configuration.databaseURL, schema: configuration.databaseSchema, maximumConnections: maximumConnections, logger: logger)
@@ -83,6 +94,11 @@ public final class ServiceHost {
         return database
     }
 
+    /// The service's Redis client (`REDIS_URL`), checked by `/readyz` and shut down with the process.
+    ///
+    /// - Parameter poolSize: the most Redis commands in flight at once.
+    /// - Throws: `RedisError.invalidURL` when `REDIS_URL` is neither a `redis://` nor a
+    ///   `redis+sentinel://` URL.
     public func useRedis(poolSize: Int = 8) throws -> RedisClient {
         let redis = try RedisClient(url: configuration.redisURL, poolSize: poolSize, logger: logger)
         self.redis = redis
@@ -100,6 +116,10 @@ public final class ServiceHost {
     }
 
     /// Consumes a queue declared in the topology with the given handlers.
+    ///
+    /// - Parameters:
+    ///   - queue: a queue of the host's topology, e.g. `ServiceName.loans.eventsQueue`.
+    ///   - prefetch: the most messages of this queue handled at once.
     public func consume(_ queue: String, prefetch: UInt16 = 16, handlers: MessageHandlers) {
         consumers.append((queue, prefetch, handlers))
     }
@@ -129,6 +149,10 @@ public final class ServiceHost {
         return readiness
     }
 
+    /// Runs the process until SIGTERM or SIGINT, then shuts it down in order (see above).
+    ///
+    /// - Throws: the error of the first service of the process that fails, once the others have
+    ///   been cancelled.
     public func run() async throws {
         let migrated = Flag(database == nil)
         var adminReadiness = readiness()

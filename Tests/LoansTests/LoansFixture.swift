@@ -32,37 +32,92 @@ struct LoansFixture {
     /// An active personal-loan product: 1,000 to 50,000 over 6 to 60 months at 12 %, a 1 %
     /// processing fee and a 2 % pre-payment fee.
     func product(requiring documents: [DocumentType] = []) async throws -> Product {
+        try await operations.ok(ProductsRPC.Create.self, Self.productFields(documents: documents), as: admin)
+    }
+
+    /// Every field of a product, as an admin fills them in; the defaults are `product()`'s.
+    static func productFields(
+        name: String = "Personal \(UUID().uuidString.prefix(6))", type: ProductType = .personal,
+        amounts: (minimum: String, maximum: String) = ("1000.00", "50000.00"), months: (minimum: Int, maximum: Int) = (6, 60),
+        rate: String = "12.00", processingFee: String = "1.00", prepaymentFee: String = "2.00", documents: [DocumentType] = []
+    ) -> ProductsRPC.Fields {
         var fields = ProductsRPC.Fields()
-        fields.name = "Personal \(UUID().uuidString.prefix(6))"
-        fields.type = .personal
-        fields.minAmount = Money("1000.00")
-        fields.maxAmount = Money("50000.00")
-        fields.minTermMonths = 6
-        fields.maxTermMonths = 60
-        fields.annualRate = Percent("12.00")
-        fields.processingFeePercent = Percent("1.00")
-        fields.prepaymentFeePercent = Percent("2.00")
+        fields.name = name
+        fields.type = type
+        fields.minAmount = Money(amounts.minimum)
+        fields.maxAmount = Money(amounts.maximum)
+        fields.minTermMonths = months.minimum
+        fields.maxTermMonths = months.maximum
+        fields.annualRate = Percent(rate)
+        fields.processingFeePercent = Percent(processingFee)
+        fields.prepaymentFeePercent = Percent(prepaymentFee)
         fields.requiredDocuments = documents
         fields.active = true
-        return try await operations.ok(ProductsRPC.Create.self, fields, as: admin)
+        return fields
     }
 
     /// A client whose profile and finances are on file, so they may apply.
     func client() async throws -> Principal {
         let client = Principal.signedIn(as: .client)
-        _ = try await operations.ok(
-            CustomersRPC.PutSection<PersonalDetails>.self,
-            .init(
-                section: PersonalDetails(
-                    fullName: "Ada Lovelace", phone: "+14155550123", dateOfBirth: CalendarDate("1990-04-23")!, address: "1 Main St"),
-                expectedVersion: nil), as: client)
-        _ = try await operations.ok(
-            CustomersRPC.PutSection<FinancialDetails>.self,
-            .init(
-                section: FinancialDetails(
-                    monthlyIncome: Money("6000.00")!, monthlyExpenses: Money("1500.00")!, existingMonthlyDebt: Money("0.00")!),
-                expectedVersion: nil), as: client)
+        _ = try await put(Self.profile(), as: client)
+        _ = try await put(Self.finances(), as: client)
         return client
+    }
+
+    /// A valid profile: an adult with an E.164 phone and a one-line address.
+    static func profile(_ name: String = "Ada Lovelace", phone: String = "+14155550123") -> PersonalDetails {
+        PersonalDetails(fullName: name, phone: phone, dateOfBirth: CalendarDate("1990-04-23")!, address: "1 Main St")
+    }
+
+    /// Finances that afford the fixture's loans: 6,000 a month in, 1,500 out, no other debt.
+    static func finances(income: String = "6000.00") -> FinancialDetails {
+        FinancialDetails(monthlyIncome: Money(income)!, monthlyExpenses: Money("1500.00")!, existingMonthlyDebt: Money("0.00")!)
+    }
+
+    /// A client saves one section of their own file (`PUT /me/...`).
+    func put<Section: CustomerSection>(
+        _ section: Section, expectedVersion: Int? = nil, as client: Principal
+    ) async throws -> VersionedSection<Section> {
+        try await operations.ok(CustomersRPC.PutSection<Section>.self, .init(section: section, expectedVersion: expectedVersion), as: client)
+    }
+
+    /// A document the client keeps in their library (the gateway stored its bytes under `blobKey`).
+    func libraryDocument(_ type: DocumentType = .govtID, for client: Principal, blobKey: String = "blob-\(UUID())") async throws -> Document {
+        try await operations.ok(
+            LibraryRPC.Record.self,
+            .init(documentType: type, filename: "\(type.rawValue).pdf", contentType: "application/pdf", size: 1024,
+                  sha256: String(repeating: "ab", count: 32), blobKey: blobKey), as: client)
+    }
+
+    /// A document the client uploads to one of their applications.
+    func upload(
+        _ type: DocumentType, filename: String = "scan.pdf", to application: Application, as client: Principal,
+        blobKey: String = "blob-\(UUID())"
+    ) async throws -> RPCResult {
+        try await operations.call(
+            DocumentsRPC.Record.self,
+            .init(applicationID: application.id, documentType: type, filename: filename, contentType: "application/pdf", size: 2048,
+                  sha256: String(repeating: "cd", count: 32), blobKey: blobKey), as: client)
+    }
+
+    /// Brings a submitted application to `documents_requested` the way `approvals` does.
+    func requestDocuments(_ documents: [DocumentType], for application: Application) async throws {
+        let id = application.id
+        try await operations.deliver(ApprovalsEvents.AnalysisStarted(applicationID: id, occurredAt: Date(), sequence: 1))
+        try await operations.deliver(ApprovalsEvents.AwaitingDecision(applicationID: id, occurredAt: Date(), sequence: 2))
+        try await operations.deliver(
+            ApprovalsEvents.DocumentsRequested(applicationID: id, documents: documents, requestedBy: admin.userID, occurredAt: Date(), sequence: 3))
+    }
+
+    /// The events of one type in the outbox, oldest first, as the relay will publish them.
+    func published<Event: DomainEvent>(_ event: Event.Type) async throws -> [Event] {
+        var events: [Event] = []
+        for try await body in try await database.client.query(
+            "SELECT body FROM outbox WHERE type = \(Event.type) ORDER BY id", logger: database.logger
+        ).decode(String.self) {
+            events.append(try JSON.decode(Event.self, from: Array(body.utf8)))
+        }
+        return events
     }
 
     func submit(_ amount: String = "12000.00", months: Int = 12, for client: Principal, product: Product) async throws -> Application {
@@ -87,14 +142,13 @@ struct LoansFixture {
     }
 
     /// The types of the messages in the outbox, oldest first: what the relay will publish.
-    func outbox() async throws -> [String] {
-        var types: [String] = []
-        for try await type in try await database.client.query("SELECT type FROM outbox ORDER BY id", logger: database.logger)
-            .decode(String.self)
-        {
-            types.append(type)
-        }
-        return types
+    func outbox() async throws -> [String] { try await database.outboxTypes() }
+}
+
+extension Problem {
+    /// The resource as it now is, sent with a `412`, read as `type`.
+    func current<Value: Decodable>(as type: Value.Type) throws -> Value? {
+        try current.map { try JSON.decode(Value.self, from: try JSON.encode($0)) }
     }
 }
 

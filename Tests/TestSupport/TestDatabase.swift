@@ -32,6 +32,15 @@ public func withTestDatabase<Result: Sendable>(
 }
 
 extension Database {
+    /// The types of the messages in the outbox, oldest first: what the relay will publish.
+    public func outboxTypes() async throws -> [String] {
+        var types: [String] = []
+        for try await type in try await client.query("SELECT type FROM outbox ORDER BY id", logger: logger).decode(String.self) {
+            types.append(type)
+        }
+        return types
+    }
+
     /// The rows in one of the schema's tables.
     public func count(_ table: String) async throws -> Int {
         let rows = try await client.query("SELECT count(*)::int FROM \(unescaped: table)", logger: logger)
