@@ -5,32 +5,44 @@ import PackageDescription
 // Shared/ and data only through messages (see docs/ARCHITECTURE.md).
 
 let services: [(product: String, target: String, dependencies: [Target.Dependency])] = [
-    ("gateway", "Gateway", [
-        .product(name: "Hummingbird", package: "hummingbird"),
-        .product(name: "HTTPTypes", package: "swift-http-types"),
-        .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOHTTP1", package: "swift-nio"),
-        .product(name: "MultipartKit", package: "multipart-kit"),
-        .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-    ]),
-    ("auth", "Auth", [
-        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-        .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
-        .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "NIOPosix", package: "swift-nio"),
-    ]),
+    (
+        "gateway", "Gateway",
+        [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        ]
+    ),
+    (
+        "auth", "Auth",
+        [
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]
+    ),
     ("loans", "Loans", [.product(name: "PostgresNIO", package: "postgres-nio")]),
     ("approvals", "Approvals", [.product(name: "PostgresNIO", package: "postgres-nio")]),
-    ("analysis-worker", "AnalysisWorker", [
-        .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        .product(name: "NIOCore", package: "swift-nio"),
-    ]),
-    ("notifications", "Notifications", [
-        .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Mustache", package: "swift-mustache"),
-        .product(name: "Crypto", package: "swift-crypto"),
-        "CCurl", .product(name: "NIOPosix", package: "swift-nio"),
-    ]),
+    (
+        "analysis-worker", "AnalysisWorker",
+        [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]
+    ),
+    (
+        "notifications", "Notifications",
+        [
+            .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            "CCurl", .product(name: "NIOPosix", package: "swift-nio"),
+        ]
+    ),
     ("analytics", "Analytics", [.product(name: "PostgresNIO", package: "postgres-nio")]),
 ]
 
@@ -80,20 +92,23 @@ let package = Package(
 
         // Shared libraries.
         .target(
-            name: "Messaging", dependencies: [
+            name: "Messaging",
+            dependencies: [
                 "CRabbitMQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ], path: "Shared/Messaging"),
         .target(
-            name: "Redis", dependencies: [
+            name: "Redis",
+            dependencies: [
                 "CHiredis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ], path: "Shared/Redis"),
         .target(
-            name: "Persistence", dependencies: [
+            name: "Persistence",
+            dependencies: [
                 "Messaging", "Contracts",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -102,7 +117,8 @@ let package = Package(
             ], path: "Shared/Persistence"),
         .target(name: "Contracts", path: "Shared/Contracts"),
         .target(
-            name: "ServiceKit", dependencies: [
+            name: "ServiceKit",
+            dependencies: [
                 "Messaging", "Redis", "Persistence", "Contracts",
                 .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -114,76 +130,82 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ], path: "Shared/ServiceKit"),
     ]
-    + services.map {
-        .executableTarget(
-            name: $0.target, dependencies: [serviceKit] + $0.dependencies, path: "Services/\($0.target)",
-            // auth's list of common passwords is compiled in by the plugin, not shipped as a file.
-            exclude: $0.target == "Auth" ? ["Data"] : [],
-            resources: $0.target == "Gateway" ? [.copy("Resources/openapi.json")] : nil,
-            plugins: $0.target == "Auth" ? [.plugin(name: "CommonPasswordsPlugin")] : nil)
-    }
-    + [
-        // Build tools.
-        .executableTarget(name: "CommonPasswordsTable", path: "Tools/CommonPasswordsTable"),
-        .plugin(
-            name: "CommonPasswordsPlugin", capability: .buildTool(), dependencies: ["CommonPasswordsTable"],
-            path: "Plugins/CommonPasswordsPlugin"),
-    ]
-    + [
-        .target(
-            name: "BenchSupport",
-            dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            path: "Benchmarks/BenchSupport"),
-        .executableTarget(name: "RPCBench", dependencies: [serviceKit, "BenchSupport"], path: "Benchmarks/RPCBench"),
-        .executableTarget(
-            name: "HTTPBench", dependencies: ["BenchSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
-            path: "Benchmarks/HTTPBench"),
-        .executableTarget(
-            name: "PipelineBench", dependencies: ["BenchSupport", .product(name: "NIOHTTP1", package: "swift-nio")],
-            path: "Benchmarks/PipelineBench"),
-        .executableTarget(
-            name: "WorkerBench", dependencies: [serviceKit, .product(name: "Hummingbird", package: "hummingbird")],
-            path: "Benchmarks/WorkerBench"),
-        .target(
-            name: "TestSupport",
-            dependencies: [
-                "Messaging", "Persistence", "ServiceKit", "Contracts", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ], path: "Tests/TestSupport"),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
-        .testTarget(name: "RedisTests", dependencies: ["Redis"]),
-        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "ServiceKit", "Messaging", "Contracts", "TestSupport"]),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
-        .testTarget(
-            name: "AuthTests", dependencies: [
-                "Auth", "Contracts", "ServiceKit", .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
-                .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
-            ]),
-        .testTarget(name: "LoansTests", dependencies: ["Loans", "Contracts", "ServiceKit", "Persistence", "TestSupport"]),
-        .testTarget(name: "ApprovalsTests", dependencies: ["Approvals", "Contracts", "ServiceKit", "Persistence", "TestSupport"]),
-        .testTarget(
-            name: "NotificationsTests", dependencies: [
-                "Notifications", "Contracts", "ServiceKit", "Persistence", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Contracts", "Messaging", "ServiceKit", "Persistence", "TestSupport"]),
-        .testTarget(
-            name: "AnalysisWorkerTests", dependencies: [
-                "AnalysisWorker", "Contracts", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
-            ]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Contracts"]),
-        .testTarget(
-            name: "SystemTests", dependencies: [
-                "Messaging", "TestSupport", "ServiceKit", "Contracts", "Redis",
-                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
-                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
-            ]),
-    ],
+        + services.map {
+            .executableTarget(
+                name: $0.target, dependencies: [serviceKit] + $0.dependencies, path: "Services/\($0.target)",
+                // auth's list of common passwords is compiled in by the plugin, not shipped as a file.
+                exclude: $0.target == "Auth" ? ["Data"] : [],
+                resources: $0.target == "Gateway" ? [.copy("Resources/openapi.json")] : nil,
+                plugins: $0.target == "Auth" ? [.plugin(name: "CommonPasswordsPlugin")] : nil)
+        }
+        + [
+            // Build tools.
+            .executableTarget(name: "CommonPasswordsTable", path: "Tools/CommonPasswordsTable"),
+            .plugin(
+                name: "CommonPasswordsPlugin", capability: .buildTool(), dependencies: ["CommonPasswordsTable"],
+                path: "Plugins/CommonPasswordsPlugin"),
+        ]
+        + [
+            .target(
+                name: "BenchSupport",
+                dependencies: [
+                    .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                ],
+                path: "Benchmarks/BenchSupport"),
+            .executableTarget(name: "RPCBench", dependencies: [serviceKit, "BenchSupport"], path: "Benchmarks/RPCBench"),
+            .executableTarget(
+                name: "HTTPBench", dependencies: ["BenchSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                path: "Benchmarks/HTTPBench"),
+            .executableTarget(
+                name: "PipelineBench", dependencies: ["BenchSupport", .product(name: "NIOHTTP1", package: "swift-nio")],
+                path: "Benchmarks/PipelineBench"),
+            .executableTarget(
+                name: "WorkerBench", dependencies: [serviceKit, .product(name: "Hummingbird", package: "hummingbird")],
+                path: "Benchmarks/WorkerBench"),
+            .target(
+                name: "TestSupport",
+                dependencies: [
+                    "Messaging", "Persistence", "ServiceKit", "Contracts", .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "PostgresNIO", package: "postgres-nio"),
+                ], path: "Tests/TestSupport"),
+            .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
+            .testTarget(name: "RedisTests", dependencies: ["Redis"]),
+            .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "ServiceKit", "Messaging", "Contracts", "TestSupport"]),
+            .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
+            .testTarget(
+                name: "AuthTests",
+                dependencies: [
+                    "Auth", "Contracts", "ServiceKit", .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                    .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
+                ]),
+            .testTarget(name: "LoansTests", dependencies: ["Loans", "Contracts", "ServiceKit", "Persistence", "TestSupport"]),
+            .testTarget(name: "ApprovalsTests", dependencies: ["Approvals", "Contracts", "ServiceKit", "Persistence", "TestSupport"]),
+            .testTarget(
+                name: "NotificationsTests",
+                dependencies: [
+                    "Notifications", "Contracts", "ServiceKit", "Persistence", "TestSupport",
+                    .product(name: "Crypto", package: "swift-crypto"),
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                ]),
+            .testTarget(
+                name: "AnalyticsTests", dependencies: ["Analytics", "Contracts", "Messaging", "ServiceKit", "Persistence", "TestSupport"]),
+            .testTarget(
+                name: "AnalysisWorkerTests",
+                dependencies: [
+                    "AnalysisWorker", "Contracts", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                ]),
+            .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Contracts"]),
+            .testTarget(
+                name: "SystemTests",
+                dependencies: [
+                    "Messaging", "TestSupport", "ServiceKit", "Contracts", "Redis",
+                    .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                    .product(name: "JWTKit", package: "jwt-kit"),
+                    .product(name: "PostgresNIO", package: "postgres-nio"),
+                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                    .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                    .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+                ]),
+        ],
     swiftLanguageModes: [.v6]
 )

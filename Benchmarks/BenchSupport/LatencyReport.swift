@@ -5,7 +5,9 @@ public struct LatencyReport: Sendable {
 
     public var count: Int { sorted.count }
 
-    public static func measure(calls: Int, concurrency: Int, _ call: @escaping @Sendable () async throws -> Void) async throws -> LatencyReport {
+    public static func measure(
+        calls: Int, concurrency: Int, _ call: @escaping @Sendable () async throws -> Void
+    ) async throws -> LatencyReport {
         let perTask = max(1, calls / concurrency)
         let started = ContinuousClock.now
         let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in

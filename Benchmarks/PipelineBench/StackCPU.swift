@@ -59,7 +59,9 @@ struct StackCPU {
             else { continue }
             // After the name: state, ppid, … utime is the 14th field of the line, stime the 15th.
             let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
-            guard fields.count > 12, let parent = Int32(fields[1]), let user = Int(fields[11]), let system = Int(fields[12]) else { continue }
+            guard fields.count > 12, let parent = Int32(fields[1]), let user = Int(fields[11]), let system = Int(fields[12]) else {
+                continue
+            }
             processes[pid] = Process(name: String(stat[stat.index(after: open)..<close]), parent: parent, ticks: user + system)
         }
         return processes

@@ -137,11 +137,14 @@ do {
     }
     latencies.sort()
     let percentile = { (p: Double) in Int(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))].seconds * 1e6) }
-    print("pipeline-bench: \(latencies.count) POST /api/v1/applications one at a time, 150 ms apart: "
-        + "p50 \(percentile(0.5)) µs, p95 \(percentile(0.95)) µs, p99 \(percentile(0.99)) µs")
+    print(
+        "pipeline-bench: \(latencies.count) POST /api/v1/applications one at a time, 150 ms apart: "
+            + "p50 \(percentile(0.5)) µs, p95 \(percentile(0.95)) µs, p99 \(percentile(0.99)) µs")
 }
 
-print("pipeline-bench: \(options.seconds) s per rate through \(gateway.bases.joined(separator: " and ")), \(options.clients) clients, \(options.analysts) analysts")
+print(
+    "pipeline-bench: \(options.seconds) s per rate through \(gateway.bases.joined(separator: " and ")), \(options.clients) clients, \(options.analysts) analysts"
+)
 for rate in options.rates {
     let product = try await Setup.product(on: gateway, admin: admin)
     let tally = Tally()
@@ -192,14 +195,16 @@ for rate in options.rates {
     progress.cancel()
     let drained = lastProgress - started
     if now.all == .max { now.all = 0 }  // no count ever came back
-    print("    \(now.reached) of \(now.all) stored reached their first approver, the last after \(drained.text) "
-        + "(\(now.all - now.reached) not reached; \(max(0, tally.accepted - now.all)) accepted but not stored)")
+    print(
+        "    \(now.reached) of \(now.all) stored reached their first approver, the last after \(drained.text) "
+            + "(\(now.all - now.reached) not reached; \(max(0, tally.accepted - now.all)) accepted but not stored)")
     print("    end to end: \(Int(Double(now.reached) / drained.seconds)) applications/s from the first submission to the last assignment")
     if !options.stackPIDs.isEmpty, now.reached > 0 {
         let spent = cpuAtLastProgress.milliseconds(since: cpuAtStart)
         let perApplication = { (ms: Double) in String(format: "%.2f", ms / Double(now.reached)) }
-        print("    cpu per application: \(perApplication(spent.map(\.ms).reduce(0, +))) ms ("
-            + spent.map { "\($0.group) \(perApplication($0.ms))" }.joined(separator: ", ") + ")")
+        print(
+            "    cpu per application: \(perApplication(spent.map(\.ms).reduce(0, +))) ms ("
+                + spent.map { "\($0.group) \(perApplication($0.ms))" }.joined(separator: ", ") + ")")
     }
     for line in await progress.value { print("      \(line)") }
 }

@@ -16,7 +16,8 @@ struct Bench {
         let amqp = try AMQPConfiguration(url: servers["RABBITMQ_URL"] ?? "")
         let results = "worker-bench.results.\(UUID().uuidString.prefix(8).lowercased())"
         // The workers' own declarations, so requests published before a worker is up wait in its queue.
-        let topology = PlatformTopology.exchanges
+        let topology =
+            PlatformTopology.exchanges
             + PlatformTopology.durableQueue(WorkQueues.analysisRequests, eventRoutingKeys: [AnalysisEvents.Requested.routingKey])
             + Topology(
                 queues: [Queue(name: results, durable: false, autoDelete: true)],
@@ -32,7 +33,9 @@ struct Bench {
         }
         let otherConsumers = try await consumers()
         if otherConsumers > 0 {
-            warn("\(otherConsumers) other consumer(s) of \(WorkQueues.analysisRequests) (a running stack's workers?) will take part of the work")
+            warn(
+                "\(otherConsumers) other consumer(s) of \(WorkQueues.analysisRequests) (a running stack's workers?) will take part of the work"
+            )
         }
 
         let log = ResultLog()

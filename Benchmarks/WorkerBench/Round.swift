@@ -30,7 +30,8 @@ struct Round {
         let publications = try requests.map {
             Publication(
                 message: OutgoingMessage(
-                    body: try JSON.encode($0), properties: MessageProperties(messageID: UUID().uuidString, type: AnalysisEvents.Requested.type)),
+                    body: try JSON.encode($0),
+                    properties: MessageProperties(messageID: UUID().uuidString, type: AnalysisEvents.Requested.type)),
                 exchange: Exchanges.events, routingKey: AnalysisEvents.Requested.routingKey)
         }
         let started = ContinuousClock.now
@@ -75,7 +76,8 @@ extension Duration {
 extension Round {
     func summary(_ outcome: Outcome) -> String {
         String(
-            format: "workers %ld, concurrency %ld, bureau latency %ld ms: %ld requests in %.2f s, %.0f analyses/s, request→result p50 %ld ms, p99 %ld ms, %ld with a bureau score",
+            format:
+                "workers %ld, concurrency %ld, bureau latency %ld ms: %ld requests in %.2f s, %.0f analyses/s, request→result p50 %ld ms, p99 %ld ms, %ld with a bureau score",
             workers, concurrency, bureauLatency.milliseconds, requests, outcome.elapsed.seconds, outcome.throughput,
             outcome.percentile(0.50).milliseconds, outcome.percentile(0.99).milliseconds, outcome.withBureauScore)
     }

@@ -22,7 +22,8 @@ let servers = ["RABBITMQ_URL", "DATABASE_URL", "REDIS_URL"].reduce(into: [String
     if let value = environment[name], !value.isEmpty { servers[name] = value }
 }
 guard servers.count == 3 else {
-    warn("""
+    warn(
+        """
         set RABBITMQ_URL, DATABASE_URL and REDIS_URL to the servers the workers should use, e.g. the dev stack's:
           RABBITMQ_URL=amqp://guest:guest@127.0.0.1:5673 DATABASE_URL=postgres://lending:lending@127.0.0.1:5433/lending \\
           REDIS_URL=redis://127.0.0.1:6380 .build/release/worker-bench

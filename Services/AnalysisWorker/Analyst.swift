@@ -31,10 +31,11 @@ struct Analyst: Sendable {
     }
 
     static func completed(_ request: AnalysisEvents.Requested, by scorecard: Scorecard, bureauScore: Int?) -> AnalysisEvents.Completed {
-        let result = scorecard.assess(.init(
-            finances: request.snapshot.financial, employment: request.snapshot.employment, history: request.snapshot.repaymentHistory,
-            amount: request.amount, instalment: request.instalment, bureauScore: bureauScore,
-            noArrears: (request.snapshot.repaymentHistory.overdueInstalments ?? 0) == 0))
+        let result = scorecard.assess(
+            .init(
+                finances: request.snapshot.financial, employment: request.snapshot.employment, history: request.snapshot.repaymentHistory,
+                amount: request.amount, instalment: request.instalment, bureauScore: bureauScore,
+                noArrears: (request.snapshot.repaymentHistory.overdueInstalments ?? 0) == 0))
         return AnalysisEvents.Completed(
             applicationID: request.applicationID, score: result.score, riskScore: String(format: "%.4f", result.probabilityOfDefault),
             dti: result.debtToIncome.map { String(format: "%.4f", $0) }, reasonCodes: result.reasons, recommendation: result.recommendation,

@@ -125,11 +125,12 @@ struct BureauClient: Sendable {
     static func reportTransitions(to logger: Logger) -> @Sendable (CircuitBreaker.State) -> Void {
         let gauge = Gauge(label: "bureau_breaker_state")
         return { state in
-            let level: Double = switch state {
-            case .closed: 0
-            case .halfOpen: 1
-            case .open: 2
-            }
+            let level: Double =
+                switch state {
+                case .closed: 0
+                case .halfOpen: 1
+                case .open: 2
+                }
             gauge.record(level)
             Counter(label: "bureau_breaker_transitions_total", dimensions: [("state", state.rawValue)]).increment()
             logger.log(level: state == .open ? .warning : .info, "bureau circuit breaker \(state.rawValue)")
@@ -146,4 +147,3 @@ enum BureauError: Error {
     case refused(status: Int)
     case unusableAnswer
 }
-

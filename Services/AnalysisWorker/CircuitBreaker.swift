@@ -85,7 +85,8 @@ final class CircuitBreaker: Sendable {
         let transition = machine.withLock { machine -> State? in
             machine.consecutiveFailures += 1
             machine.trialInFlight = false
-            let trips = machine.state == .halfOpen
+            let trips =
+                machine.state == .halfOpen
                 || (machine.state == .closed && machine.consecutiveFailures >= settings.failureThreshold)
             guard trips else { return nil }
             machine.state = .open

@@ -20,7 +20,9 @@ struct Scorecard: Codable, Sendable, Equatable {
     static let defaultVersion = "2026-11-v1"
     var version = Scorecard.defaultVersion
     /// Debt service (existing debt + new instalment) over income.
-    var debtToIncome = [Band(upTo: 0.20, points: 120), Band(upTo: 0.35, points: 80), Band(upTo: 0.50, points: 30), Band(upTo: 0.60, points: -20)]
+    var debtToIncome = [
+        Band(upTo: 0.20, points: 120), Band(upTo: 0.35, points: 80), Band(upTo: 0.50, points: 30), Band(upTo: 0.60, points: -20),
+    ]
     var debtToIncomeAbove = -200.0
     var salaried = 60.0
     var salariedTenureBonus = 20.0
@@ -97,7 +99,9 @@ struct Scorecard: Codable, Sendable, Equatable {
         case .student?: adverse("STUDENT", student)
         case .unemployed?, nil: adverse("NO_EMPLOYMENT", unemployed)
         }
-        if let employment = applicant.employment, [.salaried, .selfEmployed].contains(employment.employmentType), employment.yearsEmployed < 1 {
+        if let employment = applicant.employment, [.salaried, .selfEmployed].contains(employment.employmentType),
+            employment.yearsEmployed < 1
+        {
             adverse("SHORT_EMPLOYMENT", shortTenure)
         }
         if let band = self.income.first(where: { income <= $0.upTo }) {
@@ -107,7 +111,11 @@ struct Scorecard: Codable, Sendable, Equatable {
         }
         if income > 0 {
             let ratio = Self.double(applicant.amount) / (12 * income)
-            if let band = loanToIncome.first(where: { ratio <= $0.upTo }) { points += band.points } else { adverse("LOAN_TO_INCOME_HIGH", loanToIncomeAbove) }
+            if let band = loanToIncome.first(where: { ratio <= $0.upTo }) {
+                points += band.points
+            } else {
+                adverse("LOAN_TO_INCOME_HIGH", loanToIncomeAbove)
+            }
         }
         points += min(closedLoansCap, perClosedLoan * Double(applicant.history.closedLoans))
         if applicant.history.previousLoans - applicant.history.closedLoans > 2 { adverse("MANY_ACTIVE_LOANS", manyActiveLoans) }
@@ -123,7 +131,7 @@ struct Scorecard: Codable, Sendable, Equatable {
         // The platform's two policy rules, whatever the weights say.
         if dti.map({ $0 > 0.60 }) ?? true { probability = max(probability, declineAt) }
         if let dti, dti < 0.20, applicant.noArrears, applicant.employment?.employmentType == .salaried,
-           (applicant.employment?.yearsEmployed ?? 0) >= 2
+            (applicant.employment?.yearsEmployed ?? 0) >= 2
         {
             probability = min(probability, declineAt - 0.01)
         }

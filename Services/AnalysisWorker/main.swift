@@ -10,9 +10,10 @@ let host = try ServiceHost(
     topology: PlatformTopology.durableQueue(WorkQueues.analysisRequests, eventRoutingKeys: [AnalysisEvents.Requested.routingKey]))
 let reader = host.configuration.reader
 let concurrency = UInt16(clamping: max(1, reader.int(forKey: "worker.concurrency", default: 4)))
-let scorecard = try reader.string(forKey: "analysis.scorecard.file").map {
-    try JSONDecoder().decode(Scorecard.self, from: Data(contentsOf: URL(fileURLWithPath: $0)))
-} ?? Scorecard()
+let scorecard =
+    try reader.string(forKey: "analysis.scorecard.file").map {
+        try JSONDecoder().decode(Scorecard.self, from: Data(contentsOf: URL(fileURLWithPath: $0)))
+    } ?? Scorecard()
 
 // Without ANALYSIS_BUREAU_URL the analyses run without a bureau score.
 let bureau = reader.string(forKey: "analysis.bureau.url").flatMap { $0.isEmpty ? nil : $0 }.map { url in
@@ -29,7 +30,8 @@ let bureau = reader.string(forKey: "analysis.bureau.url").flatMap { $0.isEmpty ?
             baseURL: url, timeout: .milliseconds(reader.int(forKey: "analysis.bureau.timeout.ms", default: 800)),
             retries: max(0, reader.int(forKey: "analysis.bureau.retries", default: 2))),
         // Lives as long as the process.
-        breaker: breaker, http: HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: connections), logger: host.logger)
+        breaker: breaker, http: HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: connections),
+        logger: host.logger)
 }
 host.logger.info("bureau \(bureau == nil ? "not configured: analysing without bureau scores" : "configured")")
 

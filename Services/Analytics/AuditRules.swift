@@ -49,7 +49,8 @@ enum AuditRules {
                 details: details(["application_id", "assignee_id"]))
         case "approvals.policy.updated.v1":
             return Draft(
-                actorID: text("actor_id"), actorRole: text("actor_role"), action: "policy.updated", entity: "approval_policy", entityID: nil,
+                actorID: text("actor_id"), actorRole: text("actor_role"), action: "policy.updated", entity: "approval_policy",
+                entityID: nil,
                 details: details(["version"]))
         case "loans.application.document_waived.v1":
             return Draft(
@@ -77,7 +78,8 @@ enum AuditRules {
 
     /// The details as stored and hashed: JSON with sorted keys, so the same details always hash alike.
     static func canonical(_ details: [String: String]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        let data =
+            (try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 }

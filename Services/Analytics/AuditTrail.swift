@@ -68,7 +68,8 @@ struct AuditTrail: Sendable {
             items.append(
                 AuditEntry(
                     seq: seq, at: at, actorID: actor, actorRole: role, action: action, entity: entity, entityID: entityID,
-                    details: try UnreadableRow.json([String: String].self, from: details, column: "audit_log.details"), prevHash: prev, hash: hash))
+                    details: try UnreadableRow.json([String: String].self, from: details, column: "audit_log.details"), prevHash: prev,
+                    hash: hash))
         }
         return Page(items: items, request: request.page, total: total)
     }

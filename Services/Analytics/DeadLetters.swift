@@ -61,7 +61,8 @@ struct DeadLetters: Sendable {
                 var properties = delivery.properties
                 properties.headers = properties.headers.filter { !$0.key.hasPrefix("x-") }
                 do {
-                    try await connection.publish(OutgoingMessage(body: delivery.body, properties: properties), exchange: "", routingKey: queue)
+                    try await connection.publish(
+                        OutgoingMessage(body: delivery.body, properties: properties), exchange: "", routingKey: queue)
                 } catch {
                     for unsent in batch[index...] { unsent.reject(requeue: true) }
                     throw error

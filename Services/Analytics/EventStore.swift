@@ -58,8 +58,8 @@ final class EventStore: Sendable {
     /// type, timestamp, sending service) and the routing key it was published with.
     func record(_ body: [UInt8], properties: MessageProperties, routingKey: String) async throws -> Outcome {
         guard body.count <= BusMessages.maximumBodyBytes,
-              let messageID = properties.messageID, let type = properties.type,
-              let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+            let messageID = properties.messageID, let type = properties.type,
+            let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
         else { return .unreadable }
         let event = Event(
             messageID: messageID, type: type, routingKey: routingKey, source: properties.appID,

@@ -53,7 +53,9 @@ struct Reports: Sendable {
     }
 
     func portfolio(_ window: AnalyticsRPC.Window) async throws -> AnalyticsRPC.Portfolio.Response {
-        let query = Self.overApplications(in: window, """
+        let query = Self.overApplications(
+            in: window,
+            """
             status AS (\(Self.latest("loans.application.status_changed.v1", by: "application_id", tieBreak: Self.statusProgress))),
             risk AS (\(Self.latest("analysis.completed.v1", by: "application_id"))),
             loans AS (SELECT payload->>'loan_id' AS loan, payload->>'application_id' AS app, (payload->>'principal')::numeric AS principal
@@ -86,7 +88,9 @@ struct Reports: Sendable {
     }
 
     func approvals(_ window: AnalyticsRPC.Window) async throws -> AnalyticsRPC.Approvals.Response {
-        let outcomes = Self.overApplications(in: window, """
+        let outcomes = Self.overApplications(
+            in: window,
+            """
             ends AS (
                 SELECT DISTINCT ON (payload->>'application_id') payload->>'application_id' AS id, type, payload, occurred_at
                 FROM events WHERE type IN ('approvals.application.approved.v1', 'approvals.application.rejected.v1')
@@ -116,7 +120,9 @@ struct Reports: Sendable {
     }
 
     private func stages(_ window: AnalyticsRPC.Window) async throws -> [AnalyticsRPC.Approvals.Stage] {
-        let query = Self.overApplications(in: window, """
+        let query = Self.overApplications(
+            in: window,
+            """
             opened AS (
                 SELECT DISTINCT ON (payload->>'stage_id') payload->>'stage_id' AS stage, occurred_at
                 FROM events WHERE type = 'approvals.stage.assigned.v1' ORDER BY payload->>'stage_id', seq),

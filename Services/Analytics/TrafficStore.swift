@@ -49,11 +49,12 @@ struct TrafficStore: Sendable {
             entry.latency = zip(entry.latency, latency).map(+)
             paths[key] = entry
         }
-        let top = paths.values.filter { wanted == nil || $0.path == wanted }.sorted { ($0.count, $1.path) > ($1.count, $0.path) }.prefix(20).map {
-            AnalyticsRPC.Traffic.Path(
-                method: $0.method, path: $0.path, count: $0.count, p50Ms: Self.percentile(0.5, of: $0.latency),
-                p95Ms: Self.percentile(0.95, of: $0.latency))
-        }
+        let top = paths.values.filter { wanted == nil || $0.path == wanted }.sorted { ($0.count, $1.path) > ($1.count, $0.path) }.prefix(20)
+            .map {
+                AnalyticsRPC.Traffic.Path(
+                    method: $0.method, path: $0.path, count: $0.count, p50Ms: Self.percentile(0.5, of: $0.latency),
+                    p95Ms: Self.percentile(0.95, of: $0.latency))
+            }
         let errors = byStatusClass["5xx"] ?? 0
         return .init(
             totalRequests: total, errorRate: total == 0 ? 0 : Double(errors) / Double(total), byRole: byRole, byStatusClass: byStatusClass,

@@ -9,12 +9,13 @@ let service = AnalyticsService(database: database)
 service.register(on: &host.rpc)
 DeadLetters(connection: host.publisher).register(on: &host.rpc)
 let logger = host.logger
-host.addWork(QueueConsumer(connection: host.consumer, queue: queue, prefetch: 64, logger: logger) { delivery in
-    do {
-        return try await service.consume(delivery.body, properties: delivery.properties, routingKey: delivery.routingKey)
-    } catch {
-        logger.warning("cannot record event, will retry", metadata: ["error": "\(String(reflecting: error))"])
-        return .retry
-    }
-})
+host.addWork(
+    QueueConsumer(connection: host.consumer, queue: queue, prefetch: 64, logger: logger) { delivery in
+        do {
+            return try await service.consume(delivery.body, properties: delivery.properties, routingKey: delivery.routingKey)
+        } catch {
+            logger.warning("cannot record event, will retry", metadata: ["error": "\(String(reflecting: error))"])
+            return .retry
+        }
+    })
 try await host.run()

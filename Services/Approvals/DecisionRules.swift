@@ -45,7 +45,11 @@ enum DecisionRules {
     static func missingDocumentsRefusal(_ missing: [DocumentType]) -> Problem? {
         guard !missing.isEmpty else { return nil }
         return Problem.validation(
-            missing.map { .init(field: "documents.\($0.rawValue)", message: "is required by the product and missing (upload it, or a manager waives it)") },
+            missing.map {
+                .init(
+                    field: "documents.\($0.rawValue)", message: "is required by the product and missing (upload it, or a manager waives it)"
+                )
+            },
             detail: "The application lacks required documents: \(missing.map(\.rawValue).joined(separator: ", ")).")
     }
 

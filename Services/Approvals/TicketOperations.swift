@@ -53,7 +53,8 @@ struct TicketOperations: Sendable {
             let assignee = try await staff.assignLeastLoaded(.admin, .tickets, on: connection)
             let dueAt = TicketRules.dueAt(request.priority, from: Date())
             try await tickets.insert(request, id: id, customer: client.userID, assignee: assignee, dueAt: dueAt, on: connection)
-            try await publish(.created, about: id, customer: client.userID, status: .open, priority: request.priority, assignee: assignee,
+            try await publish(
+                .created, about: id, customer: client.userID, status: .open, priority: request.priority, assignee: assignee,
                 actor: client.userID, on: connection)
             guard let created = try await tickets.ticket(id, locking: connection) else { throw Problem.notFound("No such ticket.") }
             return .created(created)
@@ -87,9 +88,11 @@ struct TicketOperations: Sendable {
             // A reopened ticket, or one given another priority, runs a fresh SLA from now.
             let restarts = (status == .open && ticket.status == .resolved) || priority != ticket.priority
             let dueAt = restarts ? TicketRules.dueAt(priority, from: Date()) : ticket.dueAt
-            try await tickets.update(ticket.id, status: status, priority: priority, dueAt: dueAt, assignee: ticket.assignee?.id, on: connection)
+            try await tickets.update(
+                ticket.id, status: status, priority: priority, dueAt: dueAt, assignee: ticket.assignee?.id, on: connection)
             let change: TicketEvents.Change = status != ticket.status ? .statusChanged : .priorityChanged
-            try await publish(change, about: ticket.id, customer: ticket.customerID, status: status, priority: priority,
+            try await publish(
+                change, about: ticket.id, customer: ticket.customerID, status: status, priority: priority,
                 assignee: ticket.assignee?.id, actor: caller.userID, on: connection)
             return try await tickets.ticket(ticket.id, locking: connection)
         }
@@ -101,7 +104,8 @@ struct TicketOperations: Sendable {
         let caller = try context.requireRole(TicketRules.workers.union([.client]))
         if let problem = TicketRules.bodyProblem(request.body, field: "body") { throw Problem.validation([problem]) }
         let comment = Ticket.Comment(
-            id: UUID(), authorID: caller.userID, authorRole: caller.role, body: request.body.trimmingCharacters(in: .whitespacesAndNewlines),
+            id: UUID(), authorID: caller.userID, authorRole: caller.role,
+            body: request.body.trimmingCharacters(in: .whitespacesAndNewlines),
             createdAt: Date())
         try await database.transaction { connection in
             guard let ticket = try await tickets.ticket(request.ticketID, locking: connection), TicketRules.canSee(ticket, caller) else {
@@ -111,7 +115,8 @@ struct TicketOperations: Sendable {
                 throw Problem.forbidden("Only the ticket's client, its assignee and super administrators comment on it.")
             }
             try await tickets.addComment(comment, to: ticket.id, on: connection)
-            try await publish(.commented, about: ticket.id, customer: ticket.customerID, status: ticket.status, priority: ticket.priority,
+            try await publish(
+                .commented, about: ticket.id, customer: ticket.customerID, status: ticket.status, priority: ticket.priority,
                 assignee: ticket.assignee?.id, actor: caller.userID, on: connection)
         }
         return .created(comment)
@@ -123,7 +128,8 @@ struct TicketOperations: Sendable {
     ) async throws {
         try await database.outbox.publish(
             TicketEvents.Updated(
-                ticketID: id, customerID: customer, change: change, status: status, priority: priority, assigneeID: assignee, actorID: actor,
+                ticketID: id, customerID: customer, change: change, status: status, priority: priority, assigneeID: assignee,
+                actorID: actor,
                 occurredAt: Date()), on: connection)
     }
 
@@ -133,7 +139,8 @@ struct TicketOperations: Sendable {
         for ticket in try await tickets.unassigned(limit: limit, on: connection) {
             guard let assignee = try await staff.assignLeastLoaded(.admin, .tickets, on: connection) else { break }
             try await tickets.assign(ticket.id, to: assignee, on: connection)
-            try await publish(.assigned, about: ticket.id, customer: ticket.customerID, status: ticket.status, priority: ticket.priority,
+            try await publish(
+                .assigned, about: ticket.id, customer: ticket.customerID, status: ticket.status, priority: ticket.priority,
                 assignee: assignee, actor: nil, on: connection)
         }
         let overdue = try await tickets.overdue(limit: limit, on: connection)

@@ -59,13 +59,15 @@ enum TicketRules {
             guard request.priority == nil, request.status == .open else {
                 return Problem.forbidden("A client may only reopen a resolved ticket.")
             }
-            return ticket.status == .resolved ? nil : Problem.conflict("Only a resolved ticket can be reopened.", slug: "illegal-transition")
+            return ticket.status == .resolved
+                ? nil : Problem.conflict("Only a resolved ticket can be reopened.", slug: "illegal-transition")
         }
         guard caller.role == .superAdmin || (caller.role == .admin && ticket.assignee?.id == caller.userID) else {
             return Problem.forbidden("Only the ticket's assignee or a super administrator may change it.")
         }
         if let next = request.status, next != ticket.status, !staffMoves[ticket.status, default: []].contains(next) {
-            return Problem.conflict("A ticket that is \(ticket.status.rawValue) cannot become \(next.rawValue).", slug: "illegal-transition")
+            return Problem.conflict(
+                "A ticket that is \(ticket.status.rawValue) cannot become \(next.rawValue).", slug: "illegal-transition")
         }
         return nil
     }

@@ -25,7 +25,8 @@ struct TicketStore: Sendable {
     func ticket(_ id: UUID, locking connection: PostgresConnection? = nil) async throws -> Ticket? {
         let lock = connection == nil ? "" : " FOR UPDATE OF t"
         return try await tickets(
-            "SELECT \(unescaped: Self.columns) \(unescaped: Self.from) WHERE t.id = \(id)\(unescaped: lock)", on: connection).first
+            "SELECT \(unescaped: Self.columns) \(unescaped: Self.from) WHERE t.id = \(id)\(unescaped: lock)", on: connection
+        ).first
     }
 
     func withComments(_ ticket: Ticket) async throws -> Ticket {
@@ -72,12 +73,12 @@ struct TicketStore: Sendable {
 
     func list(_ filter: Filter, page: PageRequest) async throws -> (total: Int, items: [Ticket]) {
         let matching: PostgresQuery = try """
-            \(unescaped: Self.from)
-            WHERE (\(filter.customer)::uuid IS NULL OR t.customer_id = \(filter.customer))
-              AND (\(filter.status)::text IS NULL OR t.status = \(filter.status))
-              AND (\(filter.priority)::text IS NULL OR t.priority = \(filter.priority))
-              AND (\(filter.assignee)::uuid IS NULL OR t.assignee_id = \(filter.assignee))
-            """
+        \(unescaped: Self.from)
+        WHERE (\(filter.customer)::uuid IS NULL OR t.customer_id = \(filter.customer))
+          AND (\(filter.status)::text IS NULL OR t.status = \(filter.status))
+          AND (\(filter.priority)::text IS NULL OR t.priority = \(filter.priority))
+          AND (\(filter.assignee)::uuid IS NULL OR t.assignee_id = \(filter.assignee))
+        """
         let (total, rows) = try await database.listing(
             select: Self.columns, matching, orderBy: "t.created_at DESC, t.id", limit: page.pageSize, offset: page.offset)
         return (total, try await Self.decode(rows))
@@ -122,9 +123,13 @@ struct TicketStore: Sendable {
 
     private static func decode(_ rows: PostgresRowSequence) async throws -> [Ticket] {
         var tickets: [Ticket] = []
-        for try await (id, customer, subject, description, priority, status, application, assignee, name, due, escalated, version, created, updated, resolved)
+        for try await (
+            id, customer, subject, description, priority, status, application, assignee, name, due, escalated, version, created, updated,
+            resolved
+        )
             in rows.decode(
-                (UUID, UUID, String, String, Ticket.Priority, Ticket.Status, UUID?, UUID?, String?, Date, Bool, Int, Date, Date, Date?).self)
+                (UUID, UUID, String, String, Ticket.Priority, Ticket.Status, UUID?, UUID?, String?, Date, Bool, Int, Date, Date, Date?).self
+            )
         {
             tickets.append(
                 Ticket(

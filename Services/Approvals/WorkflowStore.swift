@@ -106,7 +106,9 @@ struct WorkflowStore: Sendable {
 
     /// Gives an open stage (or one that opens now) its approver and due time; a stage that waited
     /// for documents resumes.
-    func assign(_ stage: UUID, to assignee: UUID?, dueAt: Date, resuming: Bool, escalated: Bool, on connection: PostgresConnection) async throws {
+    func assign(
+        _ stage: UUID, to assignee: UUID?, dueAt: Date, resuming: Bool, escalated: Bool, on connection: PostgresConnection
+    ) async throws {
         try await connection.query(
             """
             UPDATE stages SET status = 'open', assignee_id = \(assignee), due_at = \(dueAt),
@@ -115,7 +117,9 @@ struct WorkflowStore: Sendable {
             """, logger: logger)
     }
 
-    func decide(_ stage: UUID, by approver: UUID, _ decision: ApprovalDecision, comment: String?, on connection: PostgresConnection) async throws {
+    func decide(
+        _ stage: UUID, by approver: UUID, _ decision: ApprovalDecision, comment: String?, on connection: PostgresConnection
+    ) async throws {
         let parks = decision == .requestDocuments
         try await connection.query(
             """
@@ -174,13 +178,13 @@ struct WorkflowStore: Sendable {
 
     func tasks(_ filter: TaskFilter, page: PageRequest) async throws -> (total: Int, items: [ApprovalStage]) {
         let matching: PostgresQuery = try """
-            FROM stages
-            WHERE (\(filter.assignee)::uuid IS NULL OR assignee_id = \(filter.assignee))
-              AND (\(filter.status)::text IS NULL OR status = \(filter.status))
-              AND (\(filter.role)::text IS NULL OR role = \(filter.role))
-              AND (\(filter.applicationID)::uuid IS NULL OR application_id = \(filter.applicationID))
-              AND (\(filter.overdue)::bool IS NULL OR (\(unescaped: Self.overdueExpression)) = \(filter.overdue))
-            """
+        FROM stages
+        WHERE (\(filter.assignee)::uuid IS NULL OR assignee_id = \(filter.assignee))
+          AND (\(filter.status)::text IS NULL OR status = \(filter.status))
+          AND (\(filter.role)::text IS NULL OR role = \(filter.role))
+          AND (\(filter.applicationID)::uuid IS NULL OR application_id = \(filter.applicationID))
+          AND (\(filter.overdue)::bool IS NULL OR (\(unescaped: Self.overdueExpression)) = \(filter.overdue))
+        """
         let (total, rows) = try await database.listing(
             select: Self.columns, matching, orderBy: "created_at DESC, level", limit: page.pageSize, offset: page.offset)
         return (total, try await Self.decode(rows))

@@ -16,6 +16,7 @@ host.serveChanges(SyncRPC.ApprovalsChanges.self, from: database, scope: TicketRu
 var events = MessageHandlers()
 service.register(on: &events)
 host.consume(ServiceName.approvals.eventsQueue, handlers: events)
-host.addWork(service.sweeper(logger: host.logger).periodically(
-    every: .seconds(host.configuration.reader.int(forKey: "approvals.sla.sweep.seconds", default: 60))))
+host.addWork(
+    service.sweeper(logger: host.logger).periodically(
+        every: .seconds(host.configuration.reader.int(forKey: "approvals.sla.sweep.seconds", default: 60))))
 try await host.run()

@@ -46,10 +46,11 @@ struct AuthService: Sendable {
         let id = UUID()
         let code = OneTimeCodePolicy.generate()
         let created = try await database.transaction { connection in
-            guard try await store.insert(
-                id: id, email: email, passwordHash: passwordHash,
-                fullName: request.fullName.trimmingCharacters(in: .whitespacesAndNewlines), phone: request.phone,
-                role: .client, status: .pendingVerification, on: connection) != nil
+            guard
+                try await store.insert(
+                    id: id, email: email, passwordHash: passwordHash,
+                    fullName: request.fullName.trimmingCharacters(in: .whitespacesAndNewlines), phone: request.phone,
+                    role: .client, status: .pendingVerification, on: connection) != nil
             else { return false }
             try await store.storeCode(
                 userID: id, codeHash: OneTimeCodePolicy.hash(code, userID: id),
@@ -165,7 +166,9 @@ struct AuthService: Sendable {
         case .pendingVerification:
             throw Problem(status: 403, slug: "not-verified", title: "Email not verified", detail: "Enter the code we emailed first.")
         case .invited:
-            throw Problem(status: 403, slug: "not-verified", title: "Invitation not accepted", detail: "Set your password with the invitation code first.")
+            throw Problem(
+                status: 403, slug: "not-verified", title: "Invitation not accepted",
+                detail: "Set your password with the invitation code first.")
         case .disabled:
             throw Problem(status: 403, slug: "account-disabled", title: "Account disabled", detail: "This account is disabled.")
         case .active:
@@ -275,9 +278,10 @@ struct AuthService: Sendable {
         let hash = try await hasher.hash(password)
         let id = UUID()
         try await database.transaction { connection in
-            guard try await store.insert(
-                id: id, email: email, passwordHash: hash, fullName: "Super Admin", phone: nil, role: .superAdmin,
-                status: .active, on: connection) != nil
+            guard
+                try await store.insert(
+                    id: id, email: email, passwordHash: hash, fullName: "Super Admin", phone: nil, role: .superAdmin,
+                    status: .active, on: connection) != nil
             else { return }
             try await database.outbox.publish(
                 AuthEvents.UserRegistered(userID: id, email: email, role: .superAdmin, occurredAt: Date()), on: connection)

@@ -30,11 +30,12 @@ struct AuthSettings: Sendable {
             absoluteSeconds: reader.int(forKey: "session.absolute.hours", default: 12) * 3600,
             idleSeconds: reader.int(forKey: "session.idle.minutes", default: 30) * 60)
         bcryptCost = UInt8(clamping: reader.int(forKey: "auth.bcrypt.cost", default: 11))
-        mfaRequiredRoles = try Set(reader.string(forKey: "auth.mfa.required.roles", default: "").split(separator: ",").map {
-            let name = $0.trimmingCharacters(in: .whitespaces)
-            guard let role = Role(rawValue: name), role.isStaff else { throw AuthSettingsError.unknownRole(name) }
-            return role
-        })
+        mfaRequiredRoles = try Set(
+            reader.string(forKey: "auth.mfa.required.roles", default: "").split(separator: ",").map {
+                let name = $0.trimmingCharacters(in: .whitespaces)
+                guard let role = Role(rawValue: name), role.isStaff else { throw AuthSettingsError.unknownRole(name) }
+                return role
+            })
         bootstrapEmail = reader.string(forKey: "bootstrap.super.admin.email")
         bootstrapPassword = reader.string(forKey: "bootstrap.super.admin.password", isSecret: true)
     }

@@ -17,7 +17,9 @@ struct PhoneVerification: Sendable {
     private var logger: Logger { database.logger }
 
     func register(on handlers: inout RPCHandlers) {
-        handlers.on(AuthRPC.VerifyPhone.self) { request, context in .ok(try await verify(request.code, userID: context.requirePrincipal().userID)) }
+        handlers.on(AuthRPC.VerifyPhone.self) { request, context in
+            .ok(try await verify(request.code, userID: context.requirePrincipal().userID))
+        }
         handlers.on(AuthRPC.ResendPhoneCode.self) { _, context in
             try await resend(userID: context.requirePrincipal().userID)
             return .accepted(.init(status: "accepted"))

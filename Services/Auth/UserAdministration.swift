@@ -41,10 +41,11 @@ struct UserAdministration: Sendable {
         let id = UUID()
         let fullName = request.fullName.trimmingCharacters(in: .whitespacesAndNewlines)
         let created = try await database.transaction { connection -> UserRecord? in
-            guard try await store.insert(
-                id: id, email: email, passwordHash: hash,
-                fullName: fullName, phone: nil, role: request.role,
-                status: .active, on: connection) != nil
+            guard
+                try await store.insert(
+                    id: id, email: email, passwordHash: hash,
+                    fullName: fullName, phone: nil, role: request.role,
+                    status: .active, on: connection) != nil
             else { return nil }
             try await database.outbox.publish(
                 AuthEvents.UserCreated(
@@ -69,12 +70,14 @@ struct UserAdministration: Sendable {
         let code = OneTimeCodePolicy.generate()
         let id = UUID()
         return try await database.transaction(once: context.idempotencyKey) { connection -> RPCReply<UsersRPC.User> in
-            guard try await store.insert(
-                id: id, email: email, passwordHash: hash, fullName: request.fullName.trimmingCharacters(in: .whitespacesAndNewlines),
-                phone: request.phone, role: .client, status: .invited, on: connection) != nil
+            guard
+                try await store.insert(
+                    id: id, email: email, passwordHash: hash, fullName: request.fullName.trimmingCharacters(in: .whitespacesAndNewlines),
+                    phone: request.phone, role: .client, status: .invited, on: connection) != nil
             else { throw Problem.conflict("An account with this email already exists.", slug: "email-taken") }
             try await store.storeCode(
-                userID: id, codeHash: OneTimeCodePolicy.hash(code, userID: id), expiresAt: Date().addingTimeInterval(OneTimeCodePolicy.inviteLifetime),
+                userID: id, codeHash: OneTimeCodePolicy.hash(code, userID: id),
+                expiresAt: Date().addingTimeInterval(OneTimeCodePolicy.inviteLifetime),
                 on: connection)
             try await database.outbox.publish(
                 AuthEvents.UserCreated(
@@ -121,10 +124,11 @@ struct UserAdministration: Sendable {
 
     private func apply(_ request: UsersRPC.Update.Request, to current: UserRecord, by actor: Principal) async throws -> UserRecord? {
         let updated = try await database.transaction { connection -> UserRecord? in
-            guard let updated = try await store.update(
-                id: current.id, fullName: request.fullName?.trimmingCharacters(in: .whitespacesAndNewlines), role: request.role,
-                status: request.status, expectedVersion: current.version,
-                on: connection)
+            guard
+                let updated = try await store.update(
+                    id: current.id, fullName: request.fullName?.trimmingCharacters(in: .whitespacesAndNewlines), role: request.role,
+                    status: request.status, expectedVersion: current.version,
+                    on: connection)
             else { return nil }
             try await database.outbox.publish(
                 AuthEvents.UserUpdated(

@@ -143,12 +143,15 @@ struct UserStore: Sendable {
     private static func records(_ rows: PostgresRowSequence) async throws -> [UserRecord] {
         var records: [UserRecord] = []
         for try await (id, email, hash, name, phone, role, status, mfa, failures, lockedUntil, createdAt, version, secret, phoneVerified)
-            in rows.decode((UUID, String, String, String, String?, Role, AuthRPC.AccountStatus, Bool, Int, Date?, Date, Int, String?, Bool).self)
+            in rows.decode(
+                (UUID, String, String, String, String?, Role, AuthRPC.AccountStatus, Bool, Int, Date?, Date, Int, String?, Bool).self)
         {
-            records.append(UserRecord(
-                id: id, email: email, passwordHash: hash, fullName: name, phone: phone, phoneVerified: phoneVerified, role: role,
-                status: status, mfaEnabled: mfa, failedLogins: failures, lockedUntil: lockedUntil, createdAt: createdAt, version: version,
-                mfaSecret: secret))
+            records.append(
+                UserRecord(
+                    id: id, email: email, passwordHash: hash, fullName: name, phone: phone, phoneVerified: phoneVerified, role: role,
+                    status: status, mfaEnabled: mfa, failedLogins: failures, lockedUntil: lockedUntil, createdAt: createdAt,
+                    version: version,
+                    mfaSecret: secret))
         }
         return records
     }
@@ -165,10 +168,10 @@ struct UserStore: Sendable {
     func list(_ request: UsersRPC.List.Request) async throws -> (records: [UserRecord], total: Int) {
         let (role, status, pattern) = (request.role, request.status, request.q.map(Database.containsPattern))
         let filter: PostgresQuery = try """
-            FROM users
-            WHERE (\(role)::text IS NULL OR role = \(role)) AND (\(status)::text IS NULL OR status = \(status))
-              AND (\(pattern)::text IS NULL OR email ILIKE \(pattern) OR full_name ILIKE \(pattern))
-            """
+        FROM users
+        WHERE (\(role)::text IS NULL OR role = \(role)) AND (\(status)::text IS NULL OR status = \(status))
+          AND (\(pattern)::text IS NULL OR email ILIKE \(pattern) OR full_name ILIKE \(pattern))
+        """
         let (total, rows) = try await database.listing(
             select: Self.userColumns, filter, orderBy: "created_at DESC, id", limit: request.page.pageSize, offset: request.page.offset)
         return (try await Self.records(rows), total)

@@ -13,7 +13,8 @@ struct AnalyticsRoutes {
             let context = try await support.signedIn(request, context)
             let query = Query(request: request)
             let list = AuditRPC.List.Request(
-                page: try query.page(), actorID: try query.uuid("actor_id"), action: try query.string("action"), entity: try query.string("entity"),
+                page: try query.page(), actorID: try query.uuid("actor_id"), action: try query.string("action"),
+                entity: try query.string("entity"),
                 from: try query.date("from"), to: try query.date("to"))
             return try await forwarder.forwardList(AuditRPC.List.self, list, context: context)
         }
@@ -51,7 +52,9 @@ struct AnalyticsRoutes {
                 from: try query.date("from"), to: try query.date("to"), productID: try query.uuid("product_id"),
                 customerID: try query.uuid("customer_id"), path: try query.string("path"))
             let result = try await forwarder.call(operation, window, context: context)
-            return CSVExport.isWanted(request) ? try CSVExport.figures(result, filename: "\(path.description.split(separator: "/").last ?? "report").csv") : HTTPReply.response(result)
+            return CSVExport.isWanted(request)
+                ? try CSVExport.figures(result, filename: "\(path.description.split(separator: "/").last ?? "report").csv")
+                : HTTPReply.response(result)
         }
     }
 }

@@ -54,7 +54,8 @@ struct ApplicationRoutes {
             if request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
                 let attach = try await support.body.json(AttachBody.self, from: request)
                 return try await forwarder.forward(
-                    LibraryRPC.Attach.self, .init(applicationID: applicationID, libraryDocumentID: attach.libraryDocumentID), context: context)
+                    LibraryRPC.Attach.self, .init(applicationID: applicationID, libraryDocumentID: attach.libraryDocumentID),
+                    context: context)
             }
             return try await files.receive(DocumentsRPC.Record.self, request, context: context) { upload in
                 DocumentsRPC.Record.Request(

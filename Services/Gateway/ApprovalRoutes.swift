@@ -23,7 +23,8 @@ struct ApprovalRoutes {
             let context = try await support.signedIn(request, context)
             let id = try RouteSupport.pathID(context, "application")
             let body = try await support.body.json(DecisionBody.self, from: request)
-            let decide = ApprovalsRPC.Decide.Request(applicationID: id, decision: body.decision, comment: body.comment, documents: body.documents)
+            let decide = ApprovalsRPC.Decide.Request(
+                applicationID: id, decision: body.decision, comment: body.comment, documents: body.documents)
             let decided = try await forwarder.call(ApprovalsRPC.Decide.self, decide, context: context)
             guard decided.status < 300 else { return HTTPReply.response(decided) }
             return try await ApplicationView(forwarder: forwarder).current(id, context: context)
@@ -32,8 +33,10 @@ struct ApprovalRoutes {
             let context = try await support.signedIn(request, context)
             let query = Query(request: request)
             let list = ApprovalsRPC.ListTasks.Request(
-                page: try query.page(), assignee: try query.string("assignee"), status: try query.value("status", as: ApprovalStage.Status.self),
-                role: try query.value("role", as: Role.self), applicationID: try query.uuid("application_id"), overdue: try query.bool("overdue"))
+                page: try query.page(), assignee: try query.string("assignee"),
+                status: try query.value("status", as: ApprovalStage.Status.self),
+                role: try query.value("role", as: Role.self), applicationID: try query.uuid("application_id"),
+                overdue: try query.bool("overdue"))
             let tasks = try await forwarder.call(ApprovalsRPC.ListTasks.self, list, context: context)
             return Forwarder.list(try await TaskListView(forwarder: forwarder).joined(tasks, context: context))
         }

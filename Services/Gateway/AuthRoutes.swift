@@ -64,7 +64,8 @@ struct AuthRoutes {
         }
         api.post("auth/verify-phone") { request, context in
             let context = try await support.signedIn(request, context)
-            return try await forwarder.forward(AuthRPC.VerifyPhone.self, body.json(AuthRPC.VerifyPhone.Request.self, from: request), context: context)
+            return try await forwarder.forward(
+                AuthRPC.VerifyPhone.self, body.json(AuthRPC.VerifyPhone.Request.self, from: request), context: context)
         }
         api.post("auth/resend-phone-code") { request, context in
             let context = try await support.signedIn(request, context)

@@ -85,10 +85,11 @@ struct CSVExport: Sendable {
     }
 
     private func row(_ item: JSONValue) -> String {
-        Self.line(columns.map { path in
-            let value = path.split(separator: ".").reduce(Optional(item)) { value, key in value?[String(key)] }
-            return Self.text(value)
-        })
+        Self.line(
+            columns.map { path in
+                let value = path.split(separator: ".").reduce(Optional(item)) { value, key in value?[String(key)] }
+                return Self.text(value)
+            })
     }
 
     private static func text(_ value: JSONValue?) -> String {

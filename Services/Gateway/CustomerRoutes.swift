@@ -78,7 +78,8 @@ struct CustomerRoutes {
     private func library(on api: RouterGroup<GatewayContext>) {
         api.get("me/documents") { request, context in
             let context = try await support.signedIn(request, context)
-            return try await support.forwarder.forwardList(LibraryRPC.List.self, .init(page: try Query(request: request).page()), context: context)
+            return try await support.forwarder.forwardList(
+                LibraryRPC.List.self, .init(page: try Query(request: request).page()), context: context)
         }
         api.post("me/documents") { request, context in
             let context = try await support.signedIn(request, context)
@@ -90,7 +91,8 @@ struct CustomerRoutes {
         }
         api.get("me/documents/:id") { request, context in
             let context = try await support.signedIn(request, context)
-            return try await files.send(LibraryRPC.Locate.self, .init(documentID: try RouteSupport.pathID(context, "document")), context: context)
+            return try await files.send(
+                LibraryRPC.Locate.self, .init(documentID: try RouteSupport.pathID(context, "document")), context: context)
         }
         api.delete("me/documents/:id") { request, context in
             let context = try await support.signedIn(request, context)
@@ -103,7 +105,8 @@ struct CustomerRoutes {
         }
         api.get("customers/:id/documents") { request, context in
             let context = try await support.signedIn(request, context)
-            let list = LibraryRPC.List.Request(customerID: try RouteSupport.pathID(context, "customer"), page: try Query(request: request).page())
+            let list = LibraryRPC.List.Request(
+                customerID: try RouteSupport.pathID(context, "customer"), page: try Query(request: request).page())
             return try await support.forwarder.forwardList(LibraryRPC.List.self, list, context: context)
         }
         api.get("customers/:id/documents/:document") { request, context in

@@ -12,7 +12,9 @@ struct DocumentFiles: Sendable {
 
     /// The `:document` of the path; a malformed one names nothing.
     static func documentID(_ context: GatewayContext) throws -> UUID {
-        guard let id = context.parameters.get("document").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound("No such document.") }
+        guard let id = context.parameters.get("document").flatMap(UUID.init(uuidString:)) else {
+            throw Problem.notFound("No such document.")
+        }
         return id
     }
 

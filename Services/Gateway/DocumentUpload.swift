@@ -24,8 +24,11 @@ struct DocumentUpload {
 
     func receive(_ request: Request) async throws -> Received {
         guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
-              let boundary = Self.boundary(of: contentType)
-        else { throw Problem.badRequest("Send multipart/form-data with a `file` part and a `document_type` part.", slug: "unsupported-content-type") }
+            let boundary = Self.boundary(of: contentType)
+        else {
+            throw Problem.badRequest(
+                "Send multipart/form-data with a `file` part and a `document_type` part.", slug: "unsupported-content-type")
+        }
 
         let state = try UploadState(blobs: blobs)
         let parser = MultipartParser(boundary: boundary)

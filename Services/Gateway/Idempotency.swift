@@ -76,7 +76,7 @@ struct Idempotency: Sendable {
 
     private func replay(_ storeKey: String, hash: String) async throws -> RPCResult {
         guard let text = try await redis.get(storeKey),
-              let record = try? JSONDecoder().decode(Record.self, from: Data(text.utf8))
+            let record = try? JSONDecoder().decode(Record.self, from: Data(text.utf8))
         else { throw Problem.conflict("A request with this Idempotency-Key is still being processed.", slug: "idempotency-in-progress") }
         guard record.bodyHash == hash else {
             throw Problem.validation(field: "Idempotency-Key", "was already used with a different request body")

@@ -25,7 +25,8 @@ struct LendingRoutes {
         }
         api.get("products/:id") { request, context in
             let context = try await support.maybeSignedIn(request, context)
-            return try await forwarder.forwardResource(ProductsRPC.Get.self, .init(id: try RouteSupport.pathID(context, "product")), context: context)
+            return try await forwarder.forwardResource(
+                ProductsRPC.Get.self, .init(id: try RouteSupport.pathID(context, "product")), context: context)
         }
         api.post("products") { request, context in
             let context = try await support.signedIn(request, context)
@@ -34,7 +35,8 @@ struct LendingRoutes {
         api.patch("products/:id") { request, context in
             let context = try await support.signedIn(request, context)
             let update = ProductsRPC.Update.Request(
-                id: try RouteSupport.pathID(context, "product"), fields: try await support.body.json(ProductsRPC.Fields.self, from: request),
+                id: try RouteSupport.pathID(context, "product"),
+                fields: try await support.body.json(ProductsRPC.Fields.self, from: request),
                 expectedVersion: try Query(request: request).expectedVersion())
             return try await forwarder.forwardResource(ProductsRPC.Update.self, update, context: context)
         }

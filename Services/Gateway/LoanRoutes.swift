@@ -20,7 +20,8 @@ struct LoanRoutes {
         api.post("applications/:id/disburse") { request, context in
             let context = try await support.signedIn(request, context)
             // The body is optional: without one the loan is disbursed today.
-            let date = request.headers[.contentType] == nil ? nil : try await support.body.json(Disbursement.self, from: request).disbursementDate
+            let date =
+                request.headers[.contentType] == nil ? nil : try await support.body.json(Disbursement.self, from: request).disbursementDate
             let disburse = LoanAccountsRPC.Disburse.Request(
                 applicationID: try RouteSupport.pathID(context, "application"), disbursementDate: date)
             return try await forwarder.forward(LoanAccountsRPC.Disburse.self, disburse, context: context)
@@ -63,7 +64,8 @@ struct LoanRoutes {
         }
         api.get("loans/:id/pre-closure-quote") { request, context in
             let context = try await support.signedIn(request, context)
-            return try await forwarder.forward(LoanAccountsRPC.Quote.self, .init(id: try RouteSupport.pathID(context, "loan")), context: context)
+            return try await forwarder.forward(
+                LoanAccountsRPC.Quote.self, .init(id: try RouteSupport.pathID(context, "loan")), context: context)
         }
         api.post("loans/:id/pre-close") { request, context in
             let context = try await support.signedIn(request, context)

@@ -12,7 +12,8 @@ struct NotificationRoutes {
         api.get("notifications") { request, context in
             let context = try await support.signedIn(request, context)
             let query = Query(request: request)
-            let list = NotificationsRPC.List.Request(page: try query.page(), unread: try query.bool("unread"), type: try query.string("type"))
+            let list = NotificationsRPC.List.Request(
+                page: try query.page(), unread: try query.bool("unread"), type: try query.string("type"))
             return try await forwarder.forwardList(NotificationsRPC.List.self, list, context: context)
         }
         api.post("notifications/read-all") { request, context in
@@ -55,11 +56,13 @@ struct WebhookRoutes {
         }
         api.delete("webhooks/:id") { request, context in
             let context = try await support.signedIn(request, context)
-            return try await forwarder.forward(WebhooksRPC.Delete.self, .init(id: try RouteSupport.pathID(context, "webhook")), context: context)
+            return try await forwarder.forward(
+                WebhooksRPC.Delete.self, .init(id: try RouteSupport.pathID(context, "webhook")), context: context)
         }
         api.get("webhooks/:id/deliveries") { request, context in
             let context = try await support.signedIn(request, context)
-            let deliveries = WebhooksRPC.Deliveries.Request(id: try RouteSupport.pathID(context, "webhook"), page: try Query(request: request).page())
+            let deliveries = WebhooksRPC.Deliveries.Request(
+                id: try RouteSupport.pathID(context, "webhook"), page: try Query(request: request).page())
             return try await forwarder.forwardList(WebhooksRPC.Deliveries.self, deliveries, context: context)
         }
     }

@@ -24,7 +24,9 @@ struct PushSockets: Sendable {
 
     /// Upgrades a request for the path that carries a live token. A refused handshake gets the
     /// problem it deserves (`401`, or `403` for a token that must set up MFA first).
-    func shouldUpgrade(_ request: HTTPRequest, channel: any Channel) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+    func shouldUpgrade(
+        _ request: HTTPRequest, channel: any Channel
+    ) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         guard let target = request.path, let components = URLComponents(string: target), components.path == Self.path else {
             return .dontUpgrade
         }
@@ -68,7 +70,9 @@ struct PushSockets: Sendable {
         throw Problem(status: 426, slug: "upgrade-required", title: "Upgrade required", detail: "Open a WebSocket on this path.")
     }
 
-    private func session(of access: PushHub.Access, _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ logger: Logger) async throws {
+    private func session(
+        of access: PushHub.Access, _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ logger: Logger
+    ) async throws {
         let (socket, pushes) = hub.join(access)
         defer { hub.leave(access.user, socket: socket) }
         let subscription = Subscription()

@@ -16,7 +16,7 @@ struct RequestBody: Sendable {
     /// The body's bytes, once its content type says JSON.
     private func rawJSON(_ request: Request) async throws -> Data {
         guard let contentType = request.headers[.contentType]?.lowercased(),
-              contentType.hasPrefix("application/json") || contentType.contains("+json")
+            contentType.hasPrefix("application/json") || contentType.contains("+json")
         else { throw Problem.badRequest("Send a JSON body with Content-Type: application/json.", slug: "unsupported-content-type") }
         return try await collect(request)
     }

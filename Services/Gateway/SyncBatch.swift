@@ -53,14 +53,17 @@ struct SyncBatch: Sendable {
         var problems: [Problem.FieldError] = []
         for (index, operation) in body.operations.enumerated() {
             let field = "operations[\(index)]"
-            if !(1...100).contains(operation.opID.count) { problems.append(.init(field: "\(field).op_id", message: "must be 1 to 100 characters")) }
+            if !(1...100).contains(operation.opID.count) {
+                problems.append(.init(field: "\(field).op_id", message: "must be 1 to 100 characters"))
+            }
             if !methods.contains(operation.method) {
                 problems.append(.init(field: "\(field).method", message: "must be POST, PUT, PATCH or DELETE"))
             }
             if !isReplayable(operation.path) {
                 problems.append(.init(field: "\(field).path", message: "must be a path below /api/v1 such as /applications, outside /sync"))
             }
-            if let body = operation.body, case .object = body {} else if operation.body != nil && operation.body != .null {
+            if let body = operation.body, case .object = body {
+            } else if operation.body != nil && operation.body != .null {
                 problems.append(.init(field: "\(field).body", message: "must be a JSON object"))
             }
         }
@@ -85,11 +88,12 @@ struct SyncBatch: Sendable {
                 // The op_id reused for another write, or still in flight in another batch.
                 result = RPCResult(status: problem.status, body: try JSON.encode(problem))
             }
-            let status: Result.Status = switch result.status {
-            case 200..<300: .synced
-            case 412: .conflict
-            default: .failed
-            }
+            let status: Result.Status =
+                switch result.status {
+                case 200..<300: .synced
+                case 412: .conflict
+                default: .failed
+                }
             let answer = result.body.isEmpty ? JSONValue.null : (try? JSONValue(parsing: result.body)) ?? .null
             results.append(Result(opID: operation.opID, status: status, httpStatus: result.status, body: answer))
         }
@@ -109,7 +113,8 @@ final class RouteDispatcher: Sendable {
 
     func respond(to operation: SyncBatch.Operation, from outer: Request, context: GatewayContext) async throws -> RPCResult {
         guard let responder = responder.withLock({ $0 }) else { throw Problem.unavailable("The gateway is starting.") }
-        var head = HTTPRequest(method: .init(operation.method) ?? .post, scheme: "http", authority: outer.head.authority, path: "/api/v1" + operation.path)
+        var head = HTTPRequest(
+            method: .init(operation.method) ?? .post, scheme: "http", authority: outer.head.authority, path: "/api/v1" + operation.path)
         head.headerFields[.authorization] = outer.headers[.authorization]
         head.headerFields[.xForwardedFor] = outer.headers[.xForwardedFor]
         head.headerFields[.idempotencyKey] = operation.opID
@@ -124,7 +129,8 @@ final class RouteDispatcher: Sendable {
             to: inner, context: GatewayContext(source: .init(channel: context.channel, logger: context.logger)))
         let collected = CollectedBody()
         try await response.body.write(collected.writer)
-        return RPCResult(status: Int(response.status.code), body: collected.bytes, retryAfter: response.headers[.retryAfter].flatMap { Int($0) })
+        return RPCResult(
+            status: Int(response.status.code), body: collected.bytes, retryAfter: response.headers[.retryAfter].flatMap { Int($0) })
     }
 }
 

@@ -45,14 +45,18 @@ enum SyncFeed {
     /// Each service's changes stay in their order (the order they became visible there); across
     /// services, the earlier change comes first. The page is cut at `limit`, and each service's
     /// position moves only past what the page took from it.
-    static func merge(_ pages: [SyncRPC.FeedPage], after cursor: SyncCursor, limit: Int) -> (changes: [SyncChange], cursor: SyncCursor, hasMore: Bool) {
+    static func merge(
+        _ pages: [SyncRPC.FeedPage], after cursor: SyncCursor, limit: Int
+    ) -> (changes: [SyncChange], cursor: SyncCursor, hasMore: Bool) {
         var next = Array(repeating: 0, count: pages.count)
         var taken: [SyncChange] = []
         while taken.count < limit {
             let candidates = pages.indices.filter { next[$0] < pages[$0].changes.count }
-            guard let service = candidates.min(by: {
-                pages[$0].changes[next[$0]].change.changedAt < pages[$1].changes[next[$1]].change.changedAt
-            }) else { break }
+            guard
+                let service = candidates.min(by: {
+                    pages[$0].changes[next[$0]].change.changedAt < pages[$1].changes[next[$1]].change.changedAt
+                })
+            else { break }
             taken.append(pages[service].changes[next[service]].change)
             next[service] += 1
         }

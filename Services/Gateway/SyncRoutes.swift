@@ -31,11 +31,16 @@ struct SyncRoutes {
             let context = try await support.signedIn(request, context)
             let query = Query(request: request)
             let limit = try query.int("limit") ?? Self.defaultLimit
-            guard (1...Self.largestLimit).contains(limit) else { throw Problem.validation(field: "limit", "must be between 1 and \(Self.largestLimit)") }
-            let cursor = try query.string("since").map { text in
-                guard let cursor = SyncCursor(text) else { throw Problem.validation(field: "since", "must be a cursor this API gave out") }
-                return cursor
-            } ?? .start
+            guard (1...Self.largestLimit).contains(limit) else {
+                throw Problem.validation(field: "limit", "must be between 1 and \(Self.largestLimit)")
+            }
+            let cursor =
+                try query.string("since").map { text in
+                    guard let cursor = SyncCursor(text) else {
+                        throw Problem.validation(field: "since", "must be a cursor this API gave out")
+                    }
+                    return cursor
+                } ?? .start
             let page = try await changes(after: cursor, limit: limit, context: context)
             return try HTTPReply.json(status: 200, body: JSON.encode(page))
         }
@@ -77,7 +82,8 @@ struct SyncRoutes {
             try await publisher.publish(
                 OutgoingMessage(
                     body: try JSON.encode(push),
-                    properties: MessageProperties(messageID: UUID.random().uuidString.lowercased(), type: PushMessage.type, timestamp: sent.sentAt)),
+                    properties: MessageProperties(
+                        messageID: UUID.random().uuidString.lowercased(), type: PushMessage.type, timestamp: sent.sentAt)),
                 exchange: Exchanges.push, routingKey: PushMessage.everyoneRoutingKey)
             return try HTTPReply.json(status: 202, body: JSON.encode(sent))
         }
@@ -87,7 +93,8 @@ struct SyncRoutes {
     private func changes(after cursor: SyncCursor, limit: Int, context: GatewayContext) async throws -> SyncChangesPage {
         let forwarder = support.forwarder
         async let loans = forwarder.call(SyncRPC.LoansChanges.self, .init(after: cursor.positions[0], limit: limit), context: context)
-        async let approvals = forwarder.call(SyncRPC.ApprovalsChanges.self, .init(after: cursor.positions[1], limit: limit), context: context)
+        async let approvals = forwarder.call(
+            SyncRPC.ApprovalsChanges.self, .init(after: cursor.positions[1], limit: limit), context: context)
         async let notifications = forwarder.call(
             SyncRPC.NotificationsChanges.self, .init(after: cursor.positions[2], limit: limit), context: context)
         let pages = try await [loans, approvals, notifications].map { try $0.decode(SyncRPC.FeedPage.self) }

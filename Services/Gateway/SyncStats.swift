@@ -88,7 +88,9 @@ struct SyncStats: Sendable {
                 case "conflict": summary.operations.conflict += value
                 case "failed": summary.operations.failed += value
                 default:
-                    if field.hasPrefix("conflict:") { summary.conflictsByEntity[String(field.dropFirst("conflict:".count)), default: 0] += value }
+                    if field.hasPrefix("conflict:") {
+                        summary.conflictsByEntity[String(field.dropFirst("conflict:".count)), default: 0] += value
+                    }
                 }
             }
         }

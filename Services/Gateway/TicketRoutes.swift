@@ -31,7 +31,8 @@ struct TicketRoutes {
         }
         api.get("tickets/:id") { request, context in
             let context = try await support.signedIn(request, context)
-            return try await forwarder.forwardResource(TicketsRPC.Get.self, .init(id: try RouteSupport.pathID(context, "ticket")), context: context)
+            return try await forwarder.forwardResource(
+                TicketsRPC.Get.self, .init(id: try RouteSupport.pathID(context, "ticket")), context: context)
         }
         api.patch("tickets/:id") { request, context in
             let context = try await support.signedIn(request, context)

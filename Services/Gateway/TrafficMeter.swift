@@ -49,7 +49,9 @@ final class TrafficMeter: Sendable {
         return TrafficReport(
             instance: instance, from: since, to: now,
             rows: tallies.map { key, tally in
-                .init(method: key.method, path: key.path, statusClass: key.statusClass, role: key.role, count: tally.count, latency: tally.latency)
+                .init(
+                    method: key.method, path: key.path, statusClass: key.statusClass, role: key.role, count: tally.count,
+                    latency: tally.latency)
             })
     }
 
@@ -73,7 +75,8 @@ final class TrafficMeter: Sendable {
         do {
             let message = OutgoingMessage(
                 body: try JSON.encode(report),
-                properties: MessageProperties(messageID: UUID.random().uuidString.lowercased(), type: TrafficReport.type, timestamp: Date(), appID: instance))
+                properties: MessageProperties(
+                    messageID: UUID.random().uuidString.lowercased(), type: TrafficReport.type, timestamp: Date(), appID: instance))
             try await connection.publish(message, exchange: Exchanges.events, routingKey: TrafficReport.routingKey)
         } catch {
             restore(report)
@@ -104,7 +107,9 @@ struct TrafficMiddleware: RouterMiddleware {
         Metrics.Timer(label: $0, dimensions: $1)
     }
 
-    func handle(_ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
+    ) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - started

@@ -35,7 +35,8 @@ struct UserRoutes {
             let id = try RouteSupport.pathID(context, "user")
             let patch = try await support.body.json(Patch.self, from: request)
             let update = UsersRPC.Update.Request(
-                id: id, fullName: patch.fullName, role: patch.role, status: patch.status, expectedVersion: try Query(request: request).expectedVersion())
+                id: id, fullName: patch.fullName, role: patch.role, status: patch.status,
+                expectedVersion: try Query(request: request).expectedVersion())
             return try await support.forwarder.forward(UsersRPC.Update.self, update, context: context)
         }
     }

@@ -47,7 +47,8 @@ struct WebFrontEnd: RouterMiddleware {
         else { return nil }
         // The security headers middleware gives it the pages' Content-Security-Policy, as text/html.
         return Response(
-            status: .notFound, headers: [.contentType: "text/html; charset=utf-8"], body: try await pages.loadFile(id: id, context: context))
+            status: .notFound, headers: [.contentType: "text/html; charset=utf-8"], body: try await pages.loadFile(id: id, context: context)
+        )
     }
 
     private static let notFoundFile = "/404.html"

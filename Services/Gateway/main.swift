@@ -21,7 +21,8 @@ let authenticator = Authenticator(keys: keys, admission: admission)
 let sockets = PushSockets(hub: hub, authenticator: authenticator, heartbeat: settings.heartbeat)
 let support = RouteSupport(
     forwarder: Forwarder(caller: caller, timeout: settings.serviceTimeout),
-    body: RequestBody(limit: settings.maximumBodyBytes), admission: admission, limits: settings.limits, idempotency: Idempotency(redis: redis, pendingLifetime: settings.serviceTimeout + .seconds(1)))
+    body: RequestBody(limit: settings.maximumBodyBytes), admission: admission, limits: settings.limits,
+    idempotency: Idempotency(redis: redis, pendingLifetime: settings.serviceTimeout + .seconds(1)))
 
 let traffic = TrafficMeter(instance: host.configuration.instance)
 let router = Router(context: GatewayContext.self)
@@ -34,7 +35,8 @@ router.add(middleware: ClientAddressMiddleware(trustedProxies: settings.trustedP
 router.add(middleware: CORSAllowListMiddleware(allowedOrigins: settings.allowedOrigins))
 router.add(middleware: WebFrontEnd(root: settings.webRoot, logger: host.logger))
 try SystemRoutes(readiness: host.readiness(), keys: keys).add(to: router)
-let api = router.group("api/v1").add(middleware: AdmissionMiddleware(authenticator: authenticator, admission: admission, limits: settings.limits))
+let api = router.group("api/v1").add(
+    middleware: AdmissionMiddleware(authenticator: authenticator, admission: admission, limits: settings.limits))
 AuthRoutes(support: support).add(to: api)
 UserRoutes(support: support).add(to: api)
 LendingRoutes(support: support).add(to: api)
@@ -55,22 +57,26 @@ SyncRoutes(
     publisher: publisher
 ).add(to: api)
 routes.install(router.buildResponder())
-host.addWork(PeriodicTask("WebSocket presence", every: SyncStats.presenceRefresh, logger: host.logger) {
-    try await syncStats.publishPresence(hub.presence())
-})
-host.addWork(PeriodicTask("traffic report", every: settings.trafficReportInterval, logger: host.logger) {
-    try await traffic.flush(on: publisher)
-})
+host.addWork(
+    PeriodicTask("WebSocket presence", every: SyncStats.presenceRefresh, logger: host.logger) {
+        try await syncStats.publishPresence(hub.presence())
+    })
+host.addWork(
+    PeriodicTask("traffic report", every: settings.trafficReportInterval, logger: host.logger) {
+        try await traffic.flush(on: publisher)
+    })
 let socketWatch = SocketAccessWatch(hub: hub, redis: redis, sessions: sessionCheck, logger: host.logger)
-host.addWork(PeriodicTask("WebSocket access check", every: SocketAccessWatch.interval, logger: host.logger) {
-    await socketWatch.check()
-})
+host.addWork(
+    PeriodicTask("WebSocket access check", every: SocketAccessWatch.interval, logger: host.logger) {
+        await socketWatch.check()
+    })
 let pushConnection = host.consumer
 host.addStartupTask { try await feed.start(on: pushConnection) }
 
-host.addWork(Application(
-    router: router,
-    server: .http1WebSocketUpgrade { request, channel, _ in await sockets.shouldUpgrade(request, channel: channel) },
-    configuration: .init(address: .hostname(host.configuration.bindAddress, port: settings.port), serverName: nil),
-    logger: host.logger))
+host.addWork(
+    Application(
+        router: router,
+        server: .http1WebSocketUpgrade { request, channel, _ in await sockets.shouldUpgrade(request, channel: channel) },
+        configuration: .init(address: .hostname(host.configuration.bindAddress, port: settings.port), serverName: nil),
+        logger: host.logger))
 try await host.run()

@@ -40,9 +40,10 @@ struct Amortization: Sendable, Equatable {
             // The last instalment clears the balance whatever rounding left over.
             let principalPart = isLast ? balance : min(balance, emi - interest)
             balance = balance - principalPart
-            instalments.append(Instalment(
-                number: number, payment: principalPart + interest, principal: principalPart, interest: interest,
-                balance: balance))
+            instalments.append(
+                Instalment(
+                    number: number, payment: principalPart + interest, principal: principalPart, interest: interest,
+                    balance: balance))
         }
         self.instalments = instalments
     }

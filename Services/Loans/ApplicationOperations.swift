@@ -27,7 +27,8 @@ struct ApplicationOperations: Sendable {
     func submit(_ request: ApplicationsRPC.Submit.Request, _ context: RPCContext) async throws -> RPCReply<Application> {
         let client = try context.requireRole([.client])
         let purpose = request.purpose.trimmingCharacters(in: .whitespacesAndNewlines)
-        var problems = purpose.isEmpty || purpose.count > 500
+        var problems =
+            purpose.isEmpty || purpose.count > 500
             ? [Problem.FieldError(field: "purpose", message: "must be 1 to 500 characters")] : []
         let customer = try await customers.customer(client.userID)
         if customer?.profile == nil { problems.append(.init(field: "profile", message: "must be completed first (PUT /me/profile)")) }
@@ -35,11 +36,14 @@ struct ApplicationOperations: Sendable {
         let product = try await products.product(id: request.productID)
         if let product, product.active {
             if !(product.minAmount...product.maxAmount).contains(request.amount) {
-                problems.append(.init(field: "amount", message: "must be between \(product.minAmount) and \(product.maxAmount) for this product"))
+                problems.append(
+                    .init(field: "amount", message: "must be between \(product.minAmount) and \(product.maxAmount) for this product"))
             }
             if !(product.minTermMonths...product.maxTermMonths).contains(request.termMonths) {
-                problems.append(.init(
-                    field: "term_months", message: "must be between \(product.minTermMonths) and \(product.maxTermMonths) for this product"))
+                problems.append(
+                    .init(
+                        field: "term_months",
+                        message: "must be between \(product.minTermMonths) and \(product.maxTermMonths) for this product"))
             }
         } else {
             problems.append(.init(field: "product_id", message: "is not an active product"))
@@ -90,7 +94,8 @@ struct ApplicationOperations: Sendable {
         // Judged again on the locked row: the pipeline may have moved it meanwhile (analysed, assigned),
         // and a move that still allows withdrawing must not turn the client's request into a 409.
         let moved = try await database.transaction { connection in
-            guard let locked = try await store.lock(id, on: connection), ApplicationLifecycle.canMove(from: locked.status, to: .withdrawn) else {
+            guard let locked = try await store.lock(id, on: connection), ApplicationLifecycle.canMove(from: locked.status, to: .withdrawn)
+            else {
                 return false
             }
             return try await store.move(id, from: locked, to: .withdrawn, actor: client.userID, on: connection)

@@ -101,7 +101,9 @@ struct ApplicationStore: Sendable {
     }
 
     /// What a loan is made of: the approved amount, term and rate, and the product's processing fee.
-    func loanTerms(_ id: UUID, on connection: PostgresConnection) async throws -> (amount: Money, term: Int, rate: Percent, feePercent: Percent)? {
+    func loanTerms(
+        _ id: UUID, on connection: PostgresConnection
+    ) async throws -> (amount: Money, term: Int, rate: Percent, feePercent: Percent)? {
         let rows = try await connection.query(
             """
             SELECT a.amount, a.term_months, a.annual_rate, p.processing_fee_percent
@@ -147,8 +149,11 @@ struct ApplicationStore: Sendable {
             WHERE application_id = \(applicationID) ORDER BY created_at, id
             """
         var waivers: [DocumentWaiver] = []
-        for try await (id, type, reason, waivedBy, at) in try await database.query(query, on: connection).decode((UUID, DocumentType, String, UUID, Date).self) {
-            waivers.append(.init(id: id, applicationID: applicationID, documentType: type, reason: reason, waivedBy: waivedBy, createdAt: at))
+        for try await (id, type, reason, waivedBy, at) in try await database.query(query, on: connection).decode(
+            (UUID, DocumentType, String, UUID, Date).self)
+        {
+            waivers.append(
+                .init(id: id, applicationID: applicationID, documentType: type, reason: reason, waivedBy: waivedBy, createdAt: at))
         }
         return waivers
     }
@@ -171,15 +176,15 @@ struct ApplicationStore: Sendable {
 
     func list(_ request: ApplicationsRPC.List.Request) async throws -> Page<Application> {
         let filter: PostgresQuery = try """
-            FROM applications
-            WHERE (\(request.status)::text IS NULL OR status = \(request.status))
-              AND (\(request.minAmount)::numeric IS NULL OR amount >= \(request.minAmount))
-              AND (\(request.maxAmount)::numeric IS NULL OR amount <= \(request.maxAmount))
-              AND (\(request.from)::date IS NULL OR created_at >= (\(request.from)::date AT TIME ZONE 'UTC'))
-              AND (\(request.to)::date IS NULL OR created_at < ((\(request.to)::date + 1) AT TIME ZONE 'UTC'))
-              AND (\(request.customerID)::uuid IS NULL OR customer_id = \(request.customerID))
-              AND (\(request.productID)::uuid IS NULL OR product_id = \(request.productID))
-            """
+        FROM applications
+        WHERE (\(request.status)::text IS NULL OR status = \(request.status))
+          AND (\(request.minAmount)::numeric IS NULL OR amount >= \(request.minAmount))
+          AND (\(request.maxAmount)::numeric IS NULL OR amount <= \(request.maxAmount))
+          AND (\(request.from)::date IS NULL OR created_at >= (\(request.from)::date AT TIME ZONE 'UTC'))
+          AND (\(request.to)::date IS NULL OR created_at < ((\(request.to)::date + 1) AT TIME ZONE 'UTC'))
+          AND (\(request.customerID)::uuid IS NULL OR customer_id = \(request.customerID))
+          AND (\(request.productID)::uuid IS NULL OR product_id = \(request.productID))
+        """
         let order =
             switch request.sort ?? .newestFirst {
             case .createdAt: "created_at ASC, id"
@@ -219,7 +224,8 @@ struct ApplicationStore: Sendable {
             """, logger: logger)
     }
 
-    func documents(of applicationID: UUID, on connection: PostgresConnection? = nil) async throws -> [(document: Document, blobKey: String)] {
+    func documents(of applicationID: UUID, on connection: PostgresConnection? = nil) async throws -> [(document: Document, blobKey: String)]
+    {
         var documents: [(Document, String)] = []
         for try await (id, type, filename, contentType, size, sha, key, at) in try await database.query(
             """
@@ -227,7 +233,12 @@ struct ApplicationStore: Sendable {
             FROM documents WHERE application_id = \(applicationID) ORDER BY uploaded_at, id
             """, on: connection
         ).decode((UUID, DocumentType, String, String, Int, String, String, Date).self) {
-            documents.append((Document(id: id, documentType: type, filename: filename, contentType: contentType, size: size, sha256: sha, uploadedAt: at), key))
+            documents.append(
+                (
+                    Document(
+                        id: id, documentType: type, filename: filename, contentType: contentType, size: size, sha256: sha, uploadedAt: at),
+                    key
+                ))
         }
         return documents
     }
@@ -252,10 +263,11 @@ struct ApplicationStore: Sendable {
         for try await row in rows {
             let (id, customer, product, amount, term, purpose, status, version, created, updated, required, requested) = try row.decode(
                 (UUID, UUID, UUID, Money, Int, String, ApplicationStatus, Int, Date, Date, [DocumentType], [DocumentType]).self)
-            applications.append(Application(
-                id: id, customerID: customer, productID: product, amount: amount, termMonths: term, purpose: purpose,
-                status: status, version: version, createdAt: created, updatedAt: updated, requestedDocuments: requested,
-                missingDocuments: required, documents: [], timeline: []))
+            applications.append(
+                Application(
+                    id: id, customerID: customer, productID: product, amount: amount, termMonths: term, purpose: purpose,
+                    status: status, version: version, createdAt: created, updatedAt: updated, requestedDocuments: requested,
+                    missingDocuments: required, documents: [], timeline: []))
         }
         return applications
     }

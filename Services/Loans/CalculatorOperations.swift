@@ -21,9 +21,11 @@ struct CalculatorOperations: Sendable {
         problems += Self.termProblems(request.termMonths)
         guard problems.isEmpty else { throw Problem.validation(problems) }
         let loan = Amortization(principal: request.principal, annualRate: request.annualRate, termMonths: request.termMonths)
-        let schedule = request.includeSchedule == true
+        let schedule =
+            request.includeSchedule == true
             ? loan.instalments.map {
-                LoansRPC.ScheduleLine(number: $0.number, payment: $0.payment, principal: $0.principal, interest: $0.interest, balance: $0.balance)
+                LoansRPC.ScheduleLine(
+                    number: $0.number, payment: $0.payment, principal: $0.principal, interest: $0.interest, balance: $0.balance)
             }
             : nil
         return .ok(.init(emi: loan.emi, totalInterest: loan.totalInterest, totalPayment: loan.totalPayment, schedule: schedule))
@@ -50,9 +52,10 @@ struct CalculatorOperations: Sendable {
                 monthlyIncome: request.monthlyIncome, monthlyExpenses: request.monthlyExpenses,
                 existingMonthlyDebt: request.existingMonthlyDebt),
             amount: request.amount, termMonths: request.termMonths, annualRate: rate, limits: limits)
-        return .ok(.init(
-            eligible: assessment.eligible, dti: assessment.debtToIncome.map { Money.format($0, places: 4) },
-            maxEligibleAmount: assessment.maximumEligibleAmount, reasons: assessment.reasons.map(\.rawValue)))
+        return .ok(
+            .init(
+                eligible: assessment.eligible, dti: assessment.debtToIncome.map { Money.format($0, places: 4) },
+                maxEligibleAmount: assessment.maximumEligibleAmount, reasons: assessment.reasons.map(\.rawValue)))
     }
 
     static func amountProblems(_ amount: Money, field: String) -> [Problem.FieldError] {

@@ -30,11 +30,13 @@ struct CustomerOperations: Sendable {
         }
         handlers.on(CustomersRPC.Open.self) { request, context in
             let actor = try context.requireRole(Self.administrators)
-            return try await change(request.customerID, request.sections, expectedVersion: nil, as: .opened, by: actor, once: context.idempotencyKey)
+            return try await change(
+                request.customerID, request.sections, expectedVersion: nil, as: .opened, by: actor, once: context.idempotencyKey)
         }
         handlers.on(CustomersRPC.Correct.self) { request, context in
             let actor = try context.requireRole(Self.administrators)
-            return try await change(request.id, request.sections, expectedVersion: request.expectedVersion, as: .corrected, by: actor, once: nil)
+            return try await change(
+                request.id, request.sections, expectedVersion: request.expectedVersion, as: .corrected, by: actor, once: nil)
         }
         handlers.on(CustomersRPC.Get.self) { request, context in
             _ = try context.requireRole(Self.staff)
@@ -71,12 +73,15 @@ struct CustomerOperations: Sendable {
                 guard let before else { throw Problem.notFound("No such customer.") }
                 if let expectedVersion, expectedVersion != before.version { throw Problem.staleVersion("customer file", current: before) }
             }
-            guard let after = try await store.write(
-                sections, of: customerID, expectedVersion: expectedVersion, creating: change == .opened, on: connection)
+            guard
+                let after = try await store.write(
+                    sections, of: customerID, expectedVersion: expectedVersion, creating: change == .opened, on: connection)
             else { throw Problem.notFound("No such customer.") }
             func text(_ customer: Customer?) throws -> String {
-                String(decoding: try JSON.encode(CustomersRPC.Sections(
-                    profile: customer?.profile, financial: customer?.financial, employment: customer?.employment)), as: UTF8.self)
+                String(
+                    decoding: try JSON.encode(
+                        CustomersRPC.Sections(
+                            profile: customer?.profile, financial: customer?.financial, employment: customer?.employment)), as: UTF8.self)
             }
             try await announcePhone(of: customerID, before: before?.profile, after: after.profile, on: connection)
             try await database.outbox.publish(
@@ -105,7 +110,9 @@ struct CustomerOperations: Sendable {
             let profile = request.section as? PersonalDetails
             let saved = try await database.transaction { connection -> VersionedSection<Section>? in
                 let before = profile == nil ? nil : try await store.customer(client.userID, on: connection, locking: true)
-                guard let saved = try await store.put(request.section, of: client.userID, expectedVersion: request.expectedVersion, on: connection)
+                guard
+                    let saved = try await store.put(
+                        request.section, of: client.userID, expectedVersion: request.expectedVersion, on: connection)
                 else { return nil }
                 if let profile { try await announcePhone(of: client.userID, before: before?.profile, after: profile, on: connection) }
                 return saved
@@ -118,8 +125,11 @@ struct CustomerOperations: Sendable {
     }
 
     /// A phone given or changed on the profile becomes the account's, to be verified (`auth`).
-    private func announcePhone(of customerID: UUID, before: PersonalDetails?, after: PersonalDetails?, on connection: PostgresConnection) async throws {
+    private func announcePhone(
+        of customerID: UUID, before: PersonalDetails?, after: PersonalDetails?, on connection: PostgresConnection
+    ) async throws {
         guard let phone = after?.phone, phone != before?.phone else { return }
-        try await database.outbox.publish(LoansEvents.PhoneChanged(customerID: customerID, phone: phone, occurredAt: Date()), on: connection)
+        try await database.outbox.publish(
+            LoansEvents.PhoneChanged(customerID: customerID, phone: phone, occurredAt: Date()), on: connection)
     }
 }

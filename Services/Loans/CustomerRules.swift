@@ -18,7 +18,9 @@ enum CustomerRules {
         if address.isEmpty || address.count > 300 || address.contains(where: \.isNewline) {
             problems.append(.init(field: "address", message: "must be one line of 1 to 300 characters"))
         }
-        if let id = profile.nationalID, !(4...32).contains(id.count) || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+        if let id = profile.nationalID,
+            !(4...32).contains(id.count) || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+        {
             problems.append(.init(field: "national_id", message: "must be 4 to 32 letters, digits or dashes"))
         }
         return problems

@@ -40,9 +40,11 @@ struct CustomerStore: Sendable {
     }
 
     func customer(_ userID: UUID, on connection: PostgresConnection? = nil, locking: Bool = false) async throws -> Customer? {
-        try await Self.customers(database.query(
-            "SELECT \(unescaped: Self.columns) FROM customers WHERE user_id = \(userID)\(unescaped: locking ? " FOR UPDATE" : "")",
-            on: connection)).first
+        try await Self.customers(
+            database.query(
+                "SELECT \(unescaped: Self.columns) FROM customers WHERE user_id = \(userID)\(unescaped: locking ? " FOR UPDATE" : "")",
+                on: connection)
+        ).first
     }
 
     /// Writes the sections given (the others stay) in one step, creating the file if `creating`;
@@ -50,18 +52,22 @@ struct CustomerStore: Sendable {
     func write(
         _ sections: CustomersRPC.Sections, of userID: UUID, expectedVersion: Int?, creating: Bool, on connection: PostgresConnection
     ) async throws -> Customer? {
-        func json(_ section: (some Encodable)?) throws -> String? { try section.map { String(decoding: try JSON.encode($0), as: UTF8.self) } }
+        func json(_ section: (some Encodable)?) throws -> String? {
+            try section.map { String(decoding: try JSON.encode($0), as: UTF8.self) }
+        }
         let (profile, financial, employment) = (try json(sections.profile), try json(sections.financial), try json(sections.employment))
         if creating {
             try await connection.query("INSERT INTO customers (user_id) VALUES (\(userID)) ON CONFLICT DO NOTHING", logger: logger)
         }
-        return try await Self.customers(connection.query(
-            """
-            UPDATE customers SET profile = coalesce(\(profile)::jsonb, profile), financial = coalesce(\(financial)::jsonb, financial),
-                employment = coalesce(\(employment)::jsonb, employment), version = version + 1, updated_at = now()
-            WHERE user_id = \(userID) AND (\(expectedVersion)::int IS NULL OR version = \(expectedVersion))
-            RETURNING \(unescaped: Self.columns)
-            """, logger: logger)).first
+        return try await Self.customers(
+            connection.query(
+                """
+                UPDATE customers SET profile = coalesce(\(profile)::jsonb, profile), financial = coalesce(\(financial)::jsonb, financial),
+                    employment = coalesce(\(employment)::jsonb, employment), version = version + 1, updated_at = now()
+                WHERE user_id = \(userID) AND (\(expectedVersion)::int IS NULL OR version = \(expectedVersion))
+                RETURNING \(unescaped: Self.columns)
+                """, logger: logger)
+        ).first
     }
 
     func loanSummary(_ customerID: UUID) async throws -> Customer.LoanSummary {
@@ -100,9 +106,11 @@ struct CustomerStore: Sendable {
         for try await (id, profile, financial, employment, version, updatedAt) in rows.decode(
             (UUID, String?, String?, String?, Int, Date).self)
         {
-            customers.append(Customer(
-                id: id, profile: try decode(profile, as: PersonalDetails.self), financial: try decode(financial, as: FinancialDetails.self),
-                employment: try decode(employment, as: EmploymentDetails.self), version: version, updatedAt: updatedAt))
+            customers.append(
+                Customer(
+                    id: id, profile: try decode(profile, as: PersonalDetails.self),
+                    financial: try decode(financial, as: FinancialDetails.self),
+                    employment: try decode(employment, as: EmploymentDetails.self), version: version, updatedAt: updatedAt))
         }
         return customers
     }

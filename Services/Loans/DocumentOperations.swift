@@ -88,9 +88,11 @@ struct DocumentOperations: Sendable {
             waivedBy: manager.userID, createdAt: Date())
         try await database.transaction { connection in
             guard let current = try await store.lock(request.applicationID, on: connection),
-                  let application = try await store.application(request.applicationID, on: connection)
+                let application = try await store.application(request.applicationID, on: connection)
             else { throw Problem.notFound("No such application.") }
-            guard Self.undecided.contains(current.status) else { throw Problem.conflict("An application that is \(current.status.rawValue) needs no waiver.", slug: "illegal-transition") }
+            guard Self.undecided.contains(current.status) else {
+                throw Problem.conflict("An application that is \(current.status.rawValue) needs no waiver.", slug: "illegal-transition")
+            }
             guard application.missingDocuments.contains(request.documentType) else {
                 if application.waivers.contains(where: { $0.documentType == request.documentType }) {
                     throw Problem.conflict("That document is waived already.", slug: "already-waived")
@@ -125,7 +127,8 @@ struct DocumentOperations: Sendable {
                 throw Problem.notFound("No such application.")
             }
             guard Self.openForUploads.contains(current.status) else {
-                throw Problem.conflict("An application that is \(current.status.rawValue) takes no more documents.", slug: "illegal-transition")
+                throw Problem.conflict(
+                    "An application that is \(current.status.rawValue) takes no more documents.", slug: "illegal-transition")
             }
             try await store.insertDocument(document, applicationID: applicationID, blobKey: blobKey, uploadedBy: client, on: connection)
             try await database.outbox.publish(
@@ -142,8 +145,8 @@ struct DocumentOperations: Sendable {
     func locate(_ request: DocumentsRPC.Locate.Request, _ context: RPCContext) async throws -> RPCReply<DocumentsRPC.Locate.Response> {
         let caller = try context.requireRole(Set(Role.allCases))
         guard let application = try await store.application(request.applicationID),
-              caller.role.isStaff || application.customerID == caller.userID,
-              let found = try await store.documents(of: request.applicationID).first(where: { $0.document.id == request.documentID })
+            caller.role.isStaff || application.customerID == caller.userID,
+            let found = try await store.documents(of: request.applicationID).first(where: { $0.document.id == request.documentID })
         else { throw Problem.notFound("No such document.") }
         return .ok(.init(document: found.document, blobKey: found.blobKey))
     }

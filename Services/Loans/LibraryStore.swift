@@ -50,9 +50,12 @@ struct LibraryStore: Sendable {
         for try await (id, type, filename, contentType, size, sha, at, key, customer) in rows.decode(
             (UUID, DocumentType, String, String, Int, String, Date, String, UUID).self)
         {
-            documents.append((
-                Document(id: id, documentType: type, filename: filename, contentType: contentType, size: size, sha256: sha, uploadedAt: at),
-                key, customer))
+            documents.append(
+                (
+                    Document(
+                        id: id, documentType: type, filename: filename, contentType: contentType, size: size, sha256: sha, uploadedAt: at),
+                    key, customer
+                ))
         }
         return documents
     }

@@ -24,9 +24,10 @@ struct LoanOperations: Sendable {
             let problems = request.page.problems
             guard problems.isEmpty else { throw Problem.validation(problems) }
             guard caller.role == .client else { return .ok(try await loans.list(customerID: request.customerID, page: request.page)) }
-            return .ok(try await lists.read(caller.userID, ListKey(kind: "loans", request: request.page)) {
-                try await loans.list(customerID: caller.userID, page: request.page)
-            })
+            return .ok(
+                try await lists.read(caller.userID, ListKey(kind: "loans", request: request.page)) {
+                    try await loans.list(customerID: caller.userID, page: request.page)
+                })
         }
         handlers.on(LoanAccountsRPC.Get.self) { request, context in .ok(try await visible(request.id, context)) }
         handlers.on(LoanAccountsRPC.Pay.self) { request, context in try await pay(request, context) }
@@ -34,9 +35,10 @@ struct LoanOperations: Sendable {
             let loan = try await visible(request.id, context)
             guard loan.status == .active else { throw Problem.conflict("This loan is closed.", slug: "loan-closed") }
             guard let terms = try await loans.preClosureTerms(loan.id) else { throw Problem.notFound("No such loan.") }
-            return .ok(PreClosure.quote(
-                instalments: terms.instalments, disbursedOn: terms.disbursedOn, annualRate: terms.rate,
-                prepaymentFeePercent: terms.prepaymentFee, unpaidFees: terms.unpaidFees, today: .today))
+            return .ok(
+                PreClosure.quote(
+                    instalments: terms.instalments, disbursedOn: terms.disbursedOn, annualRate: terms.rate,
+                    prepaymentFeePercent: terms.prepaymentFee, unpaidFees: terms.unpaidFees, today: .today))
         }
         handlers.on(LoanAccountsRPC.PreClose.self) { request, context in try await preClose(request, context) }
         handlers.on(LoanAccountsRPC.Payments.self) { request, context in
@@ -79,16 +81,17 @@ struct LoanOperations: Sendable {
         let loanID = UUID()
         try await database.transaction { connection in
             guard let current = try await applications.lock(request.applicationID, on: connection),
-                  let terms = try await applications.loanTerms(request.applicationID, on: connection)
+                let terms = try await applications.loanTerms(request.applicationID, on: connection)
             else { throw Problem.notFound("No such application.") }
             guard ApplicationLifecycle.canMove(from: current.status, to: .disbursed) else {
                 throw ApplicationLifecycle.refusal(from: current.status, to: .disbursed)
             }
             let schedule = Amortization(principal: terms.amount, annualRate: terms.rate, termMonths: terms.term)
             let fee = Money(terms.amount.decimal * terms.feePercent.decimal / 100)
-            guard try await loans.insert(
-                id: loanID, applicationID: request.applicationID, customerID: current.customerID, schedule: schedule,
-                disbursedOn: date, fees: fee, on: connection)
+            guard
+                try await loans.insert(
+                    id: loanID, applicationID: request.applicationID, customerID: current.customerID, schedule: schedule,
+                    disbursedOn: date, fees: fee, on: connection)
             else { throw Problem.conflict("This application already has a loan.", slug: "already-disbursed") }
             _ = try await applications.move(request.applicationID, from: current, to: .disbursed, actor: admin.userID, on: connection)
             try await database.outbox.publish(
@@ -106,10 +109,13 @@ struct LoanOperations: Sendable {
     func pay(_ request: LoanAccountsRPC.Pay.Request, _ context: RPCContext) async throws -> RPCReply<Payment> {
         let caller = try context.requireRole([.client, .admin, .superAdmin])
         let reference = request.reference.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reference.isEmpty, reference.count <= 100 else { throw Problem.validation(field: "reference", "must be 1 to 100 characters") }
+        guard !reference.isEmpty, reference.count <= 100 else {
+            throw Problem.validation(field: "reference", "must be 1 to 100 characters")
+        }
         guard request.amount > .zero else { throw Problem.validation(field: "amount", "must be more than 0.00") }
         let reply = try await database.transaction(once: context.idempotencyKey) { connection -> RPCReply<Payment> in
-            guard let loan = try await loans.lock(request.loanID, on: connection), caller.role.isStaff || loan.customerID == caller.userID else {
+            guard let loan = try await loans.lock(request.loanID, on: connection), caller.role.isStaff || loan.customerID == caller.userID
+            else {
                 throw Problem.notFound("No such loan.")
             }
             guard loan.status == .active else {
@@ -118,7 +124,8 @@ struct LoanOperations: Sendable {
             let owed = try await loans.owed(request.loanID, on: connection)
             let total = PaymentAllocation.total(fees: loan.fees, owed: owed)
             guard request.amount <= total else {
-                throw Problem.validation(field: "amount", "must be at most \(total), everything still owed (see the pre-closure quote to save interest)")
+                throw Problem.validation(
+                    field: "amount", "must be at most \(total), everything still owed (see the pre-closure quote to save interest)")
             }
             let allocation = PaymentAllocation.allocate(request.amount, fees: loan.fees, owed: owed)
             var payment = Payment(
@@ -141,10 +148,12 @@ struct LoanOperations: Sendable {
     func preClose(_ request: LoanAccountsRPC.PreClose.Request, _ context: RPCContext) async throws -> RPCReply<Loan> {
         let caller = try context.requireRole([.client, .admin, .superAdmin])
         let reference = request.reference.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reference.isEmpty, reference.count <= 100 else { throw Problem.validation(field: "reference", "must be 1 to 100 characters") }
+        guard !reference.isEmpty, reference.count <= 100 else {
+            throw Problem.validation(field: "reference", "must be 1 to 100 characters")
+        }
         try await database.transaction { connection in
             guard let loan = try await loans.lock(request.loanID, on: connection), caller.role.isStaff || loan.customerID == caller.userID,
-                  let terms = try await loans.preClosureTerms(request.loanID, on: connection)
+                let terms = try await loans.preClosureTerms(request.loanID, on: connection)
             else { throw Problem.notFound("No such loan.") }
             guard loan.status == .active else { throw Problem.conflict("This loan is closed.", slug: "loan-closed") }
             let quote = PreClosure.quote(

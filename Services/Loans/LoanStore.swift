@@ -36,7 +36,9 @@ struct LoanStore: Sendable {
     }
 
     /// The loan's status and unpaid fees, locked until the transaction ends.
-    func lock(_ id: UUID, on connection: PostgresConnection) async throws -> (customerID: UUID, status: Loan.Status, fees: Money, applicationID: UUID)? {
+    func lock(
+        _ id: UUID, on connection: PostgresConnection
+    ) async throws -> (customerID: UUID, status: Loan.Status, fees: Money, applicationID: UUID)? {
         for try await (customer, status, fees, application) in try await connection.query(
             "SELECT customer_id, status, fees_outstanding, application_id FROM loans WHERE id = \(id) FOR UPDATE", logger: logger
         ).decode((UUID, Loan.Status, Money, UUID).self) {
@@ -93,7 +95,9 @@ struct LoanStore: Sendable {
     }
 
     /// What pre-closure needs: unpaid parts of every instalment, the loan's dates, rate and fees.
-    func preClosureTerms(_ id: UUID, on connection: PostgresConnection? = nil) async throws
+    func preClosureTerms(
+        _ id: UUID, on connection: PostgresConnection? = nil
+    ) async throws
         -> (instalments: [PreClosure.Instalment], disbursedOn: CalendarDate, rate: Percent, prepaymentFee: Percent, unpaidFees: Money)?
     {
         let query: PostgresQuery = """
@@ -171,10 +175,11 @@ struct LoanStore: Sendable {
         for try await (id, loanID, customerID, amount, reference, fees, interest, principal, created, outstanding) in rows.decode(
             (UUID, UUID, UUID, Money, String, Money, Money, Money, Date, Money).self)
         {
-            items.append(Payment(
-                id: id, loanID: loanID, customerID: customerID, amount: amount, reference: reference,
-                allocation: .init(fees: fees, interest: interest, principal: principal),
-                outstandingPrincipal: outstanding, createdAt: created))
+            items.append(
+                Payment(
+                    id: id, loanID: loanID, customerID: customerID, amount: amount, reference: reference,
+                    allocation: .init(fees: fees, interest: interest, principal: principal),
+                    outstandingPrincipal: outstanding, createdAt: created))
         }
         return Page(items: items, request: page, total: total)
     }
@@ -201,9 +206,10 @@ struct LoanStore: Sendable {
         {
             let status: ScheduledInstalment.Status =
                 paid >= payment || closed ? .paid : paid > .zero ? .partiallyPaid : dueDate < today ? .overdue : .due
-            items.append(ScheduledInstalment(
-                number: number, dueDate: dueDate, payment: payment, principal: principal, interest: interest, balance: balance,
-                status: status))
+            items.append(
+                ScheduledInstalment(
+                    number: number, dueDate: dueDate, payment: payment, principal: principal, interest: interest, balance: balance,
+                    status: status))
         }
         return Page(items: items, request: page, total: total)
     }
@@ -228,8 +234,10 @@ struct LoanStore: Sendable {
             filter, orderBy: "l.created_at DESC, l.id", limit: page.pageSize, offset: page.offset)
         var items: [Loan] = []
         for try await row in rows {
-            let (id, application, customer, principal, rate, term, emi, disbursed, status, fees, outstanding, number, due, amount) = try row.decode(
-                (UUID, UUID, UUID, Money, Percent, Int, Money, CalendarDate, Loan.Status, Money, Money, Int?, CalendarDate?, Money?).self)
+            let (id, application, customer, principal, rate, term, emi, disbursed, status, fees, outstanding, number, due, amount) =
+                try row.decode(
+                    (UUID, UUID, UUID, Money, Percent, Int, Money, CalendarDate, Loan.Status, Money, Money, Int?, CalendarDate?, Money?)
+                        .self)
             // A closed loan owes nothing, however its last instalment's interest was settled (a
             // pre-closure pays accrued interest, not the schedule's). What falls due next includes
             // the unpaid fees, because a payment settles fees first.
@@ -237,10 +245,11 @@ struct LoanStore: Sendable {
                 if status == .active, let number, let due, let amount {
                     .init(number: number, dueDate: due, amount: amount + fees)
                 } else { nil }
-            items.append(Loan(
-                id: id, applicationID: application, customerID: customer, principal: principal, annualRate: rate,
-                termMonths: term, emi: emi, disbursedOn: disbursed, status: status,
-                outstandingPrincipal: status == .closed ? .zero : outstanding, outstandingFees: fees, nextDue: nextDue))
+            items.append(
+                Loan(
+                    id: id, applicationID: application, customerID: customer, principal: principal, annualRate: rate,
+                    termMonths: term, emi: emi, disbursedOn: disbursed, status: status,
+                    outstandingPrincipal: status == .closed ? .zero : outstanding, outstandingFees: fees, nextDue: nextDue))
         }
         return Page(items: items, request: page, total: total)
     }

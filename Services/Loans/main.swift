@@ -10,10 +10,13 @@ let intake = IntakeGate(
 let service = LoansService(
     database: database, cache: GenerationCache(redis: try host.useRedis(), logger: host.logger), intake: intake, logger: host.logger)
 service.register(on: &host.rpc)
-host.serveChanges(SyncRPC.LoansChanges.self, from: database, scope: { caller in
-    // Staff see every file, as their lists do; a client sees their own.
-    ChangeFeed.Scope(owner: caller.role.isStaff ? nil : caller.userID)
-}) { entity, id in
+host.serveChanges(
+    SyncRPC.LoansChanges.self, from: database,
+    scope: { caller in
+        // Staff see every file, as their lists do; a client sees their own.
+        ChangeFeed.Scope(owner: caller.role.isStaff ? nil : caller.userID)
+    }
+) { entity, id in
     switch entity {
     case .application: try ChangeFeed.current(try await service.applications.application(id))
     case .loan: try ChangeFeed.current(try await service.loans.loan(id))
@@ -26,6 +29,7 @@ host.serveChanges(SyncRPC.LoansChanges.self, from: database, scope: { caller in
 var events = MessageHandlers()
 service.register(on: &events)
 host.consume(ServiceName.loans.eventsQueue, handlers: events)
-host.addWork(OverdueSweeper(database: database, logger: host.logger).periodically(
-    every: .seconds(host.configuration.reader.int(forKey: "loans.overdue.sweep.seconds", default: 3600))))
+host.addWork(
+    OverdueSweeper(database: database, logger: host.logger).periodically(
+        every: .seconds(host.configuration.reader.int(forKey: "loans.overdue.sweep.seconds", default: 3600))))
 try await host.run()

@@ -46,7 +46,8 @@ struct InboxOperations: Sendable {
 
     /// One notification, whoever it is for (the sync feed has checked that already).
     func notification(_ id: UUID) async throws -> InboxNotification? {
-        try await list(NotificationsRPC.List.Request(page: PageRequest(page: 1, pageSize: 1), unread: nil, type: nil), of: nil, id: id).items.first
+        try await list(NotificationsRPC.List.Request(page: PageRequest(page: 1, pageSize: 1), unread: nil, type: nil), of: nil, id: id)
+            .items.first
     }
 
     private func list(_ request: NotificationsRPC.List.Request, of user: UUID?, id: UUID? = nil) async throws -> Page<InboxNotification> {
@@ -60,10 +61,12 @@ struct InboxOperations: Sendable {
             select: "id, type, title, body, data::text, created_at, read_at", filter, orderBy: "created_at DESC, id",
             limit: request.page.pageSize, offset: request.page.offset)
         var items: [InboxNotification] = []
-        for try await (id, type, title, body, data, created, read) in rows.decode((UUID, String, String, String, String, Date, Date?).self) {
+        for try await (id, type, title, body, data, created, read) in rows.decode((UUID, String, String, String, String, Date, Date?).self)
+        {
             items.append(
                 InboxNotification(
-                    id: id, type: type, title: title, body: body, data: try UnreadableRow.json([String: String].self, from: data, column: "inbox.data"),
+                    id: id, type: type, title: title, body: body,
+                    data: try UnreadableRow.json([String: String].self, from: data, column: "inbox.data"),
                     createdAt: created, readAt: read))
         }
         return Page(items: items, request: request.page, total: total)
@@ -72,7 +75,9 @@ struct InboxOperations: Sendable {
     private func preferences(of user: UUID) async throws -> NotificationPreferences {
         let rows = try await database.client.query(
             "SELECT email, websocket FROM preferences WHERE user_id = \(user)", logger: logger)
-        for try await (email, websocket) in rows.decode((Bool, Bool).self) { return NotificationPreferences(email: email, websocket: websocket) }
+        for try await (email, websocket) in rows.decode((Bool, Bool).self) {
+            return NotificationPreferences(email: email, websocket: websocket)
+        }
         return NotificationPreferences()
     }
 }

@@ -31,7 +31,9 @@ struct Notice: Sendable, Equatable {
             "application_id": id(event.applicationID), "stage_id": id(event.stageID), "level": String(event.level),
             "role": event.role.rawValue, "reason": event.reason.rawValue, "due_at": event.dueAt.formatted(.iso8601),
         ]
-        guard let assignee = event.assigneeID else { return [Notice(audience: .role(event.role), type: "new_application", data: data, emails: false)] }
+        guard let assignee = event.assigneeID else {
+            return [Notice(audience: .role(event.role), type: "new_application", data: data, emails: false)]
+        }
         return [Notice(audience: .user(assignee), type: "stage_assigned", data: data, emails: true)]
     }
 

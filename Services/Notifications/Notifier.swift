@@ -31,7 +31,9 @@ struct Notifier: Sendable {
         on(AuthEvents.SecurityEvent.self, &handlers, Notice.about)
     }
 
-    private func on<Event: DomainEvent>(_ type: Event.Type, _ handlers: inout MessageHandlers, _ notices: @escaping @Sendable (Event) -> [Notice]) {
+    private func on<Event: DomainEvent>(
+        _ type: Event.Type, _ handlers: inout MessageHandlers, _ notices: @escaping @Sendable (Event) -> [Notice]
+    ) {
         handlers.on(type) { event, context in
             try await database.processOnce(messageID: context.messageID) { connection in
                 for notice in notices(event) { try await deliver(notice, on: connection) }

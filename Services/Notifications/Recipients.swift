@@ -70,7 +70,9 @@ struct Recipients: Sendable {
                 """
             }
         var recipients: [Recipient] = []
-        for try await (id, email, byEmail, bySocket) in try await connection.query(query, logger: logger).decode((UUID, String?, Bool?, Bool?).self) {
+        for try await (id, email, byEmail, bySocket) in try await connection.query(query, logger: logger).decode(
+            (UUID, String?, Bool?, Bool?).self)
+        {
             recipients.append(
                 Recipient(
                     id: id, email: email ?? "",

@@ -62,8 +62,10 @@ struct HTTPSMSProvider: SMSTransport {
     let settings: Settings
 
     func deliver(_ sms: NotificationCommands.SendSMS, messageID: String) async throws {
-        let body = String(decoding: try JSON.encode(Message(from: settings.sender, to: sms.to, text: sms.text, reference: messageID)), as: UTF8.self)
-        let headers = [("Content-Type", "application/json"), ("Idempotency-Key", messageID)]
+        let body = String(
+            decoding: try JSON.encode(Message(from: settings.sender, to: sms.to, text: sms.text, reference: messageID)), as: UTF8.self)
+        let headers =
+            [("Content-Type", "application/json"), ("Idempotency-Key", messageID)]
             + (settings.token.map { [("Authorization", "Bearer \($0)")] } ?? [])
         let settings = self.settings
         let status = try await NIOThreadPool.singleton.runIfActive {

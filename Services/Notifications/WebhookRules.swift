@@ -18,8 +18,9 @@ enum WebhookRules {
             guard let word = key.first, head == "*" || head == word else { return false }
             return match(pattern.dropFirst(), key.dropFirst())
         }
-        return match(ArraySlice(pattern.split(separator: ".", omittingEmptySubsequences: false)),
-                     ArraySlice(routingKey.split(separator: ".", omittingEmptySubsequences: false)))
+        return match(
+            ArraySlice(pattern.split(separator: ".", omittingEmptySubsequences: false)),
+            ArraySlice(routingKey.split(separator: ".", omittingEmptySubsequences: false)))
     }
 
     /// `sha256=<hex>` of the body, keyed with the webhook's secret.

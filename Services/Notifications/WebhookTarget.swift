@@ -99,7 +99,8 @@ struct WebhookTarget: Sendable {
 
     /// libcurl's `CURLOPT_RESOLVE` entry that makes it connect to the checked addresses only.
     var pin: String {
-        "\(host):\(port):" + addresses.map { $0.count == 16 ? "[\(WebhookTargetPolicy.text(of: $0))]" : WebhookTargetPolicy.text(of: $0) }
+        "\(host):\(port):"
+            + addresses.map { $0.count == 16 ? "[\(WebhookTargetPolicy.text(of: $0))]" : WebhookTargetPolicy.text(of: $0) }
             .joined(separator: ",")
     }
 }

@@ -151,7 +151,8 @@ struct Webhooks: Sendable {
         case .success(let target):
             do {
                 let code = try await NIOThreadPool.singleton.runIfActive {
-                    try HTTPPoster.post(body, headers: headers, to: target.url, pin: target.isName ? target.pin : nil, timeout: .seconds(10))
+                    try HTTPPoster.post(
+                        body, headers: headers, to: target.url, pin: target.isName ? target.pin : nil, timeout: .seconds(10))
                 }
                 status = code
                 if !(200..<300).contains(code) { failure = "answered \(code)" }

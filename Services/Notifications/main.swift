@@ -11,7 +11,8 @@ let webhookQueue = WorkQueues.webhooks
 let host = try ServiceHost(
     .notifications,
     topology: PlatformTopology.durableQueue(ServiceName.notifications.commandsQueue)
-        + PlatformTopology.durableQueue(ServiceName.notifications.eventsQueue, eventRoutingKeys: Notifier.routingKeys + Recipients.routingKeys)
+        + PlatformTopology.durableQueue(
+            ServiceName.notifications.eventsQueue, eventRoutingKeys: Notifier.routingKeys + Recipients.routingKeys)
         // Bound to what the webhooks want, by WebhookRouting.
         + PlatformTopology.durableQueue(webhookQueue))
 let database = try host.useDatabase(migrations: NotificationsMigrations.all)
@@ -30,7 +31,8 @@ let mail: any MailTransport =
 let sms = try SMSTransports.configured(
     provider: reader.string(forKey: "sms.provider", default: "local"), directory: reader.string(forKey: "sms.dir", default: ".run/sms"),
     http: reader.string(forKey: "sms.http.url").map {
-        HTTPSMSProvider.Settings(url: $0, token: reader.string(forKey: "sms.http.token"), sender: reader.string(forKey: "sms.sender", default: "Lending"))
+        HTTPSMSProvider.Settings(
+            url: $0, token: reader.string(forKey: "sms.http.token"), sender: reader.string(forKey: "sms.sender", default: "Lending"))
     })
 
 var commands = MessageHandlers()
@@ -62,21 +64,24 @@ let webhooks = Webhooks(
     database: database, routing: routing,
     targets: WebhookTargetSettings(
         allowHTTP: reader.bool(forKey: "webhook.allow.http", default: false),
-        allowedInternal: Set(reader.string(forKey: "webhook.allowed.internal.addresses", default: "").split(separator: ",")
-            .compactMap { WebhookTargetPolicy.numericAddress($0.trimmingCharacters(in: .whitespaces)) })),
+        allowedInternal: Set(
+            reader.string(forKey: "webhook.allowed.internal.addresses", default: "").split(separator: ",")
+                .compactMap { WebhookTargetPolicy.numericAddress($0.trimmingCharacters(in: .whitespaces)) })),
     retryBase: .milliseconds(host.configuration.reader.int(forKey: "notifications.webhook.retry.base.ms", default: 1000)))
 webhooks.register(on: &host.rpc)
 let logger = host.logger
-host.addWork(QueueConsumer(connection: host.consumer, queue: webhookQueue, prefetch: 32, logger: logger) { delivery in
-    do {
-        return try await webhooks.fanOut(delivery)
-    } catch {
-        logger.warning("cannot queue webhook deliveries, will retry", metadata: ["error": "\(String(reflecting: error))"])
-        return .retry
-    }
-})
-host.addWork(PeriodicTask("webhook sender", every: .milliseconds(200), logger: logger) {
-    // Rounds until nothing is due, but not past a shutdown: what is left is claimed again later.
-    while !Task.isShuttingDownGracefully, try await webhooks.sendDue() > 0 {}
-})
+host.addWork(
+    QueueConsumer(connection: host.consumer, queue: webhookQueue, prefetch: 32, logger: logger) { delivery in
+        do {
+            return try await webhooks.fanOut(delivery)
+        } catch {
+            logger.warning("cannot queue webhook deliveries, will retry", metadata: ["error": "\(String(reflecting: error))"])
+            return .retry
+        }
+    })
+host.addWork(
+    PeriodicTask("webhook sender", every: .milliseconds(200), logger: logger) {
+        // Rounds until nothing is due, but not past a shutdown: what is left is claimed again later.
+        while !Task.isShuttingDownGracefully, try await webhooks.sendDue() > 0 {}
+    })
 try await host.run()

@@ -30,7 +30,8 @@ public struct ApplicantSnapshot: Codable, Sendable, Equatable {
     public var employment: EmploymentDetails?
     public var repaymentHistory: RepaymentHistory
 
-    public init(dateOfBirth: CalendarDate, financial: FinancialDetails, employment: EmploymentDetails?, repaymentHistory: RepaymentHistory) {
+    public init(dateOfBirth: CalendarDate, financial: FinancialDetails, employment: EmploymentDetails?, repaymentHistory: RepaymentHistory)
+    {
         self.dateOfBirth = dateOfBirth
         self.financial = financial
         self.employment = employment
@@ -297,7 +298,9 @@ public enum LoansEvents {
         public var actorID: UUID?
         public var occurredAt: Date
 
-        public init(applicationID: UUID, customerID: UUID, from: ApplicationStatus?, to: ApplicationStatus, actorID: UUID?, occurredAt: Date) {
+        public init(
+            applicationID: UUID, customerID: UUID, from: ApplicationStatus?, to: ApplicationStatus, actorID: UUID?, occurredAt: Date
+        ) {
             self.applicationID = applicationID
             self.customerID = customerID
             self.from = from

@@ -113,7 +113,8 @@ extension ApprovalsEvents {
         public var occurredAt: Date
 
         public init(
-            applicationID: UUID, stageID: UUID, level: Int, role: Role, assigneeID: UUID?, dueAt: Date, reason: Reason, actorID: UUID? = nil,
+            applicationID: UUID, stageID: UUID, level: Int, role: Role, assigneeID: UUID?, dueAt: Date, reason: Reason,
+            actorID: UUID? = nil,
             occurredAt: Date
         ) {
             self.applicationID = applicationID

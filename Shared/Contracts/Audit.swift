@@ -154,7 +154,10 @@ public enum AnalyticsRPC {
             public var disbursedAmount: Money
             public var outstandingPrincipal: Money
 
-            public init(total: Int, byStatus: [String: Int], avgRiskScore: String?, sumAmount: Money, disbursedAmount: Money, outstandingPrincipal: Money) {
+            public init(
+                total: Int, byStatus: [String: Int], avgRiskScore: String?, sumAmount: Money, disbursedAmount: Money,
+                outstandingPrincipal: Money
+            ) {
                 self.total = total
                 self.byStatus = byStatus
                 self.avgRiskScore = avgRiskScore
@@ -194,7 +197,8 @@ public enum AnalyticsRPC {
             public var byStage: [Stage]
 
             public init(
-                submitted: Int, autoDeclined: Int, approved: Int, rejected: Int, inProgress: Int, avgHoursToDecision: Double?, byStage: [Stage]
+                submitted: Int, autoDeclined: Int, approved: Int, rejected: Int, inProgress: Int, avgHoursToDecision: Double?,
+                byStage: [Stage]
             ) {
                 self.submitted = submitted
                 self.autoDeclined = autoDeclined

@@ -10,9 +10,9 @@ public struct CalendarDate: Codable, Sendable, Hashable, Comparable, CustomStrin
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              let date = Self.calendar.date(from: DateComponents(year: year, month: month, day: day)),
-              Self.calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: year, month: month, day: day)
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            let date = Self.calendar.date(from: DateComponents(year: year, month: month, day: day)),
+            Self.calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: year, month: month, day: day)
         else { return nil }
         self.year = year
         self.month = month

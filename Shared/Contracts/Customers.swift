@@ -112,7 +112,9 @@ public struct Customer: Codable, Sendable {
     public var fullName: String?
     public var status: AuthRPC.AccountStatus?
 
-    public init(id: UUID, profile: PersonalDetails?, financial: FinancialDetails?, employment: EmploymentDetails?, version: Int, updatedAt: Date) {
+    public init(
+        id: UUID, profile: PersonalDetails?, financial: FinancialDetails?, employment: EmploymentDetails?, version: Int, updatedAt: Date
+    ) {
         self.id = id
         self.profile = profile
         self.financial = financial

@@ -128,7 +128,8 @@ extension LoansEvents {
         public var occurredAt: Date
 
         public init(
-            waiverID: UUID, applicationID: UUID, documentType: DocumentType, reason: String, actorID: UUID, actorRole: Role, occurredAt: Date
+            waiverID: UUID, applicationID: UUID, documentType: DocumentType, reason: String, actorID: UUID, actorRole: Role,
+            occurredAt: Date
         ) {
             self.waiverID = waiverID
             self.applicationID = applicationID

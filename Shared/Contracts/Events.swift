@@ -113,4 +113,3 @@ public enum AuthEvents {
         }
     }
 }
-

@@ -46,9 +46,11 @@ struct SnakeCaseKey: CodingKey {
             stringValue = snakeCase
             return
         }
-        stringValue = String(first) + words.dropFirst().map { word in
-            Self.acronyms.contains(word) ? word.uppercased() : word.prefix(1).uppercased() + word.dropFirst()
-        }.joined()
+        stringValue =
+            String(first)
+            + words.dropFirst().map { word in
+                Self.acronyms.contains(word) ? word.uppercased() : word.prefix(1).uppercased() + word.dropFirst()
+            }.joined()
     }
 
     init?(stringValue: String) {

@@ -44,11 +44,17 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
             self = .array(values)
         } else {
             let single = try decoder.singleValueContainer()
-            if single.decodeNil() { self = .null }
-            else if let value = try? single.decode(Bool.self) { self = .bool(value) }
-            else if let value = try? single.decode(Int.self) { self = .integer(value) }
-            else if let value = try? single.decode(Double.self) { self = .number(value) }
-            else { self = .string(try single.decode(String.self)) }
+            if single.decodeNil() {
+                self = .null
+            } else if let value = try? single.decode(Bool.self) {
+                self = .bool(value)
+            } else if let value = try? single.decode(Int.self) {
+                self = .integer(value)
+            } else if let value = try? single.decode(Double.self) {
+                self = .number(value)
+            } else {
+                self = .string(try single.decode(String.self))
+            }
         }
     }
 

@@ -191,7 +191,10 @@ public enum LoanAccountsRPC {
             public var to: CalendarDate?
             public var page: PageRequest
 
-            public init(loanID: UUID? = nil, customerID: UUID? = nil, from: CalendarDate? = nil, to: CalendarDate? = nil, page: PageRequest = PageRequest()) {
+            public init(
+                loanID: UUID? = nil, customerID: UUID? = nil, from: CalendarDate? = nil, to: CalendarDate? = nil,
+                page: PageRequest = PageRequest()
+            ) {
                 self.loanID = loanID
                 self.customerID = customerID
                 self.from = from
@@ -315,7 +318,10 @@ extension LoansEvents {
         public var actorID: UUID
         public var occurredAt: Date
 
-        public init(loanID: UUID, applicationID: UUID, customerID: UUID, principal: Money, disbursedOn: CalendarDate, actorID: UUID, occurredAt: Date) {
+        public init(
+            loanID: UUID, applicationID: UUID, customerID: UUID, principal: Money, disbursedOn: CalendarDate, actorID: UUID,
+            occurredAt: Date
+        ) {
             self.loanID = loanID
             self.applicationID = applicationID
             self.customerID = customerID

@@ -41,7 +41,7 @@ public struct Money: Codable, Sendable, Hashable, Comparable, CustomStringConver
     static func parse(_ text: String, places: Int) -> Decimal? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty, whole.count <= 16,
-              whole.allSatisfy({ $0.isASCII && $0.isNumber })
+            whole.allSatisfy({ $0.isASCII && $0.isNumber })
         else { return nil }
         if parts.count == 2 {
             let fraction = parts[1]

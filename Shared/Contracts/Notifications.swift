@@ -180,7 +180,8 @@ public struct WebhookDelivery: Codable, Sendable, Equatable {
     public var deliveredAt: Date?
 
     public init(
-        id: UUID, eventType: String, status: Status, attempts: Int, lastStatusCode: Int?, lastError: String?, createdAt: Date, deliveredAt: Date?
+        id: UUID, eventType: String, status: Status, attempts: Int, lastStatusCode: Int?, lastError: String?, createdAt: Date,
+        deliveredAt: Date?
     ) {
         self.id = id
         self.eventType = eventType

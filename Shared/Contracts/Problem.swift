@@ -80,7 +80,8 @@ public struct Problem: Error, Codable, Sendable, Equatable {
     ///   - current: the resource as its `GET` shows it; left out if it does not encode.
     public static func staleVersion(_ what: String, current: some Encodable) -> Problem {
         var problem = Problem(
-            status: 412, slug: "stale-version", title: "Precondition failed", detail: "The \(what) changed since you read it; read it again.")
+            status: 412, slug: "stale-version", title: "Precondition failed",
+            detail: "The \(what) changed since you read it; read it again.")
         problem.current = try? JSONValue(encoding: current)
         return problem
     }

@@ -109,7 +109,10 @@ public enum ProductsRPC {
             public var active: Bool?
             public var page: PageRequest
 
-            public init(type: ProductType? = nil, minAmount: Money? = nil, maxAmount: Money? = nil, active: Bool? = nil, page: PageRequest = PageRequest()) {
+            public init(
+                type: ProductType? = nil, minAmount: Money? = nil, maxAmount: Money? = nil, active: Bool? = nil,
+                page: PageRequest = PageRequest()
+            ) {
                 self.type = type
                 self.minAmount = minAmount
                 self.maxAmount = maxAmount

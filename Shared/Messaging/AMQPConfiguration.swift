@@ -18,7 +18,7 @@ public struct AMQPConfiguration: Sendable {
         ///   not decode.
         public init(url: String) throws {
             guard let components = URLComponents(string: url), components.scheme == "amqp",
-                  let host = components.host, !host.isEmpty
+                let host = components.host, !host.isEmpty
             else { throw AMQPError.invalidURL(url) }
             self.host = host
             self.port = components.port ?? 5672

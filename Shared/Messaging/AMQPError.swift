@@ -34,7 +34,8 @@ public enum AMQPError: Error, Sendable, CustomStringConvertible {
         case .connectFailed(let why): "could not connect to RabbitMQ: \(why)"
         case .operationFailed(let why): "AMQP operation failed: \(why)"
         case .nacked(let id): "the broker refused message \(id ?? "(no id)")"
-        case .unroutable(let exchange, let key): "no queue is bound to \(exchange.isEmpty ? "(default exchange)" : exchange) with routing key \(key)"
+        case .unroutable(let exchange, let key):
+            "no queue is bound to \(exchange.isEmpty ? "(default exchange)" : exchange) with routing key \(key)"
         case .timedOut(let operation): "\(operation) timed out"
         }
     }

@@ -420,7 +420,7 @@ final class ConnectionWorker {
                 routingKey: partial.routingKey, properties: partial.properties)
             // The broker sends basic.return before the confirm of the same message.
             if channel == AMQPSession.confirmChannel,
-               let tag = confirms.first(where: { $0.value.messageID == returned.properties.messageID && $0.value.returned == nil })?.key
+                let tag = confirms.first(where: { $0.value.messageID == returned.properties.messageID && $0.value.returned == nil })?.key
             {
                 confirms[tag]?.returned = returned
             }

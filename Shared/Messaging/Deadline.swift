@@ -31,9 +31,11 @@ public func withDeadline<Value: Sendable>(
             let work = Task {
                 do { race.settle(.success(try await operation())) } catch { race.settle(.failure(error)) }
             }
-            race.track(work, watch: DeadlineWatch.shared.watch(until: .now + limit) {
-                race.settle(.failure(DeadlineExceeded(limit: limit)))
-            })
+            race.track(
+                work,
+                watch: DeadlineWatch.shared.watch(until: .now + limit) {
+                    race.settle(.failure(DeadlineExceeded(limit: limit)))
+                })
         }
     } onCancel: {
         race.settle(.failure(CancellationError()))

@@ -1,8 +1,9 @@
 import Foundation
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// Hands work to a connection's thread. The thread sleeps in `poll` on the broker socket and on a
 /// pipe; posting to an empty mailbox writes a byte to the pipe so the thread wakes at once.

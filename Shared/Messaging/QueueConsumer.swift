@@ -89,8 +89,10 @@ public struct QueueConsumer: Service {
                     case .deadLetter:
                         logger.warning(
                             "dead-lettering a message",
-                            metadata: ["queue": "\(queue)", "message_id": "\(delivery.properties.messageID ?? "-")",
-                                       "type": "\(delivery.properties.type ?? "-")"])
+                            metadata: [
+                                "queue": "\(queue)", "message_id": "\(delivery.properties.messageID ?? "-")",
+                                "type": "\(delivery.properties.type ?? "-")",
+                            ])
                         delivery.reject(requeue: false)
                     case .retry:
                         delivery.reject(requeue: true)

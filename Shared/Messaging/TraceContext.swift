@@ -19,7 +19,7 @@ public struct TraceContext: Sendable, Equatable {
     public init?(traceparent: String) {
         let parts = traceparent.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "00", parts[3].count == 2, let flags = UInt8(parts[3], radix: 16),
-              Self.isID(parts[1], length: 32), Self.isID(parts[2], length: 16)
+            Self.isID(parts[1], length: 32), Self.isID(parts[2], length: 16)
         else { return nil }
         self.init(traceID: String(parts[1]), spanID: String(parts[2]), sampled: flags & 1 == 1)
     }
@@ -51,7 +51,10 @@ public struct TraceContext: Sendable, Equatable {
     /// percent of a hop's CPU (measured).
     private static func isID(_ text: Substring, length: Int) -> Bool {
         let bytes = text.utf8
-        return bytes.count == length && bytes.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+        return bytes.count == length
+            && bytes.allSatisfy {
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+            }
             && bytes.contains { $0 != UInt8(ascii: "0") }
     }
 

@@ -131,7 +131,9 @@ public struct ChangeLog: Sendable {
     ///   the page; when nothing is new, `cursor`, or the horizon without one); and whether more rows
     ///   follow.
     /// - Throws: ``Refusal/tooOld`` for a cursor behind the horizon or ahead of the head.
-    public func read(after cursor: Int64?, owner: UUID?, entities: Set<String>?, limit: Int) async throws
+    public func read(
+        after cursor: Int64?, owner: UUID?, entities: Set<String>?, limit: Int
+    ) async throws
         -> (entries: [Entry], readTo: Int64, hasMore: Bool)
     {
         let (horizon, head) = try await sequence()

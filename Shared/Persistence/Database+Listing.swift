@@ -29,7 +29,8 @@ extension Database {
     /// - Returns: `text` with `\`, `%` and `_` escaped by a backslash (PostgreSQL's default `ESCAPE`),
     ///   between two `%`: bind it, as in `name ILIKE \(pattern)`.
     public static func containsPattern(_ text: String) -> String {
-        "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+        "%"
+            + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") + "%"
     }
 }

@@ -19,8 +19,8 @@ extension PostgresClient.Configuration {
     ///   a host or a user.
     public init(url: String, maximumConnections: Int = 20) throws {
         guard let components = URLComponents(string: url),
-              components.scheme == "postgres" || components.scheme == "postgresql",
-              let host = components.host, let user = components.user
+            components.scheme == "postgres" || components.scheme == "postgresql",
+            let host = components.host, let user = components.user
         else { throw DatabaseConfigurationError.invalidURL(url) }
         let database = String(components.path.dropFirst())
         let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value

@@ -68,44 +68,50 @@ public struct Migrator: Sendable {
 
     static func platformMigrations(schema: String) -> [Migration] {
         [
-            Migration(id: "platform-0001-outbox", statements: [
-                """
-                CREATE TABLE outbox (
-                    id bigserial PRIMARY KEY,
-                    message_id uuid NOT NULL UNIQUE,
-                    exchange text NOT NULL,
-                    routing_key text NOT NULL,
-                    type text NOT NULL,
-                    body text NOT NULL,
-                    headers jsonb NOT NULL DEFAULT '{}',
-                    created_at timestamptz NOT NULL DEFAULT now())
-                """,
-                """
-                CREATE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN PERFORM pg_notify('\(Outbox.channel(schema: schema))', ''); RETURN NULL; END $$
-                """,
-                """
-                CREATE TRIGGER outbox_written AFTER INSERT ON outbox
-                FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox()
-                """,
-            ]),
-            Migration(id: "platform-0002-inbox", statements: [
-                """
-                CREATE TABLE processed_messages (
-                    message_id text PRIMARY KEY,
-                    processed_at timestamptz NOT NULL DEFAULT now())
-                """
-            ]),
-            Migration(id: "platform-0003-idempotent-replies", statements: [
-                """
-                CREATE TABLE idempotent_replies (
-                    key text PRIMARY KEY,
-                    status integer,
-                    body text,
-                    created_at timestamptz NOT NULL DEFAULT now())
-                """,
-                "CREATE INDEX idempotent_replies_age ON idempotent_replies (created_at)",
-            ]),
+            Migration(
+                id: "platform-0001-outbox",
+                statements: [
+                    """
+                    CREATE TABLE outbox (
+                        id bigserial PRIMARY KEY,
+                        message_id uuid NOT NULL UNIQUE,
+                        exchange text NOT NULL,
+                        routing_key text NOT NULL,
+                        type text NOT NULL,
+                        body text NOT NULL,
+                        headers jsonb NOT NULL DEFAULT '{}',
+                        created_at timestamptz NOT NULL DEFAULT now())
+                    """,
+                    """
+                    CREATE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN PERFORM pg_notify('\(Outbox.channel(schema: schema))', ''); RETURN NULL; END $$
+                    """,
+                    """
+                    CREATE TRIGGER outbox_written AFTER INSERT ON outbox
+                    FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox()
+                    """,
+                ]),
+            Migration(
+                id: "platform-0002-inbox",
+                statements: [
+                    """
+                    CREATE TABLE processed_messages (
+                        message_id text PRIMARY KEY,
+                        processed_at timestamptz NOT NULL DEFAULT now())
+                    """
+                ]),
+            Migration(
+                id: "platform-0003-idempotent-replies",
+                statements: [
+                    """
+                    CREATE TABLE idempotent_replies (
+                        key text PRIMARY KEY,
+                        status integer,
+                        body text,
+                        created_at timestamptz NOT NULL DEFAULT now())
+                    """,
+                    "CREATE INDEX idempotent_replies_age ON idempotent_replies (created_at)",
+                ]),
         ]
     }
 }

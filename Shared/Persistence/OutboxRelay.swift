@@ -89,9 +89,13 @@ public struct OutboxRelay: Service {
                 let properties = MessageProperties(
                     messageID: OutboxMessage.wireID(messageID), type: type, timestamp: createdAt, appID: appID,
                     headers: (try? JSONDecoder().decode([String: String].self, from: Data(headers.utf8))) ?? [:])
-                batch.append((id, Publication(
-                    message: OutgoingMessage(body: Array(body.utf8), properties: properties), exchange: exchange,
-                    routingKey: routingKey)))
+                batch.append(
+                    (
+                        id,
+                        Publication(
+                            message: OutgoingMessage(body: Array(body.utf8), properties: properties), exchange: exchange,
+                            routingKey: routingKey)
+                    ))
             }
             // RETURNING keeps no order; consumers see a service's messages in the order it wrote them.
             batch.sort { $0.id < $1.id }

@@ -83,7 +83,8 @@ final class Connector: Sendable {
 
     /// The first sentinel that answers names the primary. Every sentinel is asked in turn, so
     /// one that is down (or cut off) costs a connect timeout at most.
-    private func primaryAddress(named name: String, askingIn sentinels: [RedisEndpoint.Address]) throws(RedisError) -> RedisEndpoint.Address {
+    private func primaryAddress(named name: String, askingIn sentinels: [RedisEndpoint.Address]) throws(RedisError) -> RedisEndpoint.Address
+    {
         var reasons: [String] = []
         for sentinel in sentinels {
             do throws(RedisError) {

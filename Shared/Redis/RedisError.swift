@@ -20,7 +20,8 @@ public enum RedisError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidURL(let url): "invalid Redis URL '\(url)' (expected redis://[:password@]host[:port][/db] or redis+sentinel://[:password@]host:port,host:port/primary-name[/db])"
+        case .invalidURL(let url):
+            "invalid Redis URL '\(url)' (expected redis://[:password@]host[:port][/db] or redis+sentinel://[:password@]host:port,host:port/primary-name[/db])"
         case .connectionFailed(let address, let reason): "cannot connect to Redis at \(address): \(reason)"
         case .io(let reason): "Redis I/O error: \(reason)"
         case .server(let message): "Redis error reply: \(message)"

@@ -26,7 +26,7 @@ enum SHA1 {
         var words = [UInt32](repeating: 0, count: 80)
         for block in stride(from: 0, to: data.count, by: 64) {
             for i in 0..<16 {
-                words[i] = data[block + 4 * i ..< block + 4 * i + 4].reduce(0) { $0 << 8 | UInt32($1) }
+                words[i] = data[block + 4 * i..<block + 4 * i + 4].reduce(0) { $0 << 8 | UInt32($1) }
             }
             for i in 16..<80 {
                 words[i] = (words[i - 3] ^ words[i - 8] ^ words[i - 14] ^ words[i - 16]).rotatedLeft(by: 1)

@@ -27,7 +27,8 @@ public enum AdminServer {
     /// `/healthz` and `/readyz`, also mounted by the gateway on its public port.
     public static func addRoutes<Context: RequestContext>(to router: Router<Context>, readiness: Readiness) {
         router.get("/healthz") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+            Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
         router.get("/readyz") { _, _ in
             let checks = await readiness.evaluate()

@@ -92,8 +92,9 @@ extension ServiceHost {
         let log = ChangeLog(database: database)
         ChangeFeed(log: log, scope: scope, load: load).register(operation, on: &rpc)
         let retention = Duration.seconds(configuration.reader.int(forKey: "sync.retention.days", default: 30) * 86_400)
-        addWork(PeriodicTask("change log compaction", every: .seconds(3600), logger: logger) {
-            try await log.compact(olderThan: retention)
-        })
+        addWork(
+            PeriodicTask("change log compaction", every: .seconds(3600), logger: logger) {
+                try await log.compact(olderThan: retention)
+            })
     }
 }

@@ -25,7 +25,8 @@ extension Database {
                 return RPCReply(status: stored.status, body: try JSON.decode(Body.self, from: stored.body))
             }
             let reply = try await body(connection)
-            try await idempotentReplies.store(.init(status: reply.status, body: try JSON.encode(reply.body)), for: idempotencyKey, on: connection)
+            try await idempotentReplies.store(
+                .init(status: reply.status, body: try JSON.encode(reply.body)), for: idempotencyKey, on: connection)
             return reply
         }
     }

@@ -2,8 +2,8 @@ import Contracts
 import Foundation
 import Logging
 import Messaging
-import Persistence
 import Metrics
+import Persistence
 import ServiceLifecycle
 
 /// What an RPC handler knows about its call.
@@ -111,7 +111,7 @@ public struct RPCHandlers: Sendable {
                 return RPCResponse(status: reply.status, body: try JSON.encode(reply.body))
             } catch let problem as Problem {
                 return RPCResponse(problem)
-            } catch where DatabaseOutage.matches(error) {
+            } catch  where DatabaseOutage.matches(error) {
                 context.logger.warning("RPC handler failed: database unavailable", metadata: ["error": "\(error)"])
                 return RPCResponse(.unavailable("The service's database cannot be reached right now."))
             } catch {

@@ -1,6 +1,6 @@
 import Configuration
-import Foundation
 import Contracts
+import Foundation
 import Logging
 import Messaging
 

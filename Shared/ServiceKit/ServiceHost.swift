@@ -1,6 +1,3 @@
-#if canImport(CMalloc)
-import CMalloc
-#endif
 import Contracts
 import Foundation
 import Hummingbird
@@ -11,6 +8,10 @@ import PostgresNIO
 import Redis
 import ServiceLifecycle
 import Synchronization
+
+#if canImport(CMalloc)
+import CMalloc
+#endif
 
 /// Wires one service process: configuration, logs and metrics, the broker connections (one to
 /// publish, one to consume), the optional database, Redis and RPC client, the admin port, and the
@@ -63,7 +64,8 @@ public final class ServiceHost {
         self.amqp = try AMQPConfiguration(url: configuration.rabbitMQURL)
         let answersRPC = service != .gateway
         let fullTopology =
-            PlatformTopology.exchanges + (answersRPC ? PlatformTopology.rpcQueue(for: service, kind: configuration.rpcQueueKind) : Topology()) + topology
+            PlatformTopology.exchanges
+            + (answersRPC ? PlatformTopology.rpcQueue(for: service, kind: configuration.rpcQueueKind) : Topology()) + topology
         publisher = AMQPConnection(name: "\(configuration.instance)-publish", configuration: amqp, topology: fullTopology, logger: logger)
         consumer = AMQPConnection(name: "\(configuration.instance)-consume", configuration: amqp, topology: fullTopology, logger: logger)
         if answersRPC {
@@ -88,9 +90,10 @@ public final class ServiceHost {
         checks.add("database") { await database.isReachable() }
         // A kept reply serves retries, which come within minutes; a day matches the gateway's
         // own record of a key.
-        work.append(PeriodicTask("idempotent replies pruning", every: .seconds(3600), logger: logger) {
-            try await database.transaction { try await database.idempotentReplies.prune(olderThan: .seconds(86_400), on: $0) }
-        })
+        work.append(
+            PeriodicTask("idempotent replies pruning", every: .seconds(3600), logger: logger) {
+                try await database.transaction { try await database.idempotentReplies.prune(olderThan: .seconds(86_400), on: $0) }
+            })
         return database
     }
 
@@ -162,23 +165,26 @@ public final class ServiceHost {
         if let database { infrastructure.insert(database.client, at: 0) }
         if let rpcClient { infrastructure.append(rpcClient) }
         if let redis { infrastructure.append(RedisLifetime(client: redis)) }
-        infrastructure.append(AdminServer.make(
-            host: configuration.adminBindAddress, port: configuration.adminPort, readiness: adminReadiness, logger: logger))
+        infrastructure.append(
+            AdminServer.make(
+                host: configuration.adminBindAddress, port: configuration.adminPort, readiness: adminReadiness, logger: logger))
 
         var work: [any Service] = []
         if let database {
             work.append(OutboxRelay(database: database, publisher: publisher, appID: configuration.instance))
         }
         if configuration.service != .gateway {
-            work.append(RPCServer(
-                service: configuration.service, instance: configuration.instance, handlers: rpc, consumer: consumer,
-                publisher: publisher, prefetch: 32, logger: logger))
+            work.append(
+                RPCServer(
+                    service: configuration.service, instance: configuration.instance, handlers: rpc, consumer: consumer,
+                    publisher: publisher, prefetch: 32, logger: logger))
         }
         for (queue, prefetch, handlers) in consumers {
             let logger = logger
-            work.append(QueueConsumer(connection: consumer, queue: queue, prefetch: prefetch, logger: logger) { delivery in
-                await handlers.handle(delivery, logger: logger)
-            })
+            work.append(
+                QueueConsumer(connection: consumer, queue: queue, prefetch: prefetch, logger: logger) { delivery in
+                    await handlers.handle(delivery, logger: logger)
+                })
         }
         work += self.work
         let startWork = StartWork(

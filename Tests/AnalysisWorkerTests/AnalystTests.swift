@@ -1,7 +1,8 @@
-@testable import AnalysisWorker
 import Contracts
 import Foundation
 import Testing
+
+@testable import AnalysisWorker
 
 @Suite struct AnalystTests {
     let request = AnalysisEvents.Requested(
@@ -9,7 +10,8 @@ import Testing
         instalment: Money("470.00")!,
         snapshot: ApplicantSnapshot(
             dateOfBirth: CalendarDate("1985-05-05")!,
-            financial: FinancialDetails(monthlyIncome: Money("6000.00")!, monthlyExpenses: Money("1000.00")!, existingMonthlyDebt: Money("0.00")!),
+            financial: FinancialDetails(
+                monthlyIncome: Money("6000.00")!, monthlyExpenses: Money("1000.00")!, existingMonthlyDebt: Money("0.00")!),
             employment: EmploymentDetails(employmentType: .selfEmployed, employer: "Own", yearsEmployed: 3),
             repaymentHistory: .init(previousLoans: 0, closedLoans: 0, overdueInstalments: 0)),
         requestedAt: Date())

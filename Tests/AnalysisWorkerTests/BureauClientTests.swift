@@ -1,7 +1,8 @@
-@testable import AnalysisWorker
 import Foundation
 import Logging
 import Testing
+
+@testable import AnalysisWorker
 
 /// The bureau client against a real HTTP server on loopback.
 @Suite struct BureauClientTests {

@@ -1,5 +1,6 @@
-@testable import AnalysisWorker
 import Testing
+
+@testable import AnalysisWorker
 
 @Suite struct CircuitBreakerTests {
     let clock = ManualClock()

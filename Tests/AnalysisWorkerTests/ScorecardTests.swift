@@ -1,7 +1,8 @@
-@testable import AnalysisWorker
 import Contracts
 import Foundation
 import Testing
+
+@testable import AnalysisWorker
 
 @Suite struct ScorecardTests {
     let scorecard = Scorecard()
@@ -28,18 +29,25 @@ import Testing
     @Test(arguments: [0, 2])
     func aSteadySalariedApplicantWithLowDebtIsNeverDeclined(earlierLoans: Int) {
         // Low income, a large loan for it and expenses above income: the score is poor, but the rule holds.
-        let result = scorecard.assess(applicant(
-            income: "900.00", expenses: "1200.00", instalment: "170.00", amount: "40000.00", previous: earlierLoans, closed: earlierLoans,
-            bureau: 300))
+        let result = scorecard.assess(
+            applicant(
+                income: "900.00", expenses: "1200.00", instalment: "170.00", amount: "40000.00", previous: earlierLoans,
+                closed: earlierLoans,
+                bureau: 300))
         #expect(result.probabilityOfDefault < 0.75)
         #expect(result.recommendation != .decline)
     }
 
     @Test func everyAdverseFactorNamesItsReason() {
-        let result = scorecard.assess(applicant(
-            income: "800.00", expenses: "900.00", debt: "200.00", instalment: "250.00", amount: "30000.00",
-            employment: EmploymentDetails(employmentType: .student, yearsEmployed: 0), previous: 4, closed: 0, noArrears: false, bureau: 500))
-        for reason in ["DTI_HIGH", "STUDENT", "LOW_INCOME", "LOAN_TO_INCOME_HIGH", "MANY_ACTIVE_LOANS", "ARREARS", "INSUFFICIENT_DISPOSABLE_INCOME", "BUREAU_SCORE_LOW"] {
+        let result = scorecard.assess(
+            applicant(
+                income: "800.00", expenses: "900.00", debt: "200.00", instalment: "250.00", amount: "30000.00",
+                employment: EmploymentDetails(employmentType: .student, yearsEmployed: 0), previous: 4, closed: 0, noArrears: false,
+                bureau: 500))
+        for reason in [
+            "DTI_HIGH", "STUDENT", "LOW_INCOME", "LOAN_TO_INCOME_HIGH", "MANY_ACTIVE_LOANS", "ARREARS", "INSUFFICIENT_DISPOSABLE_INCOME",
+            "BUREAU_SCORE_LOW",
+        ] {
             #expect(result.reasons.contains(reason), "\(reason)")
         }
         #expect(result.recommendation == .decline)

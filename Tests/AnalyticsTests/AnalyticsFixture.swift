@@ -1,10 +1,11 @@
-@testable import Analytics
 import Contracts
 import Foundation
 import Messaging
 import Persistence
 import ServiceKit
 import TestSupport
+
+@testable import Analytics
 
 /// `analytics` on a schema of its own: events handed to it as its queue would hand them, and its
 /// reports called in process.
@@ -34,7 +35,8 @@ struct AnalyticsFixture {
         _ message: Message, at: Date, routingKey: String, messageID: String = UUID().uuidString.lowercased(), from source: ServiceName
     ) async throws -> QueueConsumer.Outcome {
         try await service.consume(
-            try JSON.encode(message), properties: MessageProperties(messageID: messageID, type: Message.type, timestamp: at, appID: source.rawValue),
+            try JSON.encode(message),
+            properties: MessageProperties(messageID: messageID, type: Message.type, timestamp: at, appID: source.rawValue),
             routingKey: routingKey)
     }
 
@@ -108,7 +110,9 @@ struct AnalyticsFixture {
     /// `approvals` decided the application: by `decider`, or by policy when nil.
     func decided(_ application: UUID, approved: Bool, by decider: UUID?, at: Date) async throws {
         if approved {
-            try await record(ApprovalsEvents.Approved(applicationID: application, decidedBy: decider, occurredAt: at, sequence: 3), at: at, from: .approvals)
+            try await record(
+                ApprovalsEvents.Approved(applicationID: application, decidedBy: decider, occurredAt: at, sequence: 3), at: at,
+                from: .approvals)
         } else {
             try await record(
                 ApprovalsEvents.Rejected(applicationID: application, decidedBy: decider, reason: nil, occurredAt: at, sequence: 3),

@@ -1,10 +1,11 @@
-@testable import Analytics
 import Contracts
 import Foundation
 import Messaging
 import ServiceKit
 import TestSupport
 import Testing
+
+@testable import Analytics
 
 /// `ReportOperations` on a database of its own: every figure computed from the events the
 /// service recorded, and each report for its roles only.
@@ -16,7 +17,8 @@ import Testing
             let day = AnalyticsFixture.time(days: -3)
             let lent = try await analytics.submitted("10000.00", at: day)
             try await analytics.analysed(lent, risk: "0.2000", at: day.addingTimeInterval(30))
-            try await analytics.moved(lent, through: [.underAnalysis, .pendingApproval, .approved, .disbursed], from: day.addingTimeInterval(60))
+            try await analytics.moved(
+                lent, through: [.underAnalysis, .pendingApproval, .approved, .disbursed], from: day.addingTimeInterval(60))
             let loan = try await analytics.disbursed(lent, principal: "10000.00", at: day.addingTimeInterval(600))
             try await analytics.paid(loan, leaving: "8000.00", at: day.addingTimeInterval(3600))
             try await analytics.paid(loan, leaving: "7000.00", at: day.addingTimeInterval(7200))
@@ -116,21 +118,25 @@ import Testing
             let start = AnalyticsFixture.time(days: -2)
             let application = try await analytics.submitted("1000.00", at: start)
             let late = try await analytics.submitted("1000.00", at: start)
-            func stage(_ application: UUID, _ role: Role, level: Int, opened: Double, decided: Double?, _ decision: ApprovalDecision = .approve)
+            func stage(
+                _ application: UUID, _ role: Role, level: Int, opened: Double, decided: Double?, _ decision: ApprovalDecision = .approve
+            )
                 async throws
             {
                 let id = UUID()
                 let at = start.addingTimeInterval(opened * 3600)
                 try await analytics.record(
                     ApprovalsEvents.StageAssigned(
-                        applicationID: application, stageID: id, level: level, role: role, assigneeID: UUID(), dueAt: at.addingTimeInterval(86_400),
+                        applicationID: application, stageID: id, level: level, role: role, assigneeID: UUID(),
+                        dueAt: at.addingTimeInterval(86_400),
                         reason: .opened, occurredAt: at),
                     at: at, from: .approvals)
                 guard let decided else { return }
                 let when = start.addingTimeInterval(decided * 3600)
                 try await analytics.record(
                     ApprovalsEvents.StageDecided(
-                        applicationID: application, stageID: id, level: level, role: role, decidedBy: UUID(), decision: decision, comment: nil,
+                        applicationID: application, stageID: id, level: level, role: role, decidedBy: UUID(), decision: decision,
+                        comment: nil,
                         occurredAt: when),
                     at: when, from: .approvals)
             }
@@ -173,20 +179,26 @@ import Testing
                 }
                 return id
             }
-            let urgent = try await ticket([(.created, .open, .medium, agent), (.statusChanged, .inProgress, .medium, agent), (.priorityChanged, .inProgress, .high, agent)])
+            let urgent = try await ticket([
+                (.created, .open, .medium, agent), (.statusChanged, .inProgress, .medium, agent),
+                (.priorityChanged, .inProgress, .high, agent),
+            ])
             _ = try await ticket([(.created, .open, .low, agent)])
             _ = try await ticket([(.created, .open, .low, nil)])
             _ = try await ticket(for: UUID(), [(.created, .open, .medium, other), (.statusChanged, .resolved, .medium, other)])
             try await analytics.record(
-                TicketEvents.SLABreached(ticketID: urgent, priority: .high, assigneeID: agent, dueAt: start, escalatedTo: .manager, occurredAt: start),
+                TicketEvents.SLABreached(
+                    ticketID: urgent, priority: .high, assigneeID: agent, dueAt: start, escalatedTo: .manager, occurredAt: start),
                 at: start.addingTimeInterval(300), from: .approvals)
             let report = try await analytics.operations.ok(AnalyticsRPC.Tickets.self, always, as: analytics.admin)
             #expect(report.open == 2 && report.inProgress == 1 && report.resolved == 1 && report.slaBreached == 1)
             #expect(report.byPriority == ["high": 1, "low": 2, "medium": 1])
-            #expect(report.byAssignee == [
-                .init(assigneeID: agent, open: 1, inProgress: 1, resolved: 0), .init(assigneeID: nil, open: 1, inProgress: 0, resolved: 0),
-                .init(assigneeID: other, open: 0, inProgress: 0, resolved: 1),
-            ])
+            #expect(
+                report.byAssignee == [
+                    .init(assigneeID: agent, open: 1, inProgress: 1, resolved: 0),
+                    .init(assigneeID: nil, open: 1, inProgress: 0, resolved: 0),
+                    .init(assigneeID: other, open: 0, inProgress: 0, resolved: 1),
+                ])
             var adas = always
             adas.customerID = ada
             let one = try await analytics.operations.ok(AnalyticsRPC.Tickets.self, adas, as: analytics.admin)
@@ -201,7 +213,8 @@ import Testing
             let start = AnalyticsFixture.time(days: -1)
             for (hours, approved) in [(1.0, true), (3.0, true), (8.0, false)] {
                 let application = try await analytics.submitted("1000.00", at: start)
-                try await analytics.decided(application, approved: approved, by: approved ? UUID() : nil, at: start.addingTimeInterval(hours * 3600))
+                try await analytics.decided(
+                    application, approved: approved, by: approved ? UUID() : nil, at: start.addingTimeInterval(hours * 3600))
             }
             _ = try await analytics.submitted("1000.00", at: start)
             let stats = try await analytics.operations.ok(AnalyticsRPC.PublicStats.self, Empty(), as: nil)
@@ -220,17 +233,31 @@ import Testing
             let report = TrafficReport(
                 instance: "gateway-1", from: now.addingTimeInterval(-5), to: now,
                 rows: [
-                    .init(method: "GET", path: "/api/v1/applications", statusClass: "2xx", role: "client", count: 8, latency: histogram([3: 4, 4: 4])),
-                    .init(method: "GET", path: "/api/v1/applications", statusClass: "5xx", role: "client", count: 2, latency: histogram([8: 2])),
-                    .init(method: "POST", path: "/api/v1/auth/login", statusClass: "4xx", role: "anonymous", count: 5, latency: histogram([2: 5])),
-                    .init(method: "GET", path: TrafficReport.unmatchedPath, statusClass: "4xx", role: "anonymous", count: 3, latency: histogram([0: 3])),
+                    .init(
+                        method: "GET", path: "/api/v1/applications", statusClass: "2xx", role: "client", count: 8,
+                        latency: histogram([3: 4, 4: 4])),
+                    .init(
+                        method: "GET", path: "/api/v1/applications", statusClass: "5xx", role: "client", count: 2,
+                        latency: histogram([8: 2])),
+                    .init(
+                        method: "POST", path: "/api/v1/auth/login", statusClass: "4xx", role: "anonymous", count: 5,
+                        latency: histogram([2: 5])),
+                    .init(
+                        method: "GET", path: TrafficReport.unmatchedPath, statusClass: "4xx", role: "anonymous", count: 3,
+                        latency: histogram([0: 3])),
                 ])
             for _ in 1...2 {
-                #expect(try await analytics.record(report, at: now, routingKey: TrafficReport.routingKey, messageID: "t-1", from: .gateway) == .ack)
+                #expect(
+                    try await analytics.record(report, at: now, routingKey: TrafficReport.routingKey, messageID: "t-1", from: .gateway)
+                        == .ack)
             }
             let old = TrafficReport(
                 instance: "gateway-1", from: now.addingTimeInterval(-3 * 86_400 - 5), to: now.addingTimeInterval(-3 * 86_400),
-                rows: [.init(method: "GET", path: "/api/v1/products", statusClass: "2xx", role: "client", count: 100, latency: histogram([0: 100]))])
+                rows: [
+                    .init(
+                        method: "GET", path: "/api/v1/products", statusClass: "2xx", role: "client", count: 100,
+                        latency: histogram([0: 100]))
+                ])
             try await analytics.record(old, at: old.to, routingKey: TrafficReport.routingKey, from: .gateway)
             let superAdmin = Principal.signedIn(as: .superAdmin)
             let figures = try await analytics.operations.ok(AnalyticsRPC.Traffic.self, always, as: superAdmin)
@@ -239,16 +266,18 @@ import Testing
             #expect(figures.byRole == ["client": 10, "anonymous": 8])
             #expect(figures.byStatusClass == ["2xx": 8, "5xx": 2, "4xx": 8])
             #expect(figures.unmatchedRequests == 3)
-            #expect(figures.topPaths == [
-                .init(method: "GET", path: "/api/v1/applications", count: 10, p50Ms: 20, p95Ms: 500),
-                .init(method: "POST", path: "/api/v1/auth/login", count: 5, p50Ms: 5, p95Ms: 5),
-            ])
+            #expect(
+                figures.topPaths == [
+                    .init(method: "GET", path: "/api/v1/applications", count: 10, p50Ms: 20, p95Ms: 500),
+                    .init(method: "POST", path: "/api/v1/auth/login", count: 5, p50Ms: 5, p95Ms: 5),
+                ])
             let login = AnalyticsRPC.Window(from: nil, to: nil, path: "/api/v1/auth/login")
             #expect(try await analytics.operations.ok(AnalyticsRPC.Traffic.self, login, as: superAdmin).topPaths.map(\.count) == [5])
             let days = AnalyticsRPC.Window(from: .today.adding(days: -3), to: .today.adding(days: -3))
             #expect(try await analytics.operations.ok(AnalyticsRPC.Traffic.self, days, as: superAdmin).totalRequests == 100)
             let torn = try await analytics.service.consume(
-                Array("{}".utf8), properties: MessageProperties(messageID: "t-2", type: TrafficReport.type), routingKey: TrafficReport.routingKey)
+                Array("{}".utf8), properties: MessageProperties(messageID: "t-2", type: TrafficReport.type),
+                routingKey: TrafficReport.routingKey)
             #expect(torn == .deadLetter)
         }
     }
@@ -258,7 +287,10 @@ import Testing
             try await analytics.submitted("1000.00", at: AnalyticsFixture.time(days: -1))
             let allowed: [(name: String, roles: Set<Role>, call: @Sendable (Principal?) async throws -> RPCResult)] = [
                 ("portfolio", [.admin, .superAdmin], { try await analytics.operations.call(AnalyticsRPC.Portfolio.self, always, as: $0) }),
-                ("approvals", [.manager, .director, .admin, .superAdmin], { try await analytics.operations.call(AnalyticsRPC.Approvals.self, always, as: $0) }),
+                (
+                    "approvals", [.manager, .director, .admin, .superAdmin],
+                    { try await analytics.operations.call(AnalyticsRPC.Approvals.self, always, as: $0) }
+                ),
                 ("tickets", [.admin, .superAdmin], { try await analytics.operations.call(AnalyticsRPC.Tickets.self, always, as: $0) }),
                 ("traffic", [.superAdmin], { try await analytics.operations.call(AnalyticsRPC.Traffic.self, always, as: $0) }),
             ]

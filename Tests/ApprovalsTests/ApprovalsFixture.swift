@@ -1,4 +1,3 @@
-@testable import Approvals
 import Contracts
 import Foundation
 import Logging
@@ -7,6 +6,8 @@ import ServiceKit
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import Approvals
 
 /// `approvals` on a schema of its own, with `loans` answered in memory: what the service tests
 /// call. Staff exist once `auth`'s events about them are delivered (`staff(_:)`); a credit request
@@ -61,13 +62,15 @@ struct ApprovalsFixture {
     /// `auth` disabled the account.
     func disable(_ member: Principal) async throws {
         try await operations.deliver(
-            AuthEvents.UserUpdated(userID: member.userID, role: nil, status: .disabled, actorID: admin.userID, actorRole: .admin, occurredAt: Date()))
+            AuthEvents.UserUpdated(
+                userID: member.userID, role: nil, status: .disabled, actorID: admin.userID, actorRole: .admin, occurredAt: Date()))
     }
 
     /// `auth` gave the member another role; the principal they sign in with from now on.
     func promote(_ member: Principal, to role: Role) async throws -> Principal {
         try await operations.deliver(
-            AuthEvents.UserUpdated(userID: member.userID, role: role, status: nil, actorID: admin.userID, actorRole: .admin, occurredAt: Date()))
+            AuthEvents.UserUpdated(
+                userID: member.userID, role: role, status: nil, actorID: admin.userID, actorRole: .admin, occurredAt: Date()))
         return Principal.signedIn(as: role, id: member.userID)
     }
 
@@ -99,7 +102,9 @@ struct ApprovalsFixture {
     }
 
     /// A submitted and analysed request of `amount`: its first stage waits for its approver.
-    func awaitingDecision(_ amount: String = "10000.00", risk: String = "0.2000", by client: Principal = .signedIn(as: .client))
+    func awaitingDecision(
+        _ amount: String = "10000.00", risk: String = "0.2000", by client: Principal = .signedIn(as: .client)
+    )
         async throws -> UUID
     {
         let id = try await submit(amount, by: client)

@@ -1,9 +1,10 @@
-@testable import Approvals
 import Contracts
 import Foundation
 import ServiceKit
 import TestSupport
 import Testing
+
+@testable import Approvals
 
 /// `DecisionOperations` on a database of its own: who decides a stage, the risk rule, the chain,
 /// documents, and what `loans` is told.
@@ -80,8 +81,10 @@ import Testing
             let rejected = try #require(try await approvals.published(ApprovalsEvents.Rejected.self).first?.event)
             #expect(rejected.applicationID == risky && rejected.decidedBy == nil)
             #expect(rejected.reason == "RISK_TOO_HIGH,HIGH_DTI")
-            let never = try #require(try await approvals.operations.problem(
-                ApprovalsRPC.Decide.self, .init(applicationID: risky, decision: .approve, comment: nil, documents: nil), as: approvals.admin))
+            let never = try #require(
+                try await approvals.operations.problem(
+                    ApprovalsRPC.Decide.self, .init(applicationID: risky, decision: .approve, comment: nil, documents: nil),
+                    as: approvals.admin))
             #expect(never.status == 422 && never.type == "/problems/risk-too-high")
             #expect(try await approvals.decide(risky, .reject, by: approvals.admin).status == 409, "declined already")
 
@@ -101,8 +104,9 @@ import Testing
                 "UPDATE workflows SET risk_score = 0.8 WHERE application_id = \(id)", logger: approvals.database.logger)
             let before = try await approvals.outbox()
             for approver in [analyst, approvals.admin] {
-                let refusal = try #require(try await approvals.operations.problem(
-                    ApprovalsRPC.Decide.self, .init(applicationID: id, decision: .approve, comment: nil, documents: nil), as: approver))
+                let refusal = try #require(
+                    try await approvals.operations.problem(
+                        ApprovalsRPC.Decide.self, .init(applicationID: id, decision: .approve, comment: nil, documents: nil), as: approver))
                 #expect(refusal.status == 422 && refusal.type == "/problems/risk-too-high")
             }
             #expect(try await approvals.outbox() == before)
@@ -126,8 +130,10 @@ import Testing
             #expect(second.level == 2 && second.assigneeID == manager.userID)
             #expect(try await approvals.published(ApprovalsEvents.Approved.self).isEmpty)
             #expect(approvals.held.recorded.isEmpty, "an intermediate level does not move the application")
-            let twice = try #require(try await approvals.operations.problem(
-                ApprovalsRPC.Decide.self, .init(applicationID: id, decision: .approve, comment: nil, documents: nil), as: approvals.admin))
+            let twice = try #require(
+                try await approvals.operations.problem(
+                    ApprovalsRPC.Decide.self, .init(applicationID: id, decision: .approve, comment: nil, documents: nil),
+                    as: approvals.admin))
             #expect(twice.status == 403 && twice.type == "/problems/maker-checker")
 
             #expect(try await approvals.decide(id, .approve, by: manager).status == 200)
@@ -142,8 +148,9 @@ import Testing
             let analyst = try await approvals.staff(.analyst)
             _ = try await approvals.staff(.manager)
             let id = try await approvals.awaitingDecision("150000.00")
-            let silent = try #require(try await approvals.operations.problem(
-                ApprovalsRPC.Decide.self, .init(applicationID: id, decision: .reject, comment: "  ", documents: nil), as: analyst))
+            let silent = try #require(
+                try await approvals.operations.problem(
+                    ApprovalsRPC.Decide.self, .init(applicationID: id, decision: .reject, comment: "  ", documents: nil), as: analyst))
             #expect(silent.status == 422 && silent.errors?.map(\.field) == ["comment"])
 
             #expect(try await approvals.decide(id, .reject, by: analyst, comment: "Income not verifiable.").status == 200)
@@ -161,9 +168,10 @@ import Testing
         try await ApprovalsFixture.run { approvals in
             let analyst = try await approvals.staff(.analyst)
             let id = try await approvals.awaitingDecision()
-            let vague = try #require(try await approvals.operations.problem(
-                ApprovalsRPC.Decide.self, .init(applicationID: id, decision: .requestDocuments, comment: "Please.", documents: []),
-                as: analyst))
+            let vague = try #require(
+                try await approvals.operations.problem(
+                    ApprovalsRPC.Decide.self, .init(applicationID: id, decision: .requestDocuments, comment: "Please.", documents: []),
+                    as: analyst))
             #expect(vague.status == 422 && vague.errors?.map(\.field) == ["documents"])
 
             #expect(
@@ -177,8 +185,9 @@ import Testing
             #expect(recorded.status == .documentsRequested && recorded.requestedDocuments == [.incomeProof])
             #expect(recorded.messageID == asked.messageID)
             // Nobody decides a parked stage.
-            let waiting = try #require(try await approvals.operations.problem(
-                ApprovalsRPC.Decide.self, .init(applicationID: id, decision: .approve, comment: nil, documents: nil), as: analyst))
+            let waiting = try #require(
+                try await approvals.operations.problem(
+                    ApprovalsRPC.Decide.self, .init(applicationID: id, decision: .approve, comment: nil, documents: nil), as: analyst))
             #expect(waiting.status == 409 && waiting.type == "/problems/awaiting-documents")
 
             try await approvals.operations.deliver(
@@ -197,8 +206,9 @@ import Testing
             let analyst = try await approvals.staff(.analyst)
             let id = try await approvals.awaitingDecision()
             approvals.held.miss([.govtID, .bankStatement], on: id)
-            let missing = try #require(try await approvals.operations.problem(
-                ApprovalsRPC.Decide.self, .init(applicationID: id, decision: .approve, comment: nil, documents: nil), as: analyst))
+            let missing = try #require(
+                try await approvals.operations.problem(
+                    ApprovalsRPC.Decide.self, .init(applicationID: id, decision: .approve, comment: nil, documents: nil), as: analyst))
             #expect(missing.status == 422)
             #expect(missing.errors?.map(\.field) == ["documents.govt_id", "documents.bank_statement"])
             #expect(try await approvals.openStage(of: id).decision == nil)

@@ -1,9 +1,10 @@
-@testable import Approvals
 import Contracts
 import Foundation
 import ServiceKit
 import TestSupport
 import Testing
+
+@testable import Approvals
 
 /// `PolicyOperations` on a database of its own: reading and saving the approval policy, and what
 /// a saved policy changes for the next request.
@@ -21,7 +22,8 @@ import Testing
             #expect(policy.version == 1)
             #expect(policy.stages == PolicyRules.standard.stages && policy.autoDeclineRisk == "0.75")
             for role in [Role.client, .analyst, .manager, .director] {
-                #expect(try await approvals.operations.problem(ApprovalsRPC.GetPolicy.self, Empty(), as: .signedIn(as: role))?.status == 403)
+                #expect(
+                    try await approvals.operations.problem(ApprovalsRPC.GetPolicy.self, Empty(), as: .signedIn(as: role))?.status == 403)
             }
             #expect(try await approvals.operations.ok(ApprovalsRPC.GetPolicy.self, Empty(), as: .signedIn(as: .superAdmin)).version == 1)
         }
@@ -47,8 +49,12 @@ import Testing
             let risky = try await approvals.awaitingDecision("6000.00", risk: "0.6000")
             #expect(try await approvals.stages(of: risky).isEmpty)
             #expect(try await approvals.published(ApprovalsEvents.Rejected.self).map(\.event.applicationID) == [risky])
-            #expect(try await approvals.operations.ok(ApprovalsRPC.ListTasks.self, .init(
-                page: PageRequest(), assignee: nil, status: nil, role: nil, applicationID: nil, overdue: nil), as: manager).total == 0,
+            #expect(
+                try await approvals.operations.ok(
+                    ApprovalsRPC.ListTasks.self,
+                    .init(
+                        page: PageRequest(), assignee: nil, status: nil, role: nil, applicationID: nil, overdue: nil), as: manager
+                ).total == 0,
                 "the manager's level waits for the analyst's")
         }
     }
@@ -59,14 +65,16 @@ import Testing
                 ApprovalsRPC.PutPolicy.self, .init(policy: stricter, expectedVersion: 1), as: approvals.admin)
             var mine = PolicyRules.standard
             mine.autoDeclineRisk = "0.7"
-            let stale = try #require(try await approvals.operations.problem(
-                ApprovalsRPC.PutPolicy.self, .init(policy: mine, expectedVersion: 1), as: .signedIn(as: .superAdmin)))
+            let stale = try #require(
+                try await approvals.operations.problem(
+                    ApprovalsRPC.PutPolicy.self, .init(policy: mine, expectedVersion: 1), as: .signedIn(as: .superAdmin)))
             #expect(stale.status == 412)
             #expect(stale.current?["version"] == .integer(2))
             #expect(try await approvals.operations.ok(ApprovalsRPC.GetPolicy.self, Empty(), as: approvals.admin) == first)
             #expect(try await approvals.published(ApprovalsEvents.PolicyUpdated.self).count == 1)
             // Without a version it overwrites whatever is in force.
-            let last = try await approvals.operations.ok(ApprovalsRPC.PutPolicy.self, .init(policy: mine, expectedVersion: nil), as: approvals.admin)
+            let last = try await approvals.operations.ok(
+                ApprovalsRPC.PutPolicy.self, .init(policy: mine, expectedVersion: nil), as: approvals.admin)
             #expect(last.version == 3 && last.autoDeclineRisk == "0.7")
         }
     }
@@ -76,8 +84,9 @@ import Testing
             var invalid = stricter
             invalid.autoDeclineRisk = "0.9"
             invalid.stages[0].roles = [.admin]
-            let refusal = try #require(try await approvals.operations.problem(
-                ApprovalsRPC.PutPolicy.self, .init(policy: invalid, expectedVersion: 1), as: approvals.admin))
+            let refusal = try #require(
+                try await approvals.operations.problem(
+                    ApprovalsRPC.PutPolicy.self, .init(policy: invalid, expectedVersion: 1), as: approvals.admin))
             #expect(refusal.status == 422)
             #expect(Set(refusal.errors?.map(\.field) ?? []) == ["auto_decline_risk", "stages[0].roles", "sla_hours.admin"])
             let director = try await approvals.operations.problem(

@@ -5,8 +5,10 @@ import Testing
 @testable import Approvals
 
 @Suite struct PolicyRulesTests {
-    @Test(arguments: [("100.00", ["analyst"]), ("25000.00", ["analyst"]), ("25000.01", ["analyst", "manager"]),
-        ("100000.00", ["analyst", "manager"]), ("100000.01", ["analyst", "manager", "director"])])
+    @Test(arguments: [
+        ("100.00", ["analyst"]), ("25000.00", ["analyst"]), ("25000.01", ["analyst", "manager"]),
+        ("100000.00", ["analyst", "manager"]), ("100000.01", ["analyst", "manager", "director"]),
+    ])
     func theDefaultChainFollowsTheAmount(amount: String, roles: [String]) {
         #expect(PolicyRules.chain(for: Money(amount)!, under: PolicyRules.standard).map(\.rawValue) == roles)
     }
@@ -27,12 +29,16 @@ import Testing
     @Test func aPolicyCannotRaiseTheThresholdOrLeaveGaps() {
         var policy = PolicyRules.standard
         policy.autoDeclineRisk = "0.8"
-        policy.stages = [.init(maxAmount: Money("50000.00"), roles: [.analyst]), .init(maxAmount: Money("40000.00"), roles: [.manager, .manager])]
+        policy.stages = [
+            .init(maxAmount: Money("50000.00"), roles: [.analyst]), .init(maxAmount: Money("40000.00"), roles: [.manager, .manager]),
+        ]
         policy.slaHours = ["analyst": 0, "janitor": 5]
         let fields = Set(PolicyRules.problems(policy).map(\.field))
-        #expect(fields == [
-            "auto_decline_risk", "stages[1].max_amount", "stages[1].roles", "sla_hours.analyst", "sla_hours.manager", "sla_hours.janitor",
-        ])
+        #expect(
+            fields == [
+                "auto_decline_risk", "stages[1].max_amount", "stages[1].roles", "sla_hours.analyst", "sla_hours.manager",
+                "sla_hours.janitor",
+            ])
         policy.autoDeclineRisk = "lots"
         #expect(PolicyRules.problems(policy).contains { $0.field == "auto_decline_risk" })
     }
@@ -48,7 +54,9 @@ import Testing
     let assignee = UUID()
     let application = UUID()
 
-    func situation(risk: String = "0.20", deciders: [UUID] = [], parked: Bool = false, status: WorkflowStore.Status = .deciding) -> DecisionRules.Situation {
+    func situation(
+        risk: String = "0.20", deciders: [UUID] = [], parked: Bool = false, status: WorkflowStore.Status = .deciding
+    ) -> DecisionRules.Situation {
         DecisionRules.Situation(
             workflowStatus: status, risk: Decimal(string: risk),
             stage: ApprovalStage(
@@ -83,7 +91,8 @@ import Testing
 
     @Test func aParkedOrClosedStageTakesNoDecision() {
         #expect(DecisionRules.refusal(request(.approve), by: principal(assignee, .manager), in: situation(parked: true))?.status == 409)
-        #expect(DecisionRules.refusal(request(.approve), by: principal(assignee, .manager), in: situation(status: .approved))?.status == 409)
+        #expect(
+            DecisionRules.refusal(request(.approve), by: principal(assignee, .manager), in: situation(status: .approved))?.status == 409)
     }
 
     @Test func rejectingNeedsAReasonAndAskingNeedsDocuments() {
@@ -91,7 +100,9 @@ import Testing
         #expect(DecisionRules.refusal(request(.reject, comment: "  "), by: manager, in: situation())?.status == 422)
         #expect(DecisionRules.refusal(request(.requestDocuments), by: manager, in: situation())?.status == 422)
         #expect(DecisionRules.refusal(request(.requestDocuments, documents: [.bankStatement]), by: manager, in: situation()) == nil)
-        #expect(DecisionRules.refusal(request(.approve, comment: String(repeating: "x", count: 2001)), by: manager, in: situation())?.status == 422)
+        #expect(
+            DecisionRules.refusal(request(.approve, comment: String(repeating: "x", count: 2001)), by: manager, in: situation())?.status
+                == 422)
     }
 }
 
@@ -120,8 +131,12 @@ import Testing
         #expect(TicketRules.refusal(change(.resolved), to: ticket(.inProgress), by: assignee) == nil)
         #expect(TicketRules.refusal(change(.resolved), to: ticket(.open), by: assignee)?.status == 409)
         #expect(TicketRules.refusal(change(.open), to: ticket(.resolved), by: assignee)?.status == 409)
-        #expect(TicketRules.refusal(change(.inProgress), to: ticket(.open), by: Principal(userID: UUID(), role: .admin, sessionID: "s"))?.status == 403)
-        #expect(TicketRules.refusal(change(.inProgress), to: ticket(.open), by: Principal(userID: UUID(), role: .superAdmin, sessionID: "s")) == nil)
+        #expect(
+            TicketRules.refusal(change(.inProgress), to: ticket(.open), by: Principal(userID: UUID(), role: .admin, sessionID: "s"))?.status
+                == 403)
+        #expect(
+            TicketRules.refusal(change(.inProgress), to: ticket(.open), by: Principal(userID: UUID(), role: .superAdmin, sessionID: "s"))
+                == nil)
         #expect(TicketRules.refusal(change(nil), to: ticket(.open), by: assignee)?.status == 422)
     }
 

@@ -1,9 +1,10 @@
-@testable import Approvals
 import Contracts
 import Foundation
 import ServiceKit
 import TestSupport
 import Testing
+
+@testable import Approvals
 
 /// `TaskOperations` on a database of its own: who gets a stage, the task list, reassignment, and
 /// what an application's workflow shows to whom.
@@ -17,7 +18,9 @@ import Testing
             .init(page: PageRequest(), assignee: assignee, status: status, role: nil, applicationID: application, overdue: nil), as: caller)
     }
 
-    private func reassign(_ approvals: ApprovalsFixture, _ stage: ApprovalStage, to assignee: Principal, as caller: Principal) async throws
+    private func reassign(
+        _ approvals: ApprovalsFixture, _ stage: ApprovalStage, to assignee: Principal, as caller: Principal
+    ) async throws
         -> RPCResult
     {
         try await approvals.operations.call(ApprovalsRPC.Reassign.self, .init(stageID: stage.id, assigneeID: assignee.userID), as: caller)
@@ -115,13 +118,16 @@ import Testing
 
             #expect(try await reassign(approvals, stage, to: manager, as: analyst).status == 403, "analysts do not reassign")
             for unfit in [manager, retired] {
-                let refusal = try #require(try await approvals.operations.problem(
-                    ApprovalsRPC.Reassign.self, .init(stageID: stage.id, assigneeID: unfit.userID), as: manager))
+                let refusal = try #require(
+                    try await approvals.operations.problem(
+                        ApprovalsRPC.Reassign.self, .init(stageID: stage.id, assigneeID: unfit.userID), as: manager))
                 #expect(refusal.status == 422 && refusal.errors?.map(\.field) == ["assignee_id"])
             }
             #expect(
-                try await approvals.operations.call(ApprovalsRPC.Reassign.self, .init(stageID: UUID(), assigneeID: analyst.userID), as: manager)
-                    .status == 404)
+                try await approvals.operations.call(
+                    ApprovalsRPC.Reassign.self, .init(stageID: UUID(), assigneeID: analyst.userID), as: manager
+                )
+                .status == 404)
             #expect(try await approvals.openStage(of: id) == stage)
             #expect(try await approvals.outbox() == before)
 
@@ -140,8 +146,9 @@ import Testing
             #expect(second.role == .manager && second.assigneeID == manager.userID)
 
             let promoted = try await approvals.promote(analyst, to: .manager)
-            let refusal = try #require(try await approvals.operations.problem(
-                ApprovalsRPC.Reassign.self, .init(stageID: second.id, assigneeID: promoted.userID), as: approvals.admin))
+            let refusal = try #require(
+                try await approvals.operations.problem(
+                    ApprovalsRPC.Reassign.self, .init(stageID: second.id, assigneeID: promoted.userID), as: approvals.admin))
             #expect(refusal.status == 422 && refusal.errors?.map(\.field) == ["assignee_id"])
             #expect(try await approvals.openStage(of: id).assigneeID == manager.userID)
             #expect(try await approvals.decide(id, .approve, by: promoted).status == 403)
@@ -173,9 +180,12 @@ import Testing
             let answer = try await approvals.operations.ok(
                 ApprovalsRPC.RiskScores.self, IDBatch(ids: [analysed, waiting, UUID()]), as: .signedIn(as: .analyst))
             #expect(answer.items == [.init(applicationID: analysed, riskScore: "0.1234")])
-            #expect(try await approvals.operations.problem(ApprovalsRPC.RiskScores.self, IDBatch(ids: [analysed]), as: .signedIn(as: .client))?.status == 403)
+            #expect(
+                try await approvals.operations.problem(ApprovalsRPC.RiskScores.self, IDBatch(ids: [analysed]), as: .signedIn(as: .client))?
+                    .status == 403)
             let tooMany = IDBatch(ids: (0...IDBatch.maximumSize).map { _ in UUID() })
-            #expect(try await approvals.operations.problem(ApprovalsRPC.RiskScores.self, tooMany, as: .signedIn(as: .analyst))?.status == 422)
+            #expect(
+                try await approvals.operations.problem(ApprovalsRPC.RiskScores.self, tooMany, as: .signedIn(as: .analyst))?.status == 422)
         }
     }
 }

@@ -1,9 +1,10 @@
-@testable import Approvals
 import Contracts
 import Foundation
 import ServiceKit
 import TestSupport
 import Testing
+
+@testable import Approvals
 
 /// `TicketOperations` on a database of its own: clients open tickets, the least-loaded
 /// administrator gets them, changes apply to the version read, and only participants talk.
@@ -84,8 +85,10 @@ import Testing
 
             // `loans` answers 404 for an application that is not the caller's (or none at all).
             approvals.loans.refuse(ApplicationsRPC.Get.self, with: .notFound("No such application."))
-            let foreign = try #require(try await approvals.operations.problem(
-                TicketsRPC.Create.self, .init(subject: "Their loan", description: "Why?", priority: .low, applicationID: UUID()), as: client))
+            let foreign = try #require(
+                try await approvals.operations.problem(
+                    TicketsRPC.Create.self, .init(subject: "Their loan", description: "Why?", priority: .low, applicationID: UUID()),
+                    as: client))
             #expect(foreign.status == 422 && foreign.errors?.map(\.field) == ["application_id"])
             // And when `loans` cannot answer, the client is told so, not that the application is not theirs.
             approvals.loans.refuse(ApplicationsRPC.Get.self, with: .unavailable("loans is down"))
@@ -100,9 +103,10 @@ import Testing
             let admin = try await approvals.staff(.admin)
             #expect(try await open(approvals, by: admin).status == 403)
             #expect(try await open(approvals, by: .signedIn(as: .analyst)).status == 403)
-            let invalid = try #require(try await approvals.operations.problem(
-                TicketsRPC.Create.self, .init(subject: " Hi ", description: "   ", priority: .high, applicationID: nil),
-                as: .signedIn(as: .client)))
+            let invalid = try #require(
+                try await approvals.operations.problem(
+                    TicketsRPC.Create.self, .init(subject: " Hi ", description: "   ", priority: .high, applicationID: nil),
+                    as: .signedIn(as: .client)))
             #expect(invalid.status == 422 && Set(invalid.errors?.map(\.field) ?? []) == ["subject", "description"])
             #expect(try await approvals.database.count("tickets") == 0)
             #expect(try await approvals.outbox().isEmpty)
@@ -135,8 +139,9 @@ import Testing
             #expect(working.status == .inProgress && working.version == 2)
             #expect(working.dueAt < Date(), "moving it forward does not move its due time")
             // A change made against the version before it is refused, with the ticket as it is now.
-            let stale = try #require(try await approvals.operations.problem(
-                TicketsRPC.Update.self, .init(id: opened.id, status: nil, priority: .low, expectedVersion: 1), as: admin))
+            let stale = try #require(
+                try await approvals.operations.problem(
+                    TicketsRPC.Update.self, .init(id: opened.id, status: nil, priority: .low, expectedVersion: 1), as: admin))
             #expect(stale.status == 412 && stale.current?["version"] == .integer(2) && stale.current?["priority"] == .string("high"))
 
             let resolved = try await update(approvals, working, status: .resolved, version: 2, as: admin).decode(Ticket.self)
@@ -168,7 +173,8 @@ import Testing
             #expect(try await changes(approvals) == [.created])
 
             // A super administrator may change any ticket; another priority restarts its SLA.
-            let raised = try await update(approvals, opened, priority: .high, version: 1, as: .signedIn(as: .superAdmin)).decode(Ticket.self)
+            let raised = try await update(approvals, opened, priority: .high, version: 1, as: .signedIn(as: .superAdmin)).decode(
+                Ticket.self)
             #expect(raised.priority == .high && raised.version == 2)
             #expect(abs(raised.dueAt.timeIntervalSinceNow - 4 * 3600) < 60)
             #expect(try await changes(approvals) == [.created, .priorityChanged])
@@ -188,15 +194,21 @@ import Testing
             #expect(try await approvals.operations.problem(TicketsRPC.Get.self, .init(id: bobs.id), as: ada)?.status == 404)
             #expect(try await approvals.operations.problem(TicketsRPC.List.self, list, as: .signedIn(as: .analyst))?.status == 403)
 
-            let question = try await approvals.operations.call(TicketsRPC.Comment.self, .init(ticketID: adas.id, body: " Any news? "), as: ada)
+            let question = try await approvals.operations.call(
+                TicketsRPC.Comment.self, .init(ticketID: adas.id, body: " Any news? "), as: ada)
             #expect(question.status == 201)
             let answer = try await approvals.operations.call(
                 TicketsRPC.Comment.self, .init(ticketID: adas.id, body: "Sent it again."), as: assignee)
             #expect(answer.status == 201)
-            #expect(try await approvals.operations.call(TicketsRPC.Comment.self, .init(ticketID: adas.id, body: "Hi"), as: .signedIn(as: .admin))
+            #expect(
+                try await approvals.operations.call(
+                    TicketsRPC.Comment.self, .init(ticketID: adas.id, body: "Hi"), as: .signedIn(as: .admin)
+                )
                 .status == 403)
-            #expect(try await approvals.operations.call(TicketsRPC.Comment.self, .init(ticketID: adas.id, body: "Hi"), as: bob).status == 404)
-            #expect(try await approvals.operations.call(TicketsRPC.Comment.self, .init(ticketID: adas.id, body: " "), as: ada).status == 422)
+            #expect(
+                try await approvals.operations.call(TicketsRPC.Comment.self, .init(ticketID: adas.id, body: "Hi"), as: bob).status == 404)
+            #expect(
+                try await approvals.operations.call(TicketsRPC.Comment.self, .init(ticketID: adas.id, body: " "), as: ada).status == 422)
 
             let read = try await approvals.operations.ok(TicketsRPC.Get.self, .init(id: adas.id), as: ada)
             #expect(read.comments?.map(\.body) == ["Any news?", "Sent it again."])

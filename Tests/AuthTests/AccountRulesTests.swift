@@ -1,7 +1,8 @@
-@testable import Auth
 import Contracts
 import Foundation
 import Testing
+
+@testable import Auth
 
 @Suite struct AccountRulesTests {
     @Test func emailsAreCompared_trimmedAndLowercased() {
@@ -13,7 +14,10 @@ import Testing
         #expect(AccountRules.normalizedEmail("e\u{301}lise@bank.example") == "\u{E9}lise@bank.example")  // composed
     }
 
-    @Test(arguments: ["ali\u{200B}ce@bank.example", "alice@bank\u{202E}elpmaxe", "ali\u{00AD}ce@bank.example", "al\u{0}ice@bank.example", "alice\u{2060}@bank.example"])
+    @Test(arguments: [
+        "ali\u{200B}ce@bank.example", "alice@bank\u{202E}elpmaxe", "ali\u{00AD}ce@bank.example", "al\u{0}ice@bank.example",
+        "alice\u{2060}@bank.example",
+    ])
     func emailsWithHiddenCharactersAreRefused(_ email: String) {
         #expect(AccountRules.hasHiddenCharacters(email))
         let request = AuthRPC.Register.Request(email: email, password: "long enough!", fullName: "A B")

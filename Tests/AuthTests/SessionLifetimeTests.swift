@@ -1,5 +1,6 @@
-@testable import Auth
 import Testing
+
+@testable import Auth
 
 @Suite struct SessionLifetimeTests {
     let lifetime = SessionLifetime(absoluteSeconds: 12 * 3600, idleSeconds: 30 * 60)

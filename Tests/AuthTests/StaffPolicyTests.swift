@@ -1,8 +1,9 @@
-@testable import Auth
 import Contracts
 import Foundation
 import HummingbirdOTP
 import Testing
+
+@testable import Auth
 
 @Suite struct StaffPolicyTests {
     let admin = Principal(userID: UUID(), role: .admin, sessionID: "s")
@@ -40,7 +41,8 @@ import Testing
         let now = Date()
         let totp = TOTP(secret: secret)
         for offset in [-30.0, 0, 30] {
-            #expect(MultiFactor.accepts(String(format: "%06d", totp.compute(date: now.addingTimeInterval(offset))), secret: secret, at: now))
+            #expect(
+                MultiFactor.accepts(String(format: "%06d", totp.compute(date: now.addingTimeInterval(offset))), secret: secret, at: now))
         }
         #expect(!MultiFactor.accepts(String(format: "%06d", totp.compute(date: now.addingTimeInterval(120))), secret: secret, at: now))
         #expect(!MultiFactor.accepts("12345", secret: secret))

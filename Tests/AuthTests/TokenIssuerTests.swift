@@ -1,10 +1,11 @@
-@testable import Auth
 import Contracts
 import Crypto
 import Foundation
 import JWTKit
 import ServiceKit
 import Testing
+
+@testable import Auth
 
 @Suite struct TokenIssuerTests {
     private func pem() -> String { P256.Signing.PrivateKey().pemRepresentation }

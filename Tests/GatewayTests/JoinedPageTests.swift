@@ -16,8 +16,10 @@ import Testing
     }
 
     @Test func idsAreDistinctInPageOrder() throws {
-        let joined = try #require(JoinedPage(page(
-            #"{"application_id": "\#(second)"}, {"application_id": "\#(first)"}, {"application_id": "\#(second)"}, {"other": 1}"#)))
+        let joined = try #require(
+            JoinedPage(
+                page(
+                    #"{"application_id": "\#(second)"}, {"application_id": "\#(first)"}, {"application_id": "\#(second)"}, {"other": 1}"#)))
         #expect(joined.ids("application_id") == [second, first])
         #expect(joined.ids("assignee_id").isEmpty)
     }

@@ -1,7 +1,8 @@
 import Contracts
 import Foundation
-@testable import Gateway
 import Testing
+
+@testable import Gateway
 
 @Suite struct RequestBodyTests {
     private struct Sample: Decodable {

@@ -9,7 +9,8 @@ import Testing
     private func change(_ seq: Int64, at seconds: TimeInterval, _ entity: SyncChange.Entity = .application) -> SyncRPC.PositionedChange {
         .init(
             seq: seq,
-            change: SyncChange(entity: entity, id: UUID(), version: 1, op: .upsert, data: .null, changedAt: Date(timeIntervalSince1970: seconds)))
+            change: SyncChange(
+                entity: entity, id: UUID(), version: 1, op: .upsert, data: .null, changedAt: Date(timeIntervalSince1970: seconds)))
     }
 
     @Test func aCursorSurvivesTheRoundTripAndNothingElseReadsAsOne() {

@@ -1,7 +1,8 @@
 import Contracts
 import Foundation
-@testable import Loans
 import Testing
+
+@testable import Loans
 
 /// How far cent rounding can move the last instalment: up to a cent a month (half for the rounded
 /// EMI, half for the rounded interest), each compounding at the loan's rate until the end.
@@ -157,7 +158,9 @@ func roundingDrift(monthlyRate r: Double, term n: Int) -> Double {
     }
 
     @Test func addressesAreOneLine() {
-        #expect(CustomerRules.problems(profile(born: "1990-01-01", address: "1 Main St\nSpringfield"), today: today).map(\.field) == ["address"])
+        #expect(
+            CustomerRules.problems(profile(born: "1990-01-01", address: "1 Main St\nSpringfield"), today: today).map(\.field) == ["address"]
+        )
     }
 
     @Test func onlyWorkersHaveYearsEmployedAndSalariedOnesAnEmployer() {
@@ -176,7 +179,9 @@ func roundingDrift(monthlyRate r: Double, term n: Int) -> Double {
 
 @Suite struct ApplicationLifecycleTests {
     @Test func theHappyPathIsAllowedStepByStep() {
-        let path: [ApplicationStatus] = [.submitted, .underAnalysis, .pendingApproval, .documentsRequested, .pendingApproval, .approved, .disbursed, .closed]
+        let path: [ApplicationStatus] = [
+            .submitted, .underAnalysis, .pendingApproval, .documentsRequested, .pendingApproval, .approved, .disbursed, .closed,
+        ]
         for (current, next) in zip(path, path.dropFirst()) {
             #expect(ApplicationLifecycle.canMove(from: current, to: next), "\(current) → \(next)")
         }

@@ -1,9 +1,10 @@
 import Contracts
 import Foundation
-@testable import Loans
 import ServiceKit
 import TestSupport
 import Testing
+
+@testable import Loans
 
 /// `ApplicationOperations` on a database of its own: submitting, reading, listing, withdrawing.
 @Suite struct ApplicationOperationsTests {
@@ -81,12 +82,15 @@ import Testing
             let product = try await loans.product()
             let client = try await loans.client()
             let application = try await loans.submit(for: client, product: product)
-            #expect(try await loans.operations.problem(ApplicationsRPC.Withdraw.self, .init(id: application.id), as: try await loans.client())?.status == 404)
+            #expect(
+                try await loans.operations.problem(ApplicationsRPC.Withdraw.self, .init(id: application.id), as: try await loans.client())?
+                    .status == 404)
             let withdrawn = try await loans.operations.ok(ApplicationsRPC.Withdraw.self, .init(id: application.id), as: client)
             #expect(withdrawn.status == .withdrawn)
             let approved = try await loans.submit(for: client, product: product)
             try await loans.approve(approved)
-            let refusal = try #require(try await loans.operations.problem(ApplicationsRPC.Withdraw.self, .init(id: approved.id), as: client))
+            let refusal = try #require(
+                try await loans.operations.problem(ApplicationsRPC.Withdraw.self, .init(id: approved.id), as: client))
             #expect(refusal.status == 409)
         }
     }

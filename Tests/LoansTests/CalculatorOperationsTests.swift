@@ -1,9 +1,10 @@
 import Contracts
 import Foundation
-@testable import Loans
 import ServiceKit
 import TestSupport
 import Testing
+
+@testable import Loans
 
 /// `CalculatorOperations` on a database of its own: instalment quotes, and eligibility against a
 /// product of the catalogue or the default rate.
@@ -19,7 +20,8 @@ import Testing
 
     @Test func anInstalmentQuoteNeedsNoSignInAndItsScheduleAddsUp() async throws {
         try await LoansFixture.run { loans in
-            let request = LoansRPC.EMI.Request(principal: Money("12000.00")!, annualRate: Percent("12.00")!, termMonths: 12, includeSchedule: true)
+            let request = LoansRPC.EMI.Request(
+                principal: Money("12000.00")!, annualRate: Percent("12.00")!, termMonths: 12, includeSchedule: true)
             let quote = try await loans.operations.ok(LoansRPC.EMI.self, request, as: nil)
             #expect(quote.emi == Money("1066.19"), "12,000 at 1 % a month over a year")
             #expect(quote.totalPayment == Money("12000.00")! + quote.totalInterest)
@@ -61,7 +63,8 @@ import Testing
     @Test func anUnaffordableLoanIsIneligibleWithItsReasons() async throws {
         try await LoansFixture.run { loans in
             let stretched = try await loans.operations.ok(
-                LoansRPC.Eligibility.self, eligibility("40000.00", months: 12, income: "3000.00", expenses: "1000.00", debt: "500.00"), as: nil)
+                LoansRPC.Eligibility.self, eligibility("40000.00", months: 12, income: "3000.00", expenses: "1000.00", debt: "500.00"),
+                as: nil)
             #expect(!stretched.eligible)
             #expect(stretched.reasons == ["DTI_TOO_HIGH", "INSUFFICIENT_DISPOSABLE_INCOME"])
             #expect(stretched.maxEligibleAmount < Money("40000.00")!)
@@ -104,13 +107,15 @@ import Testing
                 LoansRPC.Eligibility.self, eligibility("12000.00", months: 12, product: product.id), as: nil)
             var dearer = ProductsRPC.Fields()
             dearer.annualRate = Percent("30.00")
-            _ = try await loans.operations.ok(ProductsRPC.Update.self, .init(id: product.id, fields: dearer, expectedVersion: nil), as: loans.admin)
+            _ = try await loans.operations.ok(
+                ProductsRPC.Update.self, .init(id: product.id, fields: dearer, expectedVersion: nil), as: loans.admin)
             let after = try await loans.operations.ok(
                 LoansRPC.Eligibility.self, eligibility("12000.00", months: 12, product: product.id), as: nil)
             #expect(after.maxEligibleAmount < before.maxEligibleAmount, "the new rate, not the cached product")
             var off = ProductsRPC.Fields()
             off.active = false
-            _ = try await loans.operations.ok(ProductsRPC.Update.self, .init(id: product.id, fields: off, expectedVersion: nil), as: loans.admin)
+            _ = try await loans.operations.ok(
+                ProductsRPC.Update.self, .init(id: product.id, fields: off, expectedVersion: nil), as: loans.admin)
             for id in [product.id, UUID()] {
                 let refused = try await loans.operations.problem(
                     LoansRPC.Eligibility.self, eligibility("12000.00", months: 12, product: id), as: nil)

@@ -1,9 +1,10 @@
 import Contracts
 import Foundation
-@testable import Loans
 import ServiceKit
 import TestSupport
 import Testing
+
+@testable import Loans
 
 /// `CustomerOperations` on a database of its own: a client's sections under versions, and the
 /// files staff open, correct and read.
@@ -17,11 +18,13 @@ import Testing
             #expect(profile.version == 1)
             let finances = try await loans.put(LoansFixture.finances(), as: client)
             #expect(finances.version == 2, "the sections share the file's version")
-            let employment = EmploymentDetails(employmentType: .salaried, employer: "Analytical Engines", jobTitle: "Engineer", yearsEmployed: 4)
+            let employment = EmploymentDetails(
+                employmentType: .salaried, employer: "Analytical Engines", jobTitle: "Engineer", yearsEmployed: 4)
             #expect(try await loans.put(employment, expectedVersion: 2, as: client).version == 3)
             let read = try await loans.operations.ok(CustomersRPC.GetSection<PersonalDetails>.self, Empty(), as: client)
             #expect(read.section == LoansFixture.profile() && read.version == 3)
-            #expect(try await loans.operations.ok(CustomersRPC.GetSection<EmploymentDetails>.self, Empty(), as: client).section == employment)
+            #expect(
+                try await loans.operations.ok(CustomersRPC.GetSection<EmploymentDetails>.self, Empty(), as: client).section == employment)
             // Someone else's file is theirs alone.
             #expect(
                 try await loans.operations.problem(CustomersRPC.GetSection<PersonalDetails>.self, Empty(), as: .signedIn(as: .client))?
@@ -132,8 +135,9 @@ import Testing
                         .status == 403)
             }
             #expect(try await loans.database.count("customers") == 1)
-            #expect(try await loans.operations.ok(CustomersRPC.GetSection<FinancialDetails>.self, Empty(), as: client).section
-                == LoansFixture.finances())
+            #expect(
+                try await loans.operations.ok(CustomersRPC.GetSection<FinancialDetails>.self, Empty(), as: client).section
+                    == LoansFixture.finances())
             #expect(try await loans.outbox() == events)
         }
     }

@@ -1,9 +1,10 @@
 import Contracts
 import Foundation
-@testable import Loans
 import ServiceKit
 import TestSupport
 import Testing
+
+@testable import Loans
 
 /// `DocumentOperations` on a database of its own: uploads to applications, the client's library,
 /// waivers, and who may read what.
@@ -13,7 +14,8 @@ import Testing
             let client = try await loans.client()
             let application = try await loans.submit(for: client, product: try await loans.product(requiring: [.govtID, .incomeProof]))
             #expect(application.missingDocuments == [.govtID, .incomeProof])
-            let result = try await loans.upload(.govtID, filename: "../../etc/\u{7}pass\"port.pdf", to: application, as: client, blobKey: "b-1")
+            let result = try await loans.upload(
+                .govtID, filename: "../../etc/\u{7}pass\"port.pdf", to: application, as: client, blobKey: "b-1")
             #expect(result.status == 201)
             let document = try result.decode(Document.self)
             #expect(document.filename == "passport.pdf", "only a printable last component is kept")
@@ -78,7 +80,8 @@ import Testing
             #expect(deleted.blobKey == "lib-1" && deleted.stillAttached)
             #expect(try await loans.operations.ok(LibraryRPC.List.self, .init(), as: client).total == 0)
             let unattached = try await loans.libraryDocument(.photo, for: client, blobKey: "lib-2")
-            #expect(try await loans.operations.ok(LibraryRPC.Delete.self, .init(documentID: unattached.id), as: client).stillAttached == false)
+            #expect(
+                try await loans.operations.ok(LibraryRPC.Delete.self, .init(documentID: unattached.id), as: client).stillAttached == false)
         }
     }
 
@@ -100,7 +103,8 @@ import Testing
                 try await loans.operations.problem(LibraryRPC.Delete.self, .init(documentID: adaDocument.id), as: bob)?.status == 404)
             #expect(try await loans.database.count("documents") == 0)
             #expect(try await loans.database.count("library_documents") == 1)
-            _ = try await loans.operations.ok(LibraryRPC.Attach.self, .init(applicationID: adas.id, libraryDocumentID: adaDocument.id), as: ada)
+            _ = try await loans.operations.ok(
+                LibraryRPC.Attach.self, .init(applicationID: adas.id, libraryDocumentID: adaDocument.id), as: ada)
             #expect(try await loans.database.count("documents") == 1)
         }
     }
@@ -126,7 +130,8 @@ import Testing
             #expect(try await loans.operations.ok(LibraryRPC.List.self, .init(customerID: ada.userID), as: analyst).items == [kept])
             #expect(try await loans.operations.problem(LibraryRPC.Locate.self, .init(documentID: kept.id), as: bob)?.status == 404)
             #expect(try await loans.operations.ok(LibraryRPC.Locate.self, .init(documentID: kept.id), as: ada).document == kept)
-            let named = try await loans.operations.ok(LibraryRPC.Locate.self, .init(documentID: kept.id, customerID: ada.userID), as: analyst)
+            let named = try await loans.operations.ok(
+                LibraryRPC.Locate.self, .init(documentID: kept.id, customerID: ada.userID), as: analyst)
             #expect(named.document == kept)
             let wrongCustomer = LibraryRPC.Locate.Request(documentID: kept.id, customerID: bob.userID)
             #expect(try await loans.operations.problem(LibraryRPC.Locate.self, wrongCustomer, as: analyst)?.status == 404)
@@ -138,7 +143,8 @@ import Testing
             let client = try await loans.client()
             let application = try await loans.submit(for: client, product: try await loans.product(requiring: [.govtID, .incomeProof]))
             let manager = Principal.signedIn(as: .manager)
-            let waive = WaiversRPC.Waive.Request(applicationID: application.id, documentType: .incomeProof, reason: " Pensioner, paid by the state ")
+            let waive = WaiversRPC.Waive.Request(
+                applicationID: application.id, documentType: .incomeProof, reason: " Pensioner, paid by the state ")
             #expect(try await loans.operations.problem(WaiversRPC.Waive.self, waive, as: .signedIn(as: .analyst))?.status == 403)
             #expect(try await loans.operations.problem(WaiversRPC.Waive.self, waive, as: client)?.status == 403)
             var silent = waive

@@ -1,9 +1,10 @@
 import Contracts
 import Foundation
-@testable import Loans
 import ServiceKit
 import TestSupport
 import Testing
+
+@testable import Loans
 
 /// `LoanOperations` on a database of its own: disbursing, repaying, closing early.
 @Suite struct LoanOperationsTests {
@@ -21,7 +22,8 @@ import Testing
             #expect(schedule.items.first?.dueDate == loan.disbursedOn.adding(months: 1))
             #expect(schedule.items.last?.balance == .zero)
             #expect(try await loans.outbox().contains(LoansEvents.LoanDisbursed.type))
-            let again = try await loans.operations.problem(LoanAccountsRPC.Disburse.self, .init(applicationID: loan.applicationID), as: loans.admin)
+            let again = try await loans.operations.problem(
+                LoanAccountsRPC.Disburse.self, .init(applicationID: loan.applicationID), as: loans.admin)
             #expect(again?.status == 409)
         }
     }
@@ -30,7 +32,9 @@ import Testing
         try await LoansFixture.run { loans in
             let client = try await loans.client()
             let application = try await loans.submit(for: client, product: try await loans.product())
-            #expect(try await loans.operations.problem(LoanAccountsRPC.Disburse.self, .init(applicationID: application.id), as: client)?.status == 403)
+            #expect(
+                try await loans.operations.problem(LoanAccountsRPC.Disburse.self, .init(applicationID: application.id), as: client)?.status
+                    == 403)
             #expect(
                 try await loans.operations.problem(LoanAccountsRPC.Disburse.self, .init(applicationID: application.id), as: loans.admin)?
                     .status == 409)

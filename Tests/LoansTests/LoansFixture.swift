@@ -1,11 +1,12 @@
 import Contracts
 import Foundation
-@testable import Loans
 import Logging
 import Persistence
 import ServiceKit
 import Synchronization
 import TestSupport
+
+@testable import Loans
 
 /// `loans` on a schema of its own, with its read cache in memory: what the service tests call.
 struct LoansFixture {
@@ -25,7 +26,8 @@ struct LoansFixture {
             service.register(on: &rpc)
             var events = MessageHandlers()
             service.register(on: &events)
-            try await body(LoansFixture(database: database, service: service, operations: OperationsUnderTest(rpc: rpc, events: events), cache: cache))
+            try await body(
+                LoansFixture(database: database, service: service, operations: OperationsUnderTest(rpc: rpc, events: events), cache: cache))
         }
     }
 
@@ -78,15 +80,18 @@ struct LoansFixture {
     func put<Section: CustomerSection>(
         _ section: Section, expectedVersion: Int? = nil, as client: Principal
     ) async throws -> VersionedSection<Section> {
-        try await operations.ok(CustomersRPC.PutSection<Section>.self, .init(section: section, expectedVersion: expectedVersion), as: client)
+        try await operations.ok(
+            CustomersRPC.PutSection<Section>.self, .init(section: section, expectedVersion: expectedVersion), as: client)
     }
 
     /// A document the client keeps in their library (the gateway stored its bytes under `blobKey`).
-    func libraryDocument(_ type: DocumentType = .govtID, for client: Principal, blobKey: String = "blob-\(UUID())") async throws -> Document {
+    func libraryDocument(_ type: DocumentType = .govtID, for client: Principal, blobKey: String = "blob-\(UUID())") async throws -> Document
+    {
         try await operations.ok(
             LibraryRPC.Record.self,
-            .init(documentType: type, filename: "\(type.rawValue).pdf", contentType: "application/pdf", size: 1024,
-                  sha256: String(repeating: "ab", count: 32), blobKey: blobKey), as: client)
+            .init(
+                documentType: type, filename: "\(type.rawValue).pdf", contentType: "application/pdf", size: 1024,
+                sha256: String(repeating: "ab", count: 32), blobKey: blobKey), as: client)
     }
 
     /// A document the client uploads to one of their applications.
@@ -96,8 +101,9 @@ struct LoansFixture {
     ) async throws -> RPCResult {
         try await operations.call(
             DocumentsRPC.Record.self,
-            .init(applicationID: application.id, documentType: type, filename: filename, contentType: "application/pdf", size: 2048,
-                  sha256: String(repeating: "cd", count: 32), blobKey: blobKey), as: client)
+            .init(
+                applicationID: application.id, documentType: type, filename: filename, contentType: "application/pdf", size: 2048,
+                sha256: String(repeating: "cd", count: 32), blobKey: blobKey), as: client)
     }
 
     /// Brings a submitted application to `documents_requested` the way `approvals` does.
@@ -106,7 +112,8 @@ struct LoansFixture {
         try await operations.deliver(ApprovalsEvents.AnalysisStarted(applicationID: id, occurredAt: Date(), sequence: 1))
         try await operations.deliver(ApprovalsEvents.AwaitingDecision(applicationID: id, occurredAt: Date(), sequence: 2))
         try await operations.deliver(
-            ApprovalsEvents.DocumentsRequested(applicationID: id, documents: documents, requestedBy: admin.userID, occurredAt: Date(), sequence: 3))
+            ApprovalsEvents.DocumentsRequested(
+                applicationID: id, documents: documents, requestedBy: admin.userID, occurredAt: Date(), sequence: 3))
     }
 
     /// The events of one type in the outbox, oldest first, as the relay will publish them.

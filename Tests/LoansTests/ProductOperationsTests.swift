@@ -1,9 +1,10 @@
 import Contracts
 import Foundation
-@testable import Loans
 import ServiceKit
 import TestSupport
 import Testing
+
+@testable import Loans
 
 /// `ProductOperations` on a database of its own: the catalogue admins manage and everyone reads,
 /// through the read cache.
@@ -26,12 +27,15 @@ import Testing
             let product = try await loans.product()
             var fields = ProductsRPC.Fields()
             fields.annualRate = Percent("1.00")
-            for caller in [nil, Principal.signedIn(as: .client), .signedIn(as: .analyst), .signedIn(as: .manager), .signedIn(as: .director)] {
+            for caller in [
+                nil, Principal.signedIn(as: .client), .signedIn(as: .analyst), .signedIn(as: .manager), .signedIn(as: .director),
+            ] {
                 let expected = caller == nil ? 401 : 403
                 #expect(try await loans.operations.problem(ProductsRPC.Create.self, fields, as: caller)?.status == expected)
                 #expect(
                     try await loans.operations.problem(
-                        ProductsRPC.Update.self, .init(id: product.id, fields: fields, expectedVersion: nil), as: caller)?.status == expected)
+                        ProductsRPC.Update.self, .init(id: product.id, fields: fields, expectedVersion: nil), as: caller)?.status
+                        == expected)
             }
             #expect(try await loans.database.count("products") == 1)
             let read = try await loans.operations.ok(ProductsRPC.Get.self, .init(id: product.id), as: loans.admin)
@@ -48,10 +52,11 @@ import Testing
             partial.name = "Only a name"
             let incomplete = try #require(try await loans.operations.problem(ProductsRPC.Create.self, partial, as: loans.admin))
             #expect(incomplete.status == 422)
-            #expect(incomplete.errors?.map(\.field) == [
-                "type", "min_amount", "max_amount", "min_term_months", "max_term_months", "annual_rate", "processing_fee_percent",
-                "prepayment_fee_percent",
-            ])
+            #expect(
+                incomplete.errors?.map(\.field) == [
+                    "type", "min_amount", "max_amount", "min_term_months", "max_term_months", "annual_rate", "processing_fee_percent",
+                    "prepayment_fee_percent",
+                ])
             var inverted = LoansFixture.productFields(
                 name: "  ", type: .home, amounts: ("5000.00", "4000.00"), months: (24, 12), rate: "9.00", processingFee: "0.50",
                 prepaymentFee: "0.00", documents: [.photo, .photo])
@@ -70,7 +75,8 @@ import Testing
             let updated = try await loans.operations.ok(
                 ProductsRPC.Update.self, .init(id: product.id, fields: rate, expectedVersion: 1), as: loans.admin)
             #expect(updated.version == 2 && updated.annualRate == Percent("10.50"))
-            #expect(updated.name == product.name && updated.maxAmount == product.maxAmount && updated.maxTermMonths == product.maxTermMonths)
+            #expect(
+                updated.name == product.name && updated.maxAmount == product.maxAmount && updated.maxTermMonths == product.maxTermMonths)
             // An admin who read version 1 is told what it is now.
             var name = ProductsRPC.Fields()
             name.name = "Renamed"
@@ -99,7 +105,8 @@ import Testing
             let retired = try await loans.product()
             var off = ProductsRPC.Fields()
             off.active = false
-            _ = try await loans.operations.ok(ProductsRPC.Update.self, .init(id: retired.id, fields: off, expectedVersion: nil), as: loans.admin)
+            _ = try await loans.operations.ok(
+                ProductsRPC.Update.self, .init(id: retired.id, fields: off, expectedVersion: nil), as: loans.admin)
             let client = Principal.signedIn(as: .client)
             #expect(try await loans.operations.problem(ProductsRPC.Get.self, .init(id: retired.id), as: client)?.status == 404)
             #expect(try await loans.operations.problem(ProductsRPC.Get.self, .init(id: retired.id), as: nil)?.status == 404)
@@ -129,7 +136,8 @@ import Testing
             #expect(try await list(.init(minAmount: Money("60000.00"))) == [home.id])
             #expect(try await list(.init(maxAmount: Money("60000.00"))) == [personal.id])
             #expect(try await list(.init(minAmount: Money("20000.00"), maxAmount: Money("200000.00"))) == [home.id, personal.id])
-            let badPage = try await loans.operations.problem(ProductsRPC.List.self, .init(page: PageRequest(page: 0, pageSize: 20)), as: nil)
+            let badPage = try await loans.operations.problem(
+                ProductsRPC.List.self, .init(page: PageRequest(page: 0, pageSize: 20)), as: nil)
             #expect(badPage?.status == 422)
         }
     }
@@ -145,7 +153,8 @@ import Testing
             #expect(loans.cache.hits == 2, "the second reads of the product and the list come from the cache")
             var rate = ProductsRPC.Fields()
             rate.annualRate = Percent("15.00")
-            _ = try await loans.operations.ok(ProductsRPC.Update.self, .init(id: product.id, fields: rate, expectedVersion: nil), as: loans.admin)
+            _ = try await loans.operations.ok(
+                ProductsRPC.Update.self, .init(id: product.id, fields: rate, expectedVersion: nil), as: loans.admin)
             let read = try await loans.operations.ok(ProductsRPC.Get.self, .init(id: product.id), as: client)
             let listed = try await loans.operations.ok(ProductsRPC.List.self, .init(), as: client)
             #expect(read.annualRate == Percent("15.00") && listed.items.first?.annualRate == Percent("15.00"))

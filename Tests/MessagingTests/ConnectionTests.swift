@@ -143,7 +143,8 @@ import Testing
         var configuration = try AMQPConfiguration(url: "amqp://guest:guest@127.0.0.1:1")
         configuration.brokers += live.brokers
         for _ in 0..<4 {
-            let connection = AMQPConnection(name: "dead-node", configuration: configuration, topology: Topology(), logger: Logger(label: "test"))
+            let connection = AMQPConnection(
+                name: "dead-node", configuration: configuration, topology: Topology(), logger: Logger(label: "test"))
             connection.start()
             #expect(await eventually(timeout: .seconds(5)) { connection.isConnected })
             await connection.close()

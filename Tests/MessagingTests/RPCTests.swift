@@ -63,9 +63,10 @@ import Testing
         }
         #expect(ContinuousClock.now - started < .seconds(5))
         // The request carried its timeout as an expiration: the broker dropped it, nobody runs it late.
-        #expect(await eventually {
-            (try? await declarer.withSession { try $0.inspect(queue: queue) }.messageCount) == 0
-        })
+        #expect(
+            await eventually {
+                (try? await declarer.withSession { try $0.inspect(queue: queue) }.messageCount) == 0
+            })
         try await declarer.withSession { try $0.delete(queue: queue) }
     }
 

@@ -20,4 +20,3 @@ func connectedConnection(_ name: String, topology: Topology = Topology()) async 
 func message(_ text: String, id: String = UUID().uuidString, type: String = "test.message.v1") -> OutgoingMessage {
     OutgoingMessage(body: Array(text.utf8), properties: MessageProperties(messageID: id, type: type))
 }
-

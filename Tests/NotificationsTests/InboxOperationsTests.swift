@@ -1,9 +1,10 @@
 import Contracts
 import Foundation
-@testable import Notifications
 import ServiceKit
 import TestSupport
 import Testing
+
+@testable import Notifications
 
 /// `InboxOperations` on a database of its own, its inbox filled by the notifier from the domain
 /// events it is delivered: listing, marking read, preferences, and whose notifications are whose.
@@ -61,7 +62,8 @@ import Testing
             let application = UUID()
             try await notifications.statusChanged(application, of: client, from: nil, to: .submitted)
             try await notifications.statusChanged(application, of: client, from: .pendingApproval, to: .documentsRequested)
-            try await notifications.operations.deliver(AuthEvents.SecurityEvent(kind: .passwordChanged, userID: client.userID, clientIP: "203.0.113.9"))
+            try await notifications.operations.deliver(
+                AuthEvents.SecurityEvent(kind: .passwordChanged, userID: client.userID, clientIP: "203.0.113.9"))
             let all = try await notifications.inbox(of: client)
             #expect(all.items.map(\.type) == ["security_alert", "documents_requested", "application_status_changed"])
             #expect(all.items.first?.body.contains("203.0.113.9") == true)
@@ -125,11 +127,13 @@ import Testing
             let away = try await notifications.user(.manager)
             let analyst = try await notifications.user(.analyst)
             try await notifications.operations.deliver(
-                AuthEvents.UserUpdated(userID: away.userID, role: nil, status: .disabled, actorID: UUID(), actorRole: .admin, occurredAt: Date()))
+                AuthEvents.UserUpdated(
+                    userID: away.userID, role: nil, status: .disabled, actorID: UUID(), actorRole: .admin, occurredAt: Date()))
             // An analyst promoted to manager hears as a manager from then on.
             let promoted = try await notifications.user(.analyst)
             try await notifications.operations.deliver(
-                AuthEvents.UserUpdated(userID: promoted.userID, role: .manager, status: nil, actorID: UUID(), actorRole: .admin, occurredAt: Date()))
+                AuthEvents.UserUpdated(
+                    userID: promoted.userID, role: .manager, status: nil, actorID: UUID(), actorRole: .admin, occurredAt: Date()))
             try await notifications.operations.deliver(
                 ApprovalsEvents.SLABreached(
                     applicationID: UUID(), stageID: UUID(), level: 1, role: .analyst, previousAssigneeID: analyst.userID, assigneeID: nil,
@@ -145,7 +149,9 @@ import Testing
     @Test func preferencesTurnEmailAndPushOffButTheInboxKeepsEverything() async throws {
         try await NotificationsFixture.run { notifications in
             let client = try await notifications.user()
-            #expect(try await notifications.operations.ok(NotificationsRPC.GetPreferences.self, Empty(), as: client) == NotificationPreferences())
+            #expect(
+                try await notifications.operations.ok(NotificationsRPC.GetPreferences.self, Empty(), as: client)
+                    == NotificationPreferences())
             let quiet = NotificationPreferences(email: false, websocket: false)
             #expect(try await notifications.operations.ok(NotificationsRPC.PutPreferences.self, quiet, as: client) == quiet)
             #expect(try await notifications.operations.ok(NotificationsRPC.GetPreferences.self, Empty(), as: client) == quiet)
@@ -154,7 +160,9 @@ import Testing
             #expect(try await notifications.pushes(to: client).isEmpty)
             #expect(try await notifications.emails().isEmpty)
             let other = try await notifications.user()
-            #expect(try await notifications.operations.ok(NotificationsRPC.GetPreferences.self, Empty(), as: other) == NotificationPreferences())
+            #expect(
+                try await notifications.operations.ok(NotificationsRPC.GetPreferences.self, Empty(), as: other) == NotificationPreferences()
+            )
             _ = try await notifications.operations.ok(
                 NotificationsRPC.PutPreferences.self, NotificationPreferences(email: false, websocket: true), as: client)
             try await notifications.statusChanged(of: client, from: .approved, to: .disbursed)

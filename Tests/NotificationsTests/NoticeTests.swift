@@ -10,24 +10,32 @@ import Testing
 
     @Test func aClientHearsOfEveryMoveAndIsEmailedTheDecisions() {
         let approved = Notice.about(
-            LoansEvents.ApplicationStatusChanged(applicationID: application, customerID: client, from: .pendingApproval, to: .approved, actorID: nil, occurredAt: Date()))
-        #expect(approved == [
-            Notice(audience: .user(client), type: "application_status_changed",
-                data: ["application_id": application.uuidString, "status": "approved", "from": "pending_approval"], emails: true)
-        ])
+            LoansEvents.ApplicationStatusChanged(
+                applicationID: application, customerID: client, from: .pendingApproval, to: .approved, actorID: nil, occurredAt: Date()))
+        #expect(
+            approved == [
+                Notice(
+                    audience: .user(client), type: "application_status_changed",
+                    data: ["application_id": application.uuidString, "status": "approved", "from": "pending_approval"], emails: true)
+            ])
         let analysing = Notice.about(
-            LoansEvents.ApplicationStatusChanged(applicationID: application, customerID: client, from: .submitted, to: .underAnalysis, actorID: nil, occurredAt: Date()))
+            LoansEvents.ApplicationStatusChanged(
+                applicationID: application, customerID: client, from: .submitted, to: .underAnalysis, actorID: nil, occurredAt: Date()))
         #expect(analysing.first?.emails == false)
         let documents = Notice.about(
-            LoansEvents.ApplicationStatusChanged(applicationID: application, customerID: client, from: .pendingApproval, to: .documentsRequested, actorID: UUID(), occurredAt: Date()))
+            LoansEvents.ApplicationStatusChanged(
+                applicationID: application, customerID: client, from: .pendingApproval, to: .documentsRequested, actorID: UUID(),
+                occurredAt: Date()))
         #expect(documents.first?.type == "documents_requested")
     }
 
     @Test func aStageGoesToItsApproverOrToTheWholeRole() {
         let approver = UUID()
         func assigned(_ assignee: UUID?) -> [Notice] {
-            Notice.about(ApprovalsEvents.StageAssigned(
-                applicationID: application, stageID: UUID(), level: 2, role: .manager, assigneeID: assignee, dueAt: Date(), reason: .opened, occurredAt: Date()))
+            Notice.about(
+                ApprovalsEvents.StageAssigned(
+                    applicationID: application, stageID: UUID(), level: 2, role: .manager, assigneeID: assignee, dueAt: Date(),
+                    reason: .opened, occurredAt: Date()))
         }
         #expect(assigned(approver).map(\.audience) == [.user(approver)])
         #expect(assigned(approver).first?.emails == true)
@@ -38,11 +46,15 @@ import Testing
     @Test func ticketsTellTheClientAndTheAssignee() {
         let admin = UUID()
         let ticket = UUID()
-        let created = Notice.about(TicketEvents.Updated(
-            ticketID: ticket, customerID: client, change: .created, status: .open, priority: .high, assigneeID: admin, actorID: client, occurredAt: Date()))
+        let created = Notice.about(
+            TicketEvents.Updated(
+                ticketID: ticket, customerID: client, change: .created, status: .open, priority: .high, assigneeID: admin, actorID: client,
+                occurredAt: Date()))
         #expect(created.map(\.audience) == [.user(client), .user(admin)])
-        let ownComment = Notice.about(TicketEvents.Updated(
-            ticketID: ticket, customerID: client, change: .commented, status: .open, priority: .high, assigneeID: admin, actorID: client, occurredAt: Date()))
+        let ownComment = Notice.about(
+            TicketEvents.Updated(
+                ticketID: ticket, customerID: client, change: .commented, status: .open, priority: .high, assigneeID: admin,
+                actorID: client, occurredAt: Date()))
         #expect(ownComment.isEmpty)
     }
 
@@ -50,13 +62,19 @@ import Testing
         let user = UUID()
         #expect(Notice.about(AuthEvents.SecurityEvent(kind: .loginFailed, userID: user)).isEmpty)
         let locked = Notice.about(AuthEvents.SecurityEvent(kind: .accountLocked, userID: user, clientIP: "203.0.113.9"))
-        #expect(locked == [Notice(audience: .user(user), type: "security_alert", data: ["kind": "account_locked", "client_ip": "203.0.113.9"], emails: true)])
+        #expect(
+            locked == [
+                Notice(
+                    audience: .user(user), type: "security_alert", data: ["kind": "account_locked", "client_ip": "203.0.113.9"],
+                    emails: true)
+            ])
     }
 
     @Test func templatesFillEveryTypeWithoutEscaping() throws {
         let templates = try Templates()
         let notice = Notice(
-            audience: .user(client), type: "security_alert", data: ["kind": "password_changed", "client_ip": "<203.0.113.9>&"], emails: true)
+            audience: .user(client), type: "security_alert", data: ["kind": "password_changed", "client_ip": "<203.0.113.9>&"], emails: true
+        )
         #expect(templates.render(notice, .inbox).contains("<203.0.113.9>&"))
         #expect(templates.render(Notice(audience: .user(client), type: "unknown_type", data: [:], emails: false), .title) == "unknown_type")
     }

@@ -18,30 +18,48 @@ import Testing
     /// One notice of every type, from the events that cause them.
     var everyType: [Notice] {
         let due = Date(timeIntervalSince1970: 1_795_687_200)  // 26 November 2026, 10:00 UTC
-        return Notice.about(LoansEvents.ApplicationStatusChanged(
-                applicationID: application, customerID: client, from: .underAnalysis, to: .pendingApproval, actorID: nil, occurredAt: Date()))
-            + Notice.about(LoansEvents.ApplicationStatusChanged(
-                applicationID: application, customerID: client, from: .pendingApproval, to: .documentsRequested, actorID: UUID(), occurredAt: Date()))
-            + Notice.about(ApprovalsEvents.StageAssigned(
-                applicationID: application, stageID: UUID(), level: 2, role: .manager, assigneeID: UUID(), dueAt: due, reason: .reassigned,
-                occurredAt: Date()))
-            + Notice.about(ApprovalsEvents.StageAssigned(
-                applicationID: application, stageID: UUID(), level: 1, role: .analyst, assigneeID: nil, dueAt: due, reason: .opened, occurredAt: Date()))
-            + Notice.about(ApprovalsEvents.SLABreached(
-                applicationID: application, stageID: UUID(), level: 1, role: .analyst, previousAssigneeID: UUID(), assigneeID: UUID(),
-                escalatedTo: .manager, dueAt: due, occurredAt: Date()))
-            + Notice.about(TicketEvents.Updated(
-                ticketID: ticket, customerID: client, change: .statusChanged, status: .inProgress, priority: .high, assigneeID: UUID(),
-                actorID: UUID(), occurredAt: Date()))
-            + Notice.about(TicketEvents.Updated(
-                ticketID: ticket, customerID: client, change: .created, status: .open, priority: .low, assigneeID: UUID(), actorID: client,
-                occurredAt: Date()))
-            + Notice.about(TicketEvents.SLABreached(ticketID: ticket, priority: .high, assigneeID: UUID(), dueAt: due, escalatedTo: .superAdmin, occurredAt: Date()))
-            + Notice.about(LoansEvents.InstalmentOverdue(
-                loanID: loan, customerID: client, number: 3, dueDate: CalendarDate("2026-11-26")!, amountDue: Money("2745.10")!, occurredAt: Date()))
-            + Notice.about(LoansEvents.LoanDisbursed(
-                loanID: loan, applicationID: application, customerID: client, principal: Money("60000")!, disbursedOn: CalendarDate("2026-11-26")!,
-                actorID: UUID(), occurredAt: Date()))
+        return Notice.about(
+            LoansEvents.ApplicationStatusChanged(
+                applicationID: application, customerID: client, from: .underAnalysis, to: .pendingApproval, actorID: nil, occurredAt: Date()
+            ))
+            + Notice.about(
+                LoansEvents.ApplicationStatusChanged(
+                    applicationID: application, customerID: client, from: .pendingApproval, to: .documentsRequested, actorID: UUID(),
+                    occurredAt: Date()))
+            + Notice.about(
+                ApprovalsEvents.StageAssigned(
+                    applicationID: application, stageID: UUID(), level: 2, role: .manager, assigneeID: UUID(), dueAt: due,
+                    reason: .reassigned,
+                    occurredAt: Date()))
+            + Notice.about(
+                ApprovalsEvents.StageAssigned(
+                    applicationID: application, stageID: UUID(), level: 1, role: .analyst, assigneeID: nil, dueAt: due, reason: .opened,
+                    occurredAt: Date()))
+            + Notice.about(
+                ApprovalsEvents.SLABreached(
+                    applicationID: application, stageID: UUID(), level: 1, role: .analyst, previousAssigneeID: UUID(), assigneeID: UUID(),
+                    escalatedTo: .manager, dueAt: due, occurredAt: Date()))
+            + Notice.about(
+                TicketEvents.Updated(
+                    ticketID: ticket, customerID: client, change: .statusChanged, status: .inProgress, priority: .high, assigneeID: UUID(),
+                    actorID: UUID(), occurredAt: Date()))
+            + Notice.about(
+                TicketEvents.Updated(
+                    ticketID: ticket, customerID: client, change: .created, status: .open, priority: .low, assigneeID: UUID(),
+                    actorID: client,
+                    occurredAt: Date()))
+            + Notice.about(
+                TicketEvents.SLABreached(
+                    ticketID: ticket, priority: .high, assigneeID: UUID(), dueAt: due, escalatedTo: .superAdmin, occurredAt: Date()))
+            + Notice.about(
+                LoansEvents.InstalmentOverdue(
+                    loanID: loan, customerID: client, number: 3, dueDate: CalendarDate("2026-11-26")!, amountDue: Money("2745.10")!,
+                    occurredAt: Date()))
+            + Notice.about(
+                LoansEvents.LoanDisbursed(
+                    loanID: loan, applicationID: application, customerID: client, principal: Money("60000")!,
+                    disbursedOn: CalendarDate("2026-11-26")!,
+                    actorID: UUID(), occurredAt: Date()))
             + Notice.about(AuthEvents.SecurityEvent(kind: .accountLocked, userID: client, clientIP: "203.0.113.9"))
     }
 

@@ -1,10 +1,11 @@
 import Contracts
 import Foundation
 import Messaging
-@testable import Notifications
 import Persistence
 import ServiceKit
 import TestSupport
+
+@testable import Notifications
 
 /// `notifications` on a schema of its own (its inbox, recipients and notifier; not mail, texts
 /// or webhooks): what the service tests call and deliver events to.
@@ -20,7 +21,8 @@ struct NotificationsFixture {
             service.register(on: &rpc)
             var events = MessageHandlers()
             service.register(on: &events)
-            try await body(NotificationsFixture(database: database, service: service, operations: OperationsUnderTest(rpc: rpc, events: events)))
+            try await body(
+                NotificationsFixture(database: database, service: service, operations: OperationsUnderTest(rpc: rpc, events: events)))
         }
     }
 
@@ -51,7 +53,9 @@ struct NotificationsFixture {
     }
 
     /// The first page of `user`'s inbox, as they list it.
-    func inbox(of user: Principal, unread: Bool? = nil, type: String? = nil, page: PageRequest = PageRequest()) async throws
+    func inbox(
+        of user: Principal, unread: Bool? = nil, type: String? = nil, page: PageRequest = PageRequest()
+    ) async throws
         -> Page<InboxNotification>
     {
         try await operations.ok(NotificationsRPC.List.self, .init(page: page, unread: unread, type: type), as: user)

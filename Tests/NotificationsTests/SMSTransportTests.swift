@@ -1,10 +1,11 @@
 import Contracts
 import Foundation
 import Hummingbird
-@testable import Notifications
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import Notifications
 
 /// Texts leave through the configured transport: a folder in local mode, or a provider's HTTP
 /// API, here a real HTTP server on loopback.
@@ -32,9 +33,11 @@ import Testing
                 let bytes = try await request.body.collect(upTo: 64 * 1024)
                 let body = try JSONDecoder().decode([String: String].self, from: Data(buffer: bytes))
                 self.calls.withLock {
-                    $0.append(Call(
-                        authorization: request.headers[.authorization], idempotencyKey: request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value,
-                        body: body))
+                    $0.append(
+                        Call(
+                            authorization: request.headers[.authorization],
+                            idempotencyKey: request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value,
+                            body: body))
                 }
                 return Response(status: self.status)
             }
@@ -53,14 +56,16 @@ import Testing
         let call = try #require(provider.calls.withLock { $0 }.first)
         #expect(call.authorization == "Bearer local-test-token")
         #expect(call.idempotencyKey == "message-1")
-        #expect(call.body == ["from": "Lending", "to": "+14155550123", "text": "Your verification code is 123456.", "reference": "message-1"])
+        #expect(
+            call.body == ["from": "Lending", "to": "+14155550123", "text": "Your verification code is 123456.", "reference": "message-1"])
     }
 
     @Test func aProviderThatRefusesFailsTheSendSoTheCommandIsRetried() async throws {
         let provider = Provider(answering: .serviceUnavailable)
         await #expect(throws: SMSError.self) {
             try await servingOnLoopback(provider.router()) { url in
-                try await HTTPSMSProvider(settings: .init(url: "\(url)/messages", token: nil, sender: "Lending")).deliver(text, messageID: "m")
+                try await HTTPSMSProvider(settings: .init(url: "\(url)/messages", token: nil, sender: "Lending")).deliver(
+                    text, messageID: "m")
             }
         }
         #expect(provider.calls.withLock { $0 }.first?.authorization == nil)

@@ -14,7 +14,9 @@ import Testing
         #expect(WebhookTargetPolicy.isInternal(address))
     }
 
-    @Test(arguments: ["8.8.8.8", "1.1.1.1", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8", "2002:0808:0808::"])
+    @Test(arguments: [
+        "8.8.8.8", "1.1.1.1", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8", "2002:0808:0808::",
+    ])
     func publicAddressesAreAllowed(_ text: String) throws {
         let address = try #require(WebhookTargetPolicy.numericAddress(text))
         #expect(!WebhookTargetPolicy.isInternal(address))

@@ -12,10 +12,12 @@ import Testing
     @Test func replicasMigratingAtOnceApplyEachMigrationOnce() async throws {
         try await withTestDatabase { database in
             let migrations = [
-                Migration(id: "test-0001", statements: [
-                    "CREATE TABLE \(database.schema).ledger (note text NOT NULL)",
-                    "INSERT INTO \(database.schema).ledger VALUES ('created once')",
-                ]),
+                Migration(
+                    id: "test-0001",
+                    statements: [
+                        "CREATE TABLE \(database.schema).ledger (note text NOT NULL)",
+                        "INSERT INTO \(database.schema).ledger VALUES ('created once')",
+                    ]),
                 Migration(id: "test-0002", statements: ["INSERT INTO \(database.schema).ledger VALUES ('second step')"]),
             ]
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -34,10 +36,12 @@ import Testing
 
     @Test func aFailingMigrationLeavesNoTrace() async throws {
         try await withTestDatabase { database in
-            let broken = Migration(id: "test-broken", statements: [
-                "CREATE TABLE \(database.schema).half (n int)",
-                "INSERT INTO \(database.schema).nowhere VALUES (1)",
-            ])
+            let broken = Migration(
+                id: "test-broken",
+                statements: [
+                    "CREATE TABLE \(database.schema).half (n int)",
+                    "INSERT INTO \(database.schema).nowhere VALUES (1)",
+                ])
             await #expect(throws: (any Error).self) { try await Migrator(database: database, migrations: [broken]).run() }
             let rows = try await database.client.query(
                 "SELECT count(*)::int FROM information_schema.tables WHERE table_schema = \(database.schema) AND table_name = 'half'",
@@ -50,9 +54,12 @@ import Testing
 @Suite struct InboxTests {
     @Test func aDuplicateMessageIsProcessedOnce() async throws {
         try await withTestDatabase { database in
-            try await Migrator(database: database, migrations: [
-                Migration(id: "test-effects", statements: ["CREATE TABLE \(database.schema).effects (message_id text)"])
-            ]).run()
+            try await Migrator(
+                database: database,
+                migrations: [
+                    Migration(id: "test-effects", statements: ["CREATE TABLE \(database.schema).effects (message_id text)"])
+                ]
+            ).run()
             let messageID = UUID().uuidString
             let apply: @Sendable (PostgresConnection) async throws -> Void = { connection in
                 try await connection.query(
@@ -91,10 +98,13 @@ import Testing
     @Test func onlyCommittedOutboxMessagesArePublished() async throws {
         let queue = TestEnvironment.uniqueName("test.outbox")
         let configuration = try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL"))
-        let topology = PlatformTopology.exchanges + Topology(
-            queues: [Queue(name: queue)],
-            bindings: [Binding(queue: queue, exchange: Exchanges.events, routingKey: Probe.routingKey)])
-        let publisher = AMQPConnection(name: "outbox-test", configuration: configuration, topology: topology, logger: Logger(label: "test.outbox"))
+        let topology =
+            PlatformTopology.exchanges
+            + Topology(
+                queues: [Queue(name: queue)],
+                bindings: [Binding(queue: queue, exchange: Exchanges.events, routingKey: Probe.routingKey)])
+        let publisher = AMQPConnection(
+            name: "outbox-test", configuration: configuration, topology: topology, logger: Logger(label: "test.outbox"))
         publisher.start()
         defer { Task { await publisher.close() } }
         try #require(await eventually { publisher.isConnected })

@@ -35,12 +35,14 @@ import Testing
         try await withTestDatabase { database in
             let unknownStatus = await #expect(throws: (any Error).self) {
                 for try await _ in try await database.client.query("SELECT 'lost'::text", logger: database.logger)
-                    .decode(ApplicationStatus.self) {}
+                    .decode(ApplicationStatus.self)
+                {}
             }
             #expect(unknownStatus.flatMap(UnreadableRow.init)?.description.contains("ApplicationStatus") == true)
             let endOfTime = await #expect(throws: (any Error).self) {
                 for try await _ in try await database.client.query("SELECT 'infinity'::date", logger: database.logger)
-                    .decode(CalendarDate.self) {}
+                    .decode(CalendarDate.self)
+                {}
             }
             #expect(endOfTime.flatMap(UnreadableRow.init) != nil)
             #expect(UnreadableRow(CancellationError()) == nil, "other errors are not unreadable rows")

@@ -297,7 +297,8 @@ private func keyPrefix() -> String { "redis-tests:\(UUID().uuidString):" }
             }
         }
         let runID = RedisScript("return ARGV[#ARGV]")
-        try await withClient(url: "redis+sentinel://127.0.0.1:\(sentinelPort + 100),127.0.0.1:\(sentinelPort)/tests") { redis async throws in
+        try await withClient(url: "redis+sentinel://127.0.0.1:\(sentinelPort + 100),127.0.0.1:\(sentinelPort)/tests") {
+            redis async throws in
             try await eventually { try await redis.set("k", "before the failover") }
             let before = try await redis.evaluate(runID, appendingRunID: true).stringValue
             #expect(try await redis.send(["WAIT", "1", "2000"]) == .integer(1))
@@ -335,7 +336,7 @@ private func eventually(within limit: Duration = .seconds(3), _ body: () async t
     while true {
         do {
             return try await body()
-        } catch where ContinuousClock.now < deadline {
+        } catch  where ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
     }
@@ -353,8 +354,11 @@ private final class RedisServerProcess {
     init(port: Int, arguments: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: try #require(Self.executable))
         // In the temporary folder: a replica writes the copy it receives to disk, even unsaved.
-        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", FileManager.default.temporaryDirectory.path] + arguments
+        process.arguments =
+            [
+                "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", FileManager.default.temporaryDirectory.path,
+            ] + arguments
         process.standardOutput = FileHandle.nullDevice
         try process.run()
     }
@@ -366,13 +370,13 @@ private final class RedisServerProcess {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let configuration = folder.appendingPathComponent("sentinel.conf")
         try """
-            port \(sentinelPort)
-            bind 127.0.0.1
-            dir \(folder.path)
-            sentinel monitor \(name) 127.0.0.1 \(primaryPort) 1
-            sentinel down-after-milliseconds \(name) 500
-            sentinel failover-timeout \(name) 3000
-            """.write(to: configuration, atomically: true, encoding: .utf8)
+        port \(sentinelPort)
+        bind 127.0.0.1
+        dir \(folder.path)
+        sentinel monitor \(name) 127.0.0.1 \(primaryPort) 1
+        sentinel down-after-milliseconds \(name) 500
+        sentinel failover-timeout \(name) 3000
+        """.write(to: configuration, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: try #require(Self.executable))
         process.arguments = [configuration.path, "--sentinel"]
         process.standardOutput = FileHandle.nullDevice

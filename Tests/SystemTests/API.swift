@@ -192,11 +192,12 @@ struct LocalMessages {
     /// Every message to `address`, with when it was written.
     func messages(to address: String) throws -> [(Date, String)] {
         let folder = URL(fileURLWithPath: try TestEnvironment.require(folderVariable))
-        let files = (try? FileManager.default.contentsOfDirectory(
-            at: folder, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+        let files =
+            (try? FileManager.default.contentsOfDirectory(
+                at: folder, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
         return files.filter { $0.pathExtension == fileExtension }.compactMap { file -> (Date, String)? in
             guard let text = try? String(contentsOf: file, encoding: .utf8), text.contains("To: \(address)\(lineEnd)"),
-                  let date = try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
+                let date = try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
             else { return nil }
             return (date, text)
         }
@@ -204,7 +205,7 @@ struct LocalMessages {
 
     private func newestCode(to address: String) -> String? {
         guard let newest = (try? messages(to: address))?.max(by: { $0.0 < $1.0 })?.1,
-              let range = newest.range(of: #"code is [0-9]{6}"#, options: .regularExpression)
+            let range = newest.range(of: #"code is [0-9]{6}"#, options: .regularExpression)
         else { return nil }
         return String(newest[range].suffix(6))
     }

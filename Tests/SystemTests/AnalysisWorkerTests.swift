@@ -13,7 +13,8 @@ import Testing
             instalment: Money(instalment)!,
             snapshot: ApplicantSnapshot(
                 dateOfBirth: CalendarDate("1985-05-05")!,
-                financial: FinancialDetails(monthlyIncome: Money(income)!, monthlyExpenses: Money("1000.00")!, existingMonthlyDebt: Money(debt)!),
+                financial: FinancialDetails(
+                    monthlyIncome: Money(income)!, monthlyExpenses: Money("1000.00")!, existingMonthlyDebt: Money(debt)!),
                 employment: EmploymentDetails(employmentType: .salaried, employer: "Acme", yearsEmployed: 5),
                 repaymentHistory: .init(previousLoans: 0, closedLoans: 0, overdueInstalments: 0)),
             requestedAt: Date())
@@ -33,7 +34,9 @@ import Testing
 
     private func publish(_ request: AnalysisEvents.Requested, on connection: AMQPConnection) async throws {
         try await connection.publish(
-            OutgoingMessage(body: try JSON.encode(request), properties: MessageProperties(messageID: UUID().uuidString, type: AnalysisEvents.Requested.type)),
+            OutgoingMessage(
+                body: try JSON.encode(request),
+                properties: MessageProperties(messageID: UUID().uuidString, type: AnalysisEvents.Requested.type)),
             exchange: Exchanges.events, routingKey: AnalysisEvents.Requested.routingKey)
     }
 
@@ -66,21 +69,27 @@ import Testing
         defer { Task { await connection.close() } }
         let parkedBefore = try await connection.withSession { try $0.inspect(queue: "\(WorkQueues.analysisRequests).dlq") }.messageCount
         try await connection.publish(
-            OutgoingMessage(body: Array("{\"application_id\": 42}".utf8), properties: MessageProperties(messageID: UUID().uuidString, type: AnalysisEvents.Requested.type)),
+            OutgoingMessage(
+                body: Array("{\"application_id\": 42}".utf8),
+                properties: MessageProperties(messageID: UUID().uuidString, type: AnalysisEvents.Requested.type)),
             exchange: Exchanges.events, routingKey: AnalysisEvents.Requested.routingKey)
         let mine = (0..<40).map { _ in request() }
         for request in mine { try await publish(request, on: connection) }
         let ids = Set(mine.map(\.applicationID))
         var workers: Set<String> = []
         let all = await eventually(timeout: .seconds(30)) {
-            let results = received.all.filter { (try? JSON.decode(AnalysisEvents.Completed.self, from: $0.body)).map { ids.contains($0.applicationID) } == true }
+            let results = received.all.filter {
+                (try? JSON.decode(AnalysisEvents.Completed.self, from: $0.body)).map { ids.contains($0.applicationID) } == true
+            }
             workers = Set(results.compactMap { $0.properties.appID })
             return results.count >= 40
         }
         #expect(all)
         #expect(workers == ["analysis-worker-1", "analysis-worker-2"])
-        #expect(await eventually {
-            (try? await connection.withSession { try $0.inspect(queue: "\(WorkQueues.analysisRequests).dlq") }.messageCount) == parkedBefore + 1
-        })
+        #expect(
+            await eventually {
+                (try? await connection.withSession { try $0.inspect(queue: "\(WorkQueues.analysisRequests).dlq") }.messageCount)
+                    == parkedBefore + 1
+            })
     }
 }

@@ -18,9 +18,11 @@ import Testing
         let root = try await SuperAdmin.session.value.access
         let reply = try await api.post(
             "/api/v1/products",
-            ["name": "Test \(UUID().uuidString.prefix(6))", "type": "personal", "min_amount": minAmount, "max_amount": maxAmount,
-             "min_term_months": 6, "max_term_months": 60, "annual_rate": "12.00", "processing_fee_percent": "1.00",
-             "prepayment_fee_percent": "2.00", "required_documents": requiredDocuments], token: root)
+            [
+                "name": "Test \(UUID().uuidString.prefix(6))", "type": "personal", "min_amount": minAmount, "max_amount": maxAmount,
+                "min_term_months": 6, "max_term_months": 60, "annual_rate": "12.00", "processing_fee_percent": "1.00",
+                "prepayment_fee_percent": "2.00", "required_documents": requiredDocuments,
+            ], token: root)
         try #require(reply.status == 201, "\(reply.text)")
         return try #require(reply["id"])
     }
@@ -48,7 +50,8 @@ import Testing
         return (id, client)
     }
 
-    func apply(_ token: String, product: String, amount: String = "12000.00", term: Int = 24, key: String? = nil) async throws -> API.Reply {
+    func apply(_ token: String, product: String, amount: String = "12000.00", term: Int = 24, key: String? = nil) async throws -> API.Reply
+    {
         try await api.post(
             "/api/v1/applications", ["product_id": product, "amount": amount, "term_months": term, "purpose": "A used car"],
             token: token, headers: key.map { [("Idempotency-Key", $0)] } ?? [])
@@ -129,7 +132,8 @@ import Testing
         let root = try await SuperAdmin.session.value.access
         let base = "/api/v1/applications?product_id=\(product)"
         let ascending = try await api.get(base + "&sort=amount", token: root)
-        #expect((ascending.json["items"] as? [[String: Any]])?.compactMap { $0["amount"] as? String } == ["3000.00", "9000.00", "15000.00"])
+        #expect(
+            (ascending.json["items"] as? [[String: Any]])?.compactMap { $0["amount"] as? String } == ["3000.00", "9000.00", "15000.00"])
         let descending = try await api.get(base + "&sort=-amount&page_size=2", token: root)
         #expect((descending.json["items"] as? [[String: Any]])?.compactMap { $0["amount"] as? String } == ["15000.00", "9000.00"])
         #expect(descending.headers["X-Total-Count"].first == "3")

@@ -51,7 +51,8 @@ struct Approvers {
         let setup = try await api.post("/api/v1/auth/mfa/setup", ["password": accounts.password], token: session)
         let secret = try #require(setup["secret"])
         let totp = TOTP(secret: String(decoding: try #require(Base32.decode(secret)), as: UTF8.self))
-        try #require(try await api.post("/api/v1/auth/mfa/confirm", ["code": String(format: "%06d", totp.compute())], token: session).status == 204)
+        try #require(
+            try await api.post("/api/v1/auth/mfa/confirm", ["code": String(format: "%06d", totp.compute())], token: session).status == 204)
         let account = SignIn(email: email, totp: totp)
         return (id, account, try await signIn(account))
     }
@@ -77,7 +78,8 @@ struct Approvers {
 
     /// A submitted application once analysed and waiting for its first approver.
     func pending(
-        amount: String = "12000.00", term: Int = 24, income: String = "6000.00", maxAmount: String = "50000.00", requiredDocuments: [String] = []
+        amount: String = "12000.00", term: Int = 24, income: String = "6000.00", maxAmount: String = "50000.00",
+        requiredDocuments: [String] = []
     ) async throws -> (id: String, client: String, detail: API.Reply) {
         let product = try await applications.product(maxAmount: maxAmount, requiredDocuments: requiredDocuments)
         let client = try await applications.applicant(income: income)
@@ -97,7 +99,9 @@ struct Approvers {
         return (id, client)
     }
 
-    func decide(_ id: String, _ decision: String, comment: String? = nil, documents: [String]? = nil, token: String) async throws -> API.Reply {
+    func decide(
+        _ id: String, _ decision: String, comment: String? = nil, documents: [String]? = nil, token: String
+    ) async throws -> API.Reply {
         var body: [String: Any] = ["decision": decision]
         body["comment"] = comment ?? (decision == "approve" ? nil : "Reason for \(decision)")
         body["documents"] = documents
@@ -114,7 +118,8 @@ struct Approvers {
         let detail = try await api.get("/api/v1/applications/\(id)", token: token)
         let open = try #require(Self.stages(detail).first { $0["status"] as? String == "open" }, "no open stage: \(detail.text)")
         let root = try await SuperAdmin.session.value.access
-        let reply = try await api.post("/api/v1/approvals/tasks/\(try #require(open["id"] as? String))/reassign", ["assignee_id": assignee], token: root)
+        let reply = try await api.post(
+            "/api/v1/approvals/tasks/\(try #require(open["id"] as? String))/reassign", ["assignee_id": assignee], token: root)
         try #require(reply.status == 200, "\(reply.text)")
         return reply.json
     }

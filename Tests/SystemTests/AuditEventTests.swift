@@ -1,5 +1,5 @@
-import PostgresNIO
 import Foundation
+import PostgresNIO
 import TestSupport
 import Testing
 
@@ -37,8 +37,10 @@ import Testing
         let rootID = try #require(try await api.get("/api/v1/auth/me", token: root)["id"])
         let created = try await api.post(
             "/api/v1/users",
-            ["email": "audit-\(UUID().uuidString.prefix(8).lowercased())@staff.example", "password": accounts.password,
-             "full_name": "Audited", "role": "analyst"], token: root)
+            [
+                "email": "audit-\(UUID().uuidString.prefix(8).lowercased())@staff.example", "password": accounts.password,
+                "full_name": "Audited", "role": "analyst",
+            ], token: root)
         let userID = try #require(created["id"])
         #expect(try await api.patch("/api/v1/users/\(userID)", ["role": "director"], token: root).status == 200)
         #expect(try await recorded("auth.user.created.v1", userID: userID, actor: rootID))
@@ -61,11 +63,12 @@ import Testing
         let rootID = try #require(try await api.get("/api/v1/auth/me", token: root)["id"])
         let analyst = try await approvers.member("analyst")
         var entry: [String: Any]?
-        #expect(await eventually {
-            let page = try? await api.get("/api/v1/audit-log?action=user.created&actor_id=\(rootID)&page_size=100", token: root)
-            entry = (page?.json["items"] as? [[String: Any]])?.first { $0["entity_id"] as? String == analyst.id }
-            return entry != nil
-        })
+        #expect(
+            await eventually {
+                let page = try? await api.get("/api/v1/audit-log?action=user.created&actor_id=\(rootID)&page_size=100", token: root)
+                entry = (page?.json["items"] as? [[String: Any]])?.first { $0["entity_id"] as? String == analyst.id }
+                return entry != nil
+            })
         #expect(entry?["entity"] as? String == "user")
         #expect(entry?["actor_role"] as? String == "super_admin")
         #expect((entry?["details"] as? [String: Any])?["role"] as? String == "analyst")
@@ -75,10 +78,13 @@ import Testing
         // An approval decision is a staff action too.
         let (id, _, _) = try await approvers.pending()
         #expect(try await approvers.decide(id, "approve", token: root).status == 200)
-        #expect(await eventually {
-            let page = try? await api.get("/api/v1/audit-log?action=application.approve&entity=application&page_size=100", token: root)
-            return (page?.json["items"] as? [[String: Any]])?.contains { $0["entity_id"] as? String == id && $0["actor_id"] as? String == rootID } == true
-        })
+        #expect(
+            await eventually {
+                let page = try? await api.get("/api/v1/audit-log?action=application.approve&entity=application&page_size=100", token: root)
+                return (page?.json["items"] as? [[String: Any]])?.contains {
+                    $0["entity_id"] as? String == id && $0["actor_id"] as? String == rootID
+                } == true
+            })
 
         let verdict = try await api.get("/api/v1/audit-log/verify", token: root)
         #expect(verdict.json["valid"] as? Bool == true, "\(verdict.text)")
@@ -105,7 +111,9 @@ enum AuditLogDatabase {
         try await TestServers.withDatabase { client, logger in
             var seq: Int?
             _ = try await eventually {
-                for try await value in try await client.query("SELECT max(seq)::int FROM analytics.audit_log", logger: logger).decode(Int?.self) {
+                for try await value in try await client.query("SELECT max(seq)::int FROM analytics.audit_log", logger: logger).decode(
+                    Int?.self)
+                {
                     seq = value
                 }
                 return seq != nil

@@ -146,7 +146,8 @@ import Testing
     @Test func aWrongPasswordAndAnUnknownEmailLookTheSame() async throws {
         let email = try await accounts.activeClient()
         let wrongPassword = try await api.post("/api/v1/auth/login", ["email": email, "password": "not the password"])
-        let unknownEmail = try await api.post("/api/v1/auth/login", ["email": "nobody-\(UUID())@test.example", "password": "whatever it is"])
+        let unknownEmail = try await api.post(
+            "/api/v1/auth/login", ["email": "nobody-\(UUID())@test.example", "password": "whatever it is"])
         #expect(wrongPassword.status == 401)
         #expect(unknownEmail.status == 401)
         #expect(wrongPassword.json["detail"] as? String == unknownEmail.json["detail"] as? String)

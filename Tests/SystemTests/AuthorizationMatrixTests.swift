@@ -29,10 +29,12 @@ import Testing
         [
             Route(method: .GET, path: "/api/v1/auth/me", body: nil),
             Route(method: .GET, path: "/api/v1/users", body: nil),
-            Route(method: .POST, path: "/api/v1/users", body: [
-                "email": "matrix-\(UUID().uuidString.prefix(8).lowercased())@staff.example", "password": "a sound password",
-                "full_name": "Matrix", "role": "analyst",
-            ]),
+            Route(
+                method: .POST, path: "/api/v1/users",
+                body: [
+                    "email": "matrix-\(UUID().uuidString.prefix(8).lowercased())@staff.example", "password": "a sound password",
+                    "full_name": "Matrix", "role": "analyst",
+                ]),
             Route(method: .PATCH, path: "/api/v1/users/\(target)", body: ["status": "active"]),
             Route(method: .POST, path: "/api/v1/auth/mfa/setup", body: ["password": "a sound password"]),
         ]
@@ -41,10 +43,10 @@ import Testing
     /// Every route that needs a token, including those that end the session.
     static var signedInRoutes: [Route] {
         routes(target: UUID().uuidString) + [
-        Route(method: .POST, path: "/api/v1/auth/logout", body: nil),
-        Route(method: .POST, path: "/api/v1/auth/logout-all", body: nil),
-        Route(method: .POST, path: "/api/v1/auth/change-password", body: ["current_password": "x", "new_password": "y"]),
-        Route(method: .POST, path: "/api/v1/auth/mfa/confirm", body: ["code": "123456"]),
+            Route(method: .POST, path: "/api/v1/auth/logout", body: nil),
+            Route(method: .POST, path: "/api/v1/auth/logout-all", body: nil),
+            Route(method: .POST, path: "/api/v1/auth/change-password", body: ["current_password": "x", "new_password": "y"]),
+            Route(method: .POST, path: "/api/v1/auth/mfa/confirm", body: ["code": "123456"]),
         ] + lendingRoutes(UUID().uuidString)
     }
 
@@ -54,10 +56,13 @@ import Testing
             Route(method: .POST, path: "/api/v1/products", body: ["name": "x"]),
             Route(method: .PATCH, path: "/api/v1/products/\(id)", body: ["name": "x"]),
             Route(method: .GET, path: "/api/v1/me/profile", body: nil),
-            Route(method: .PUT, path: "/api/v1/me/financial", body: ["monthly_income": "1.00", "monthly_expenses": "0", "existing_monthly_debt": "0"]),
+            Route(
+                method: .PUT, path: "/api/v1/me/financial",
+                body: ["monthly_income": "1.00", "monthly_expenses": "0", "existing_monthly_debt": "0"]),
             Route(method: .GET, path: "/api/v1/customers", body: nil),
             Route(method: .GET, path: "/api/v1/customers/\(id)", body: nil),
-            Route(method: .POST, path: "/api/v1/applications", body: ["product_id": id, "amount": "1.00", "term_months": 1, "purpose": "x"]),
+            Route(
+                method: .POST, path: "/api/v1/applications", body: ["product_id": id, "amount": "1.00", "term_months": 1, "purpose": "x"]),
             Route(method: .GET, path: "/api/v1/applications", body: nil),
             Route(method: .GET, path: "/api/v1/applications/\(id)", body: nil),
             Route(method: .POST, path: "/api/v1/applications/\(id)/withdraw", body: nil),
@@ -91,8 +96,10 @@ import Testing
         }
         let target = try await api.post(
             "/api/v1/users",
-            ["email": "target-\(UUID().uuidString.prefix(8).lowercased())@staff.example", "password": accounts.password,
-             "full_name": "Target", "role": "analyst"], token: root)
+            [
+                "email": "target-\(UUID().uuidString.prefix(8).lowercased())@staff.example", "password": accounts.password,
+                "full_name": "Target", "role": "analyst",
+            ], token: root)
         let targetID = try #require(target["id"])
 
         let administrators: Set<String> = ["admin", "super_admin"]
@@ -107,7 +114,8 @@ import Testing
                 // MFA setup asks for the caller's own password (the bootstrap super admin has another).
                 let asked =
                     route.path == "/api/v1/auth/mfa/setup" && role == "super_admin"
-                    ? Route(method: .POST, path: route.path, body: ["password": try TestEnvironment.require("BOOTSTRAP_SUPER_ADMIN_PASSWORD")])
+                    ? Route(
+                        method: .POST, path: route.path, body: ["password": try TestEnvironment.require("BOOTSTRAP_SUPER_ADMIN_PASSWORD")])
                     : route
                 let reply = try await call(asked, token: token)
                 #expect(expected.contains(reply.status), "\(role) → \(route): \(reply.status) \(reply.text)")
@@ -122,8 +130,10 @@ import Testing
         let root = try await SuperAdmin.session.value.access
         let client = try await accounts.login(try await accounts.activeClient()).access
         let email = "analyst-\(UUID().uuidString.prefix(8).lowercased())@staff.example"
-        try #require(try await api.post(
-            "/api/v1/users", ["email": email, "password": accounts.password, "full_name": "A", "role": "analyst"], token: root).status == 201)
+        try #require(
+            try await api.post(
+                "/api/v1/users", ["email": email, "password": accounts.password, "full_name": "A", "role": "analyst"], token: root
+            ).status == 201)
         let analyst = try await accounts.login(email).access
         let id = UUID().uuidString
         let expectations: [(String, Route, Set<Int>)] = [
@@ -133,7 +143,12 @@ import Testing
             ("client", Route(method: .GET, path: "/api/v1/customers", body: nil), [403]),
             ("analyst", Route(method: .GET, path: "/api/v1/customers", body: nil), [200]),
             ("analyst", Route(method: .GET, path: "/api/v1/me/profile", body: nil), [403]),
-            ("analyst", Route(method: .POST, path: "/api/v1/applications", body: ["product_id": id, "amount": "1.00", "term_months": 1, "purpose": "x"]), [403]),
+            (
+                "analyst",
+                Route(
+                    method: .POST, path: "/api/v1/applications",
+                    body: ["product_id": id, "amount": "1.00", "term_months": 1, "purpose": "x"]), [403]
+            ),
             ("client", Route(method: .POST, path: "/api/v1/applications/\(id)/disburse", body: [:]), [403]),
             ("analyst", Route(method: .POST, path: "/api/v1/applications/\(id)/disburse", body: [:]), [403]),
             ("super_admin", Route(method: .POST, path: "/api/v1/applications/\(id)/disburse", body: [:]), [404]),
@@ -156,7 +171,10 @@ import Testing
             ("no token", nil),
             ("garbage", "not.a.token"),
             ("alg none", try TokenForge.unsigned(from: client)),
-            ("signed with another key", try await TokenForge.sign(from: client, with: P256.Signing.PrivateKey().pemRepresentation, kid: nil)),
+            (
+                "signed with another key",
+                try await TokenForge.sign(from: client, with: P256.Signing.PrivateKey().pemRepresentation, kid: nil)
+            ),
             ("expired", try await TokenForge.resign(client, expiringIn: -1800, api: api)),
             ("revoked", revoked),
         ]

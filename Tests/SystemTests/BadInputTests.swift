@@ -28,7 +28,8 @@ import Testing
     /// trap, taking the gateway down. It is a 400 now, and the gateway goes on.
     @Test func aMultipartHeaderNameOutsideASCIIIsABadRequest() async throws {
         let client = try await accounts.login(try await accounts.activeClient()).access
-        let body = Array("--XyZ\r\nContent-Dispositi".utf8) + [0xC3, 0xB6] + Array("n: form-data; name=\"file\"\r\n\r\nx\r\n--XyZ--\r\n".utf8)
+        let body =
+            Array("--XyZ\r\nContent-Dispositi".utf8) + [0xC3, 0xB6] + Array("n: form-data; name=\"file\"\r\n\r\nx\r\n--XyZ--\r\n".utf8)
         let reply = try await api.sendBytes(
             .POST, "/api/v1/applications/\(UUID().uuidString)/documents", body: body, contentType: "multipart/form-data; boundary=XyZ",
             token: client)

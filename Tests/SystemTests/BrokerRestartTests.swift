@@ -12,8 +12,10 @@ import Testing
         let configuration = try AMQPConfiguration(url: TestEnvironment.require("RABBITMQ_URL"))
         let queue = TestEnvironment.uniqueName("test.restart")
         let topology = Topology(queues: [Queue(name: queue, kind: .quorum)])
-        let consumer = AMQPConnection(name: "restart-consumer", configuration: configuration, topology: topology, logger: Logger(label: "test"))
-        let publisher = AMQPConnection(name: "restart-publisher", configuration: configuration, topology: topology, logger: Logger(label: "test"))
+        let consumer = AMQPConnection(
+            name: "restart-consumer", configuration: configuration, topology: topology, logger: Logger(label: "test"))
+        let publisher = AMQPConnection(
+            name: "restart-publisher", configuration: configuration, topology: topology, logger: Logger(label: "test"))
         consumer.start()
         publisher.start()
         defer {
@@ -57,9 +59,10 @@ import Testing
 
         // The services reconnected too: the gateway is ready again and a sign-up goes through.
         let api = try API()
-        #expect(await eventually(timeout: .seconds(60), every: .milliseconds(500)) {
-            (try? await api.get("/readyz").status) == 200
-        })
+        #expect(
+            await eventually(timeout: .seconds(60), every: .milliseconds(500)) {
+                (try? await api.get("/readyz").status) == 200
+            })
         let email = try await Accounts(api: api).activeClient()
         #expect(try await Accounts(api: api).login(email).access.isEmpty == false)
         try await publisher.withSession { try $0.delete(queue: queue) }

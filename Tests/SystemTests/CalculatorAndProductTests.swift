@@ -57,21 +57,27 @@ import Testing
     @Test func eligibilityCountsTheNewInstalment() async throws {
         let fits = try await api.post(
             "/api/v1/eligibility/check",
-            ["monthly_income": "5000.00", "monthly_expenses": "1500.00", "existing_monthly_debt": "300.00", "amount": "10000.00",
-             "term_months": 24])
+            [
+                "monthly_income": "5000.00", "monthly_expenses": "1500.00", "existing_monthly_debt": "300.00", "amount": "10000.00",
+                "term_months": 24,
+            ])
         #expect(fits.status == 200)
         #expect(fits.json["eligible"] as? Bool == true)
         #expect(fits["dti"] == "0.1541")
         let tooMuch = try await api.post(
             "/api/v1/eligibility/check",
-            ["monthly_income": "3000.00", "monthly_expenses": "1000.00", "existing_monthly_debt": "900.00", "amount": "20000.00",
-             "term_months": 12])
+            [
+                "monthly_income": "3000.00", "monthly_expenses": "1000.00", "existing_monthly_debt": "900.00", "amount": "20000.00",
+                "term_months": 12,
+            ])
         #expect(tooMuch.json["eligible"] as? Bool == false)
         #expect((tooMuch.json["reasons"] as? [String])?.contains("DTI_TOO_HIGH") == true)
         let unknownProduct = try await api.post(
             "/api/v1/eligibility/check",
-            ["monthly_income": "3000.00", "monthly_expenses": "1000.00", "existing_monthly_debt": "0.00", "amount": "2000.00",
-             "term_months": 12, "product_id": UUID().uuidString])
+            [
+                "monthly_income": "3000.00", "monthly_expenses": "1000.00", "existing_monthly_debt": "0.00", "amount": "2000.00",
+                "term_months": 12, "product_id": UUID().uuidString,
+            ])
         #expect(unknownProduct.status == 422)
         #expect(unknownProduct.fieldErrors == ["product_id"])
     }
@@ -99,7 +105,9 @@ import Testing
         #expect(edited.status == 200)
         #expect(edited.headers["ETag"].first == "\"2\"")
         #expect(try await api.get("/api/v1/products/\(id)")["annual_rate"] == "9.75")
-        #expect(try await api.patch("/api/v1/products/\(id)", ["annual_rate": "9.00"], token: root, headers: [("If-Match", "\"1\"")]).status == 412)
+        #expect(
+            try await api.patch("/api/v1/products/\(id)", ["annual_rate": "9.00"], token: root, headers: [("If-Match", "\"1\"")]).status
+                == 412)
 
         // Deactivated: gone for the public, still there for admins.
         #expect(try await api.patch("/api/v1/products/\(id)", ["active": false], token: root).status == 200)

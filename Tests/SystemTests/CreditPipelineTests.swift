@@ -20,10 +20,11 @@ import Testing
         let (id, client, pending) = try await approvers.pending()
         // Assigned to an active analyst as soon as the chain exists (with at least this one known).
         var detail = pending
-        #expect(await eventually {
-            detail = (try? await api.get("/api/v1/applications/\(id)", token: client)) ?? detail
-            return Approvers.stages(detail).first?["assignee_id"] as? String != nil
-        })
+        #expect(
+            await eventually {
+                detail = (try? await api.get("/api/v1/applications/\(id)", token: client)) ?? detail
+                return Approvers.stages(detail).first?["assignee_id"] as? String != nil
+            })
         let analysis = try #require(detail.json["analysis"] as? [String: Any], "\(detail.text)")
         let score = try #require(analysis["score"] as? Int)
         #expect((300...900).contains(score))
@@ -82,7 +83,8 @@ import Testing
 
         // A manager-level stage cannot go to an analyst, and the analyst may not decide it.
         let managerStage = try #require(Approvers.stages(first)[1]["id"] as? String)
-        #expect(try await api.post("/api/v1/approvals/tasks/\(managerStage)/reassign", ["assignee_id": analyst.id], token: root).status == 422)
+        #expect(
+            try await api.post("/api/v1/approvals/tasks/\(managerStage)/reassign", ["assignee_id": analyst.id], token: root).status == 422)
         #expect(try await approvers.decide(id, "approve", token: analyst.token).status == 403)
 
         let manager = try await approvers.member("manager")
@@ -166,12 +168,13 @@ import Testing
 
         let uploaded = try await DocumentTests().upload(DocumentTests.pdf, type: "bank_statement", to: id, token: client)
         #expect(uploaded.status == 201)
-        #expect(await eventually {
-            let detail = try? await api.get("/api/v1/applications/\(id)", token: client)
-            let stage = detail.flatMap { Approvers.stages($0).first }
-            return detail?["status"] == "pending_approval" && stage?["awaiting_documents"] as? Bool == false
-                && stage?["assignee_id"] as? String == analyst.id
-        })
+        #expect(
+            await eventually {
+                let detail = try? await api.get("/api/v1/applications/\(id)", token: client)
+                let stage = detail.flatMap { Approvers.stages($0).first }
+                return detail?["status"] == "pending_approval" && stage?["awaiting_documents"] as? Bool == false
+                    && stage?["assignee_id"] as? String == analyst.id
+            })
         let approved = try await approvers.decide(id, "approve", token: analyst.token)
         #expect(approved["status"] == "approved", "\(approved.text)")
         let timeline = (approved.json["timeline"] as? [[String: Any]])?.compactMap { $0["status"] as? String }
@@ -186,7 +189,9 @@ import Testing
         let stageID = try #require(stage["id"] as? String)
         // Time passes: the stage's due time moves into the past.
         try await Self.backdate(stage: stageID)
-        #expect(try await EventStoreProbe.count("approvals.stage.sla_breached.v1", where: "stage_id", is: stageID, and: ["escalated_to": "manager"]) == 1)
+        #expect(
+            try await EventStoreProbe.count(
+                "approvals.stage.sla_breached.v1", where: "stage_id", is: stageID, and: ["escalated_to": "manager"]) == 1)
         let detail = try await api.get("/api/v1/applications/\(id)", token: client)
         let escalated = try #require(Approvers.stages(detail).first)
         #expect(escalated["assignee_id"] as? String != slow.id)
@@ -198,10 +203,11 @@ import Testing
         let (id, client, _) = try await approvers.pending()
         #expect(try await api.send(.POST, "/api/v1/applications/\(id)/withdraw", token: client).status == 200)
         let root = try await SuperAdmin.session.value.access
-        #expect(await eventually {
-            let tasks = try? await api.get("/api/v1/approvals/tasks?assignee=any&application_id=\(id)", token: root)
-            return (tasks?.json["items"] as? [[String: Any]])?.map { $0["status"] as? String } == ["cancelled"]
-        })
+        #expect(
+            await eventually {
+                let tasks = try? await api.get("/api/v1/approvals/tasks?assignee=any&application_id=\(id)", token: root)
+                return (tasks?.json["items"] as? [[String: Any]])?.map { $0["status"] as? String } == ["cancelled"]
+            })
         #expect(try await approvers.decide(id, "approve", token: root).status == 409)
     }
 
@@ -225,7 +231,8 @@ import Testing
         let current = try await api.get("/api/v1/approvals/policy", token: root)
         #expect(current.status == 200)
         let tiers = try #require(current.json["stages"] as? [[String: Any]])
-        #expect(tiers.map { $0["roles"] as? [String] ?? [] } == [["analyst"], ["analyst", "manager"], ["analyst", "manager", "director"]])
+        #expect(
+            tiers.map { $0["roles"] as? [String] ?? [] } == [["analyst"], ["analyst", "manager"], ["analyst", "manager", "director"]])
         #expect(current["auto_decline_risk"] == "0.75")
         let etag = try #require(current.headers.first(name: "ETag"))
 
@@ -234,7 +241,10 @@ import Testing
         invalid["stages"] = [["max_amount": NSNull(), "roles": ["analyst"]], ["max_amount": "5000.00", "roles": ["client"]]]
         let refused = try await api.send(.PUT, "/api/v1/approvals/policy", body: Self.text(invalid), token: root)
         #expect(refused.status == 422)
-        #expect(Set(refused.fieldErrors).isSuperset(of: ["auto_decline_risk", "stages[0].max_amount", "stages[1].max_amount", "stages[1].roles"]))
+        #expect(
+            Set(refused.fieldErrors).isSuperset(of: [
+                "auto_decline_risk", "stages[0].max_amount", "stages[1].max_amount", "stages[1].roles",
+            ]))
 
         // Saving the same policy again (other tests run under it) moves its version on.
         var same = current.json

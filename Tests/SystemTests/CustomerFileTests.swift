@@ -21,7 +21,8 @@ import Testing
             "financial": ["monthly_income": "4100.00", "monthly_expenses": "1500.00", "existing_monthly_debt": "0.00"],
         ]
         let text = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
-        return try await api.send(.POST, "/api/v1/customers", body: text, token: token, headers: idempotencyKey.map { [("Idempotency-Key", $0)] } ?? [])
+        return try await api.send(
+            .POST, "/api/v1/customers", body: text, token: token, headers: idempotencyKey.map { [("Idempotency-Key", $0)] } ?? [])
     }
 
     @Test func anAdminOpensAWalkInClientsFileAndTheClientSetsAPasswordFromTheInvite() async throws {
@@ -44,12 +45,14 @@ import Testing
         #expect(try await api.post("/api/v1/auth/login", ["email": email, "password": accounts.password]).status == 401)
         let code = try await Mail.code(sentTo: email)
         let wrong = code == "000000" ? "111111" : "000000"
-        #expect(try await api.post("/api/v1/auth/accept-invite", ["email": email, "code": wrong, "password": accounts.password]).status == 400)
+        #expect(
+            try await api.post("/api/v1/auth/accept-invite", ["email": email, "code": wrong, "password": accounts.password]).status == 400)
         #expect(try await api.post("/api/v1/auth/accept-invite", ["email": email, "code": code, "password": "short"]).status == 422)
         let accepted = try await api.post("/api/v1/auth/accept-invite", ["email": email, "code": code, "password": accounts.password])
         #expect(accepted.status == 200, "\(accepted.text)")
         #expect(accepted["status"] == "active")
-        #expect(try await api.post("/api/v1/auth/accept-invite", ["email": email, "code": code, "password": accounts.password]).status == 400)
+        #expect(
+            try await api.post("/api/v1/auth/accept-invite", ["email": email, "code": code, "password": accounts.password]).status == 400)
 
         let client = try await accounts.login(email).access
         let me = try await api.get("/api/v1/auth/me", token: client)
@@ -86,7 +89,8 @@ import Testing
         var moved = CustomerTests.profile
         moved["address"] = "2 Harbour Road, Annapolis"
         let patch = String(decoding: try JSONSerialization.data(withJSONObject: ["profile": moved]), as: UTF8.self)
-        let corrected = try await api.send(.PATCH, "/api/v1/customers/\(id)", body: patch, token: admin.token, headers: [("If-Match", "\"\(version)\"")])
+        let corrected = try await api.send(
+            .PATCH, "/api/v1/customers/\(id)", body: patch, token: admin.token, headers: [("If-Match", "\"\(version)\"")])
         #expect(corrected.status == 200, "\(corrected.text)")
         #expect((corrected.json["profile"] as? [String: Any])?["address"] as? String == "2 Harbour Road, Annapolis")
         #expect(corrected.json["financial"] is [String: Any], "sections left out stay as they were")
@@ -94,7 +98,8 @@ import Testing
         #expect(etag == "\"\(version + 1)\"")
 
         // The old version is stale: the answer carries the file as it is now.
-        let stale = try await api.send(.PATCH, "/api/v1/customers/\(id)", body: patch, token: admin.token, headers: [("If-Match", "\"\(version)\"")])
+        let stale = try await api.send(
+            .PATCH, "/api/v1/customers/\(id)", body: patch, token: admin.token, headers: [("If-Match", "\"\(version)\"")])
         #expect(stale.status == 412)
         #expect((stale.json["current"] as? [String: Any])?["version"] as? Int == version + 1)
         #expect(try await api.send(.PATCH, "/api/v1/customers/\(UUID().uuidString)", body: patch, token: admin.token).status == 404)

@@ -12,10 +12,12 @@ import Testing
         accounts = Accounts(api: api)
     }
 
-    static var profile: [String: Any] { [
-        "full_name": "Grace Hopper", "phone": "+14155550123", "date_of_birth": "1980-12-09", "address": "1 Navy Way, Arlington",
-        "national_id": "AB-123456",
-    ] }
+    static var profile: [String: Any] {
+        [
+            "full_name": "Grace Hopper", "phone": "+14155550123", "date_of_birth": "1980-12-09", "address": "1 Navy Way, Arlington",
+            "national_id": "AB-123456",
+        ]
+    }
 
     private func put(_ section: String, _ body: [String: Any], token: String, ifMatch: String? = nil) async throws -> API.Reply {
         let data = try JSONSerialization.data(withJSONObject: body)
@@ -63,7 +65,9 @@ import Testing
         var impossible = Self.profile
         impossible["date_of_birth"] = "1990-02-30"
         #expect(try await put("profile", impossible, token: token).fieldErrors == ["date_of_birth"])
-        #expect(try await put("financial", ["monthly_income": 5000, "monthly_expenses": "1", "existing_monthly_debt": "0"], token: token).status == 422)
+        #expect(
+            try await put("financial", ["monthly_income": 5000, "monthly_expenses": "1", "existing_monthly_debt": "0"], token: token).status
+                == 422)
         let jobless = try await put("employment", ["employment_type": "salaried", "years_employed": 3], token: token)
         #expect(jobless.fieldErrors == ["employer"])
         #expect(try await put("employment", ["employment_type": "astronaut", "years_employed": 3], token: token).status == 422)

@@ -19,10 +19,14 @@ import Testing
     private func keep(_ bytes: [UInt8], type: String, token: String) async throws -> API.Reply {
         let boundary = "lib-\(UUID().uuidString)"
         var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"document_type\"\r\n\r\n\(type)\r\n".utf8)
-        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"card.pdf\"\r\nContent-Type: application/pdf\r\n\r\n".utf8))
+        body.append(
+            Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"card.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+                    .utf8))
         body.append(contentsOf: bytes)
         body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-        return try await api.sendBytes(.POST, "/api/v1/me/documents", body: Array(body), contentType: "multipart/form-data; boundary=\(boundary)", token: token)
+        return try await api.sendBytes(
+            .POST, "/api/v1/me/documents", body: Array(body), contentType: "multipart/form-data; boundary=\(boundary)", token: token)
     }
 
     @Test func aClientKeepsADocumentOnceAndAttachesItToAnApplication() async throws {
@@ -40,7 +44,8 @@ import Testing
         #expect(file.body == DocumentTests.pdf)
         let stranger = try await approvers.applications.applicant()
         #expect(try await api.get("/api/v1/me/documents/\(documentID)", token: stranger).status == 404)
-        #expect(try await api.post("/api/v1/applications/\(id)/documents", ["library_document_id": documentID], token: stranger).status == 404)
+        #expect(
+            try await api.post("/api/v1/applications/\(id)/documents", ["library_document_id": documentID], token: stranger).status == 404)
 
         let attached = try await api.post("/api/v1/applications/\(id)/documents", ["library_document_id": documentID], token: client)
         #expect(attached.status == 201, "\(attached.text)")
@@ -68,7 +73,10 @@ import Testing
         let kept = try await keep(DocumentTests.pdf, type: "govt_id", token: client)
         let documentID = try #require(kept["id"])
         let first = try await api.get("/api/v1/sync/changes", token: client)
-        #expect((first.json["changes"] as? [[String: Any]])?.contains { $0["entity"] as? String == "document" && $0["id"] as? String == documentID } == true)
+        #expect(
+            (first.json["changes"] as? [[String: Any]])?.contains {
+                $0["entity"] as? String == "document" && $0["id"] as? String == documentID
+            } == true)
         #expect(try await api.send(.DELETE, "/api/v1/me/documents/\(documentID)", token: client).status == 204)
         let after = try await api.get("/api/v1/sync/changes?since=\(try #require(first["cursor"]))", token: client)
         let gone = (after.json["changes"] as? [[String: Any]])?.first { $0["id"] as? String == documentID }

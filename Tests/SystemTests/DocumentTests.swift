@@ -16,7 +16,8 @@ import Testing
     }
 
     static let pdf = Array("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n".utf8)
-    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 64)
+    static let png: [UInt8] =
+        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 64)
         + [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
 
     func upload(
@@ -28,7 +29,10 @@ import Testing
         if let type {
             body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"document_type\"\r\n\r\n\(type)\r\n".utf8))
         }
-        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: \(declared)\r\n\r\n".utf8))
+        body.append(
+            Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: \(declared)\r\n\r\n"
+                    .utf8))
         body.append(contentsOf: bytes)
         body.append(Data("\r\n--\(boundary)--\r\n".utf8))
         return try await api.sendBytes(
@@ -87,7 +91,8 @@ import Testing
         #expect(unknownType.fieldErrors == ["document_type"])
         let rule = (unknownType.json["errors"] as? [[String: Any]])?.first?["message"] as? String ?? ""
         #expect(rule.contains("pan_card") && rule.contains("govt_id"), "the message lists every type: \(rule)")
-        let notMultipart = try await api.send(.POST, "/api/v1/applications/\(id)/documents", body: "a file", contentType: "text/plain", token: client)
+        let notMultipart = try await api.send(
+            .POST, "/api/v1/applications/\(id)/documents", body: "a file", contentType: "text/plain", token: client)
         #expect(notMultipart.status == 400)
         // JSON attaches from the library, and must name the document.
         let noDocument = try await api.send(.POST, "/api/v1/applications/\(id)/documents", body: "{}", token: client)

@@ -34,11 +34,13 @@ import Testing
         func publish<Event: DomainEvent>(_ event: Event) async throws {
             let message = OutgoingMessage(
                 body: try JSON.encode(event),
-                properties: MessageProperties(messageID: UUID().uuidString.lowercased(), type: Event.type, timestamp: Date(), appID: "approvals"))
+                properties: MessageProperties(
+                    messageID: UUID().uuidString.lowercased(), type: Event.type, timestamp: Date(), appID: "approvals"))
             try await broker.publish(message, exchange: Exchanges.events, routingKey: Event.routingKey)
         }
         // Last first, one after the other: each reaches `loans` before the one approvals made before it.
-        try await publish(ApprovalsEvents.Rejected(applicationID: id, decidedBy: UUID(), reason: "Too much debt", occurredAt: Date(), sequence: 3))
+        try await publish(
+            ApprovalsEvents.Rejected(applicationID: id, decidedBy: UUID(), reason: "Too much debt", occurredAt: Date(), sequence: 3))
         try await publish(ApprovalsEvents.AwaitingDecision(applicationID: id, occurredAt: Date(), sequence: 2))
         try await publish(ApprovalsEvents.AnalysisStarted(applicationID: id, occurredAt: Date(), sequence: 1))
 
@@ -47,7 +49,9 @@ import Testing
         let timeline = (rejected.json["timeline"] as? [[String: Any]])?.compactMap { $0["status"] as? String }
         #expect(timeline == ["submitted", "under_analysis", "pending_approval", "rejected"])
         // Each move told the rest of the platform once, in the order it happened.
-        #expect(try await EventStoreProbe.count(
-            LoansEvents.ApplicationStatusChanged.type, where: "application_id", is: id.uuidString, and: ["to": "pending_approval", "from": "under_analysis"]) == 1)
+        #expect(
+            try await EventStoreProbe.count(
+                LoansEvents.ApplicationStatusChanged.type, where: "application_id", is: id.uuidString,
+                and: ["to": "pending_approval", "from": "under_analysis"]) == 1)
     }
 }

@@ -21,7 +21,8 @@ enum EventStoreProbe {
                     binds.append(expected)
                     sql += " AND payload->>$\(binds.count - 1) = $\(binds.count)"
                 }
-                for try await count in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(Int.self) {
+                for try await count in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(Int.self)
+                {
                     found = count
                 }
                 return found > 0
@@ -44,7 +45,8 @@ enum EventStoreProbe {
         return try await TestServers.withDatabase { client, logger in
             var counts: [String: Int] = [:]
             for try await (value, count) in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                .decode((String, Int).self) {
+                .decode((String, Int).self)
+            {
                 counts[value] = count
             }
             return counts

@@ -44,7 +44,8 @@ struct FaultDrill {
         let parked = try await poison.parkedCounts()
         for queue in WorkQueues.durable {
             let added = (parked[queue] ?? 0) - (parkedBefore[queue] ?? 0)
-            #expect(added == poison.injected[queue, default: 0], "\(queue): \(added) parked, \(poison.injected[queue, default: 0]) injected")
+            #expect(
+                added == poison.injected[queue, default: 0], "\(queue): \(added) parked, \(poison.injected[queue, default: 0]) injected")
         }
         let refusals = accepted.refusals.sorted { $0.key < $1.key }.map { "\($0.key == 0 ? "no answer" : String($0.key)) ×\($0.value)" }
             .joined(separator: ", ")
@@ -92,12 +93,15 @@ struct FaultDrill {
         let ids = applications.map(\.id)
         for type in [LoansEvents.ApplicationSubmitted.type, ApprovalsEvents.AnalysisStarted.type, ApprovalsEvents.AwaitingDecision.type] {
             let stored = await EventStoreProbe.settledCounts(type, where: "application_id", in: ids)
-            #expect(stored.count == ids.count && stored.values.allSatisfy { $0 == 1 }, "\(type): \(ids.count - stored.count) missing, \(stored.filter { $0.value > 1 }.count) twice")
+            #expect(
+                stored.count == ids.count && stored.values.allSatisfy { $0 == 1 },
+                "\(type): \(ids.count - stored.count) missing, \(stored.filter { $0.value > 1 }.count) twice")
         }
     }
 
     /// Each loan has exactly the accepted payments, none twice, and each one's event is stored once.
-    private func expectEachPaymentAppliedOnce(_ payments: [(id: String, loan: String)], loans: [(id: String, client: String)]) async throws {
+    private func expectEachPaymentAppliedOnce(_ payments: [(id: String, loan: String)], loans: [(id: String, client: String)]) async throws
+    {
         for loan in loans {
             // Every page: a 60 s stream pays each loan more than a page holds.
             let history = try await api.allItems("/api/v1/loans/\(loan.id)/payments", token: loan.client).compactMap { $0["id"] as? String }

@@ -28,10 +28,11 @@ import Testing
         let key = UUID().uuidString
         var refused: API.Reply?
         // The service recounts its backlog every 250 ms.
-        #expect(await eventually(timeout: .seconds(5)) {
-            refused = try? await applications.apply(client, product: product, key: key)
-            return refused?.status == 503
-        })
+        #expect(
+            await eventually(timeout: .seconds(5)) {
+                refused = try? await applications.apply(client, product: product, key: key)
+                return refused?.status == 503
+            })
         #expect(refused?.headers.first(name: "Retry-After") == retryAfter)
         #expect(refused?.headers.first(name: "Content-Type") == "application/problem+json")
         #expect(refused?.problemType?.hasSuffix("unavailable") == true, "\(refused?.text ?? "")")
@@ -42,10 +43,11 @@ import Testing
             try await database.query("DELETE FROM loans.applications WHERE purpose = \(filler)", logger: logger)
         }
         var accepted: API.Reply?
-        #expect(await eventually(timeout: .seconds(5)) {
-            accepted = try? await applications.apply(client, product: product, key: key)
-            return accepted?.status == 202
-        })
+        #expect(
+            await eventually(timeout: .seconds(5)) {
+                accepted = try? await applications.apply(client, product: product, key: key)
+                return accepted?.status == 202
+            })
         #expect(accepted?["status"] == "submitted", "\(accepted?.text ?? "")")
         #expect(try await applications.api.get("/api/v1/applications", token: client).json["total"] as? Int == 1)
     }

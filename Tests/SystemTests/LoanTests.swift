@@ -23,9 +23,11 @@ import Testing
         let root = try await SuperAdmin.session.value.access
         let loanID = try #require(try await api.post("/api/v1/applications/\(id)/disburse", [:], token: root)["id"])
         let key = UUID().uuidString
-        let pay = { try await self.api.post(
-            "/api/v1/loans/\(loanID)/payments", ["amount": "300.00", "reference": "lost-reply"], token: client,
-            headers: [("Idempotency-Key", key)]) }
+        let pay = {
+            try await self.api.post(
+                "/api/v1/loans/\(loanID)/payments", ["amount": "300.00", "reference": "lost-reply"], token: client,
+                headers: [("Idempotency-Key", key)])
+        }
         let first = try await pay()
         #expect(first.status == 201, "\(first.text)")
 
@@ -116,7 +118,9 @@ import Testing
         let loanID = try #require(try await api.post("/api/v1/applications/\(id)/disburse", [:], token: root)["id"])
 
         // The client's list is cached; their own payments must show in it at once.
-        #expect((try await api.get("/api/v1/loans", token: client).json["items"] as? [[String: Any]])?.first?["outstanding_fees"] as? String == "120.00")
+        #expect(
+            (try await api.get("/api/v1/loans", token: client).json["items"] as? [[String: Any]])?.first?["outstanding_fees"] as? String
+                == "120.00")
         let feesOnly = try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": "100.00", "reference": "bank-1"], token: client)
         #expect(feesOnly.status == 201, "\(feesOnly.text)")
         #expect(feesOnly.json["allocation"] as? [String: String] == ["fees": "100.00", "interest": "0.00", "principal": "0.00"])
@@ -124,7 +128,8 @@ import Testing
 
         let key = UUID().uuidString
         let first = try await api.post(
-            "/api/v1/loans/\(loanID)/payments", ["amount": "584.88", "reference": "bank-2"], token: client, headers: [("Idempotency-Key", key)])
+            "/api/v1/loans/\(loanID)/payments", ["amount": "584.88", "reference": "bank-2"], token: client,
+            headers: [("Idempotency-Key", key)])
         // 20.00 of fees left, then instalment 1: 120.00 interest (1 % of 12,000) and 444.88 principal.
         #expect(first.json["allocation"] as? [String: String] == ["fees": "20.00", "interest": "120.00", "principal": "444.88"])
         #expect(first["outstanding_principal"] == "11555.12")
@@ -132,10 +137,12 @@ import Testing
         #expect(listed["outstanding_principal"] as? String == "11555.12")
         #expect(listed["outstanding_fees"] as? String == "0.00")
         let retried = try await api.post(
-            "/api/v1/loans/\(loanID)/payments", ["amount": "584.88", "reference": "bank-2"], token: client, headers: [("Idempotency-Key", key)])
+            "/api/v1/loans/\(loanID)/payments", ["amount": "584.88", "reference": "bank-2"], token: client,
+            headers: [("Idempotency-Key", key)])
         #expect(retried["id"] == first["id"])
 
-        let schedule = try #require(try await api.get("/api/v1/loans/\(loanID)/schedule?page_size=100", token: client).json["items"] as? [[String: Any]])
+        let schedule = try #require(
+            try await api.get("/api/v1/loans/\(loanID)/schedule?page_size=100", token: client).json["items"] as? [[String: Any]])
         #expect(schedule.first?["status"] as? String == "paid")
         #expect(schedule.dropFirst().first?["status"] as? String == "due")
         let rest = schedule.dropFirst().compactMap { ($0["payment"] as? String).flatMap { Decimal(string: $0) } }.reduce(0, +)
@@ -145,7 +152,8 @@ import Testing
         #expect(tooMuch.status == 422)
         #expect(try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": 10, "reference": "x"], token: client).status == 422)
         let stranger = try await approvers.applications.applicant()
-        #expect(try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": "1.00", "reference": "x"], token: stranger).status == 404)
+        #expect(
+            try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": "1.00", "reference": "x"], token: stranger).status == 404)
         let history = try await api.get("/api/v1/loans/\(loanID)/payments", token: root)
         #expect(history.json["total"] as? Int == 2)
 
@@ -157,7 +165,8 @@ import Testing
         #expect(closed["status"] == "closed")
         #expect(closed.json["next_due"] == nil || closed.json["next_due"] is NSNull)
         #expect(try await api.get("/api/v1/applications/\(id)", token: client)["status"] == "closed")
-        #expect(try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": "1.00", "reference": "late"], token: client).status == 409)
+        #expect(
+            try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": "1.00", "reference": "late"], token: client).status == 409)
     }
 
     @Test func aLoanClosesEarlyForExactlyTodaysQuote() async throws {
@@ -180,7 +189,8 @@ import Testing
         #expect(closed["status"] == "closed")
         #expect(closed["outstanding_principal"] == "0.00")
         #expect(closed.json["next_due"] is NSNull, "a closed loan owes nothing next: \(closed.text)")
-        let schedule = try #require(try await api.get("/api/v1/loans/\(loanID)/schedule?page_size=100", token: client).json["items"] as? [[String: Any]])
+        let schedule = try #require(
+            try await api.get("/api/v1/loans/\(loanID)/schedule?page_size=100", token: client).json["items"] as? [[String: Any]])
         #expect(schedule.allSatisfy { $0["status"] as? String == "paid" })
         #expect(try await api.get("/api/v1/applications/\(id)", token: client)["status"] == "closed")
         #expect(try await api.get("/api/v1/loans/\(loanID)/pre-closure-quote", token: client).status == 409)
@@ -196,7 +206,8 @@ import Testing
         #expect(schedule.prefix(2).allSatisfy { $0["status"] as? String == "overdue" })
         // The sweeper (every second on the test stack) says so once per instalment.
         for number in ["1", "2"] {
-            #expect(try await EventStoreProbe.count("loans.instalment.overdue.v1", where: "loan_id", is: loanID, and: ["number": number]) == 1)
+            #expect(
+                try await EventStoreProbe.count("loans.instalment.overdue.v1", where: "loan_id", is: loanID, and: ["number": number]) == 1)
         }
         try await Task.sleep(for: .seconds(2))  // more sweeps come and go
         #expect(try await EventStoreProbe.count("loans.instalment.overdue.v1", where: "loan_id", is: loanID, and: ["number": "1"]) == 1)

@@ -35,7 +35,8 @@ import Testing
         let totp = TOTP(secret: String(decoding: try #require(Base32.decode(secret)), as: UTF8.self))
         let code = String(format: "%06d", totp.compute())
 
-        let wrongConfirm = try await api.post("/api/v1/auth/mfa/confirm", ["code": code == "000000" ? "111111" : "000000"], token: session.access)
+        let wrongConfirm = try await api.post(
+            "/api/v1/auth/mfa/confirm", ["code": code == "000000" ? "111111" : "000000"], token: session.access)
         #expect(wrongConfirm.status == 422)
         #expect(try await api.post("/api/v1/auth/mfa/confirm", ["code": code], token: session.access).status == 204)
         #expect(try await api.get("/api/v1/auth/me", token: session.access).json["mfa_enabled"] as? Bool == true)

@@ -23,9 +23,10 @@ import Testing
         ]
         for (service, series) in expected {
             let admin = API(base: try Self.adminURL(service))
-            #expect(await eventually(timeout: .seconds(15), every: .milliseconds(500)) {
-                (try? await admin.get("/metrics").text)?.contains(series) == true
-            }, "\(service) does not expose \(series)")
+            #expect(
+                await eventually(timeout: .seconds(15), every: .milliseconds(500)) {
+                    (try? await admin.get("/metrics").text)?.contains(series) == true
+                }, "\(service) does not expose \(series)")
         }
     }
 

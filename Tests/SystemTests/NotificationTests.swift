@@ -20,7 +20,8 @@ import Testing
         let decided = ContinuousClock.now
         #expect(try await approvers.decide(id, "approve", token: root).status == 200)
         let push = await socket.next(within: .seconds(10)) {
-            ($0["data"] as? [String: Any])?["application_id"] as? String == id && ($0["data"] as? [String: Any])?["status"] as? String == "approved"
+            ($0["data"] as? [String: Any])?["application_id"] as? String == id
+                && ($0["data"] as? [String: Any])?["status"] as? String == "approved"
         }
         let latency = ContinuousClock.now - decided
         #expect(push?["type"] as? String == "application_status_changed")
@@ -34,7 +35,9 @@ import Testing
         let approved = try #require(items.first { ($0["data"] as? [String: Any])?["status"] as? String == "approved" })
         #expect(approved["title"] as? String == "Your application is now approved")
         // Words for people: a short reference, never the UUID (that stays in `data` for links).
-        #expect(approved["body"] as? String == "Your application, reference \(id.prefix(8).uppercased()), moved from pending approval to approved.")
+        #expect(
+            approved["body"] as? String
+                == "Your application, reference \(id.prefix(8).uppercased()), moved from pending approval to approved.")
         #expect(approved["read_at"] is NSNull || approved["read_at"] == nil)
         let noticeID = try #require(approved["id"] as? String)
         #expect(try await api.send(.POST, "/api/v1/notifications/\(noticeID)/read", token: client).status == 204)
@@ -70,7 +73,8 @@ import Testing
         defer { socket.close() }
         #expect(try await approvers.decide(id, "reject", token: try await SuperAdmin.session.value.access).status == 200)
         let push = await socket.next(within: .seconds(10)) {
-            ($0["data"] as? [String: Any])?["application_id"] as? String == id && ($0["data"] as? [String: Any])?["status"] as? String == "rejected"
+            ($0["data"] as? [String: Any])?["application_id"] as? String == id
+                && ($0["data"] as? [String: Any])?["status"] as? String == "rejected"
         }
         #expect(push?["type"] as? String == "application_status_changed")
     }
@@ -80,7 +84,8 @@ import Testing
         let defaults = try await api.get("/api/v1/notifications/preferences", token: client)
         #expect(defaults.json["email"] as? Bool == true)
         #expect(defaults.json["websocket"] as? Bool == true)
-        let saved = try await api.send(.PUT, "/api/v1/notifications/preferences", body: #"{"email": false, "websocket": true}"#, token: client)
+        let saved = try await api.send(
+            .PUT, "/api/v1/notifications/preferences", body: #"{"email": false, "websocket": true}"#, token: client)
         #expect(saved.status == 200)
         #expect(try await api.get("/api/v1/notifications/preferences", token: client).json["email"] as? Bool == false)
         #expect(try await api.send(.PUT, "/api/v1/notifications/preferences", body: #"{"email": "no"}"#, token: client).status == 422)

@@ -41,7 +41,9 @@ import Testing
         let (firstLoan, firstClient) = try await disbursedLoan()
         let (secondLoan, secondClient) = try await disbursedLoan()
         var paymentIDs: [String] = []
-        for (loan, client, amount) in [(firstLoan, firstClient, "300.00"), (firstLoan, firstClient, "200.00"), (secondLoan, secondClient, "150.00")] {
+        for (loan, client, amount) in [
+            (firstLoan, firstClient, "300.00"), (firstLoan, firstClient, "200.00"), (secondLoan, secondClient, "150.00"),
+        ] {
             let paid = try await api.post(
                 "/api/v1/loans/\(loan)/payments", ["amount": amount, "reference": "ledger \(amount)"], token: client,
                 headers: [("Idempotency-Key", UUID().uuidString)])
@@ -64,7 +66,9 @@ import Testing
         #expect((byLoan.json["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [paymentIDs[2]])
         let byCustomer = try await api.get("/api/v1/payments?customer_id=\(secondID)&from=\(CalendarDateText.yearsAgo(0))", token: root)
         #expect(byCustomer.json["total"] as? Int == 1)
-        #expect(try await api.get("/api/v1/payments?to=\(CalendarDateText.daysAgo(1))&loan_id=\(firstLoan)", token: root).json["total"] as? Int == 0)
+        #expect(
+            try await api.get("/api/v1/payments?to=\(CalendarDateText.daysAgo(1))&loan_id=\(firstLoan)", token: root).json["total"] as? Int
+                == 0)
 
         let one = try await api.get("/api/v1/payments/\(paymentIDs[2])", token: secondClient)
         #expect(one.status == 200)
@@ -87,24 +91,31 @@ import Testing
         #expect(csv.status == 200)
         #expect(csv.headers["Content-Type"].first?.hasPrefix("text/csv") == true)
         let lines = csv.text.split(separator: "\r\n").map(String.init)
-        #expect(lines.first == "id,loan_id,customer_id,amount,reference,allocation_fees,allocation_interest,allocation_principal,outstanding_principal,created_at")
+        #expect(
+            lines.first
+                == "id,loan_id,customer_id,amount,reference,allocation_fees,allocation_interest,allocation_principal,outstanding_principal,created_at"
+        )
         #expect(lines.count == 4, "every page, not the one asked for: \(csv.text)")
         #expect(lines.dropFirst().allSatisfy { $0.contains(",\"csv, \"\"quoted\"\"\",") })
         #expect(lines[1].contains(",120.00,"))
 
         let root = try await SuperAdmin.session.value.access
-        let loans = try await api.send(.GET, "/api/v1/loans?customer_id=\(try #require(try await api.get("/api/v1/auth/me", token: client)["id"]))", token: root, headers: [("Accept", "text/csv")])
+        let loans = try await api.send(
+            .GET, "/api/v1/loans?customer_id=\(try #require(try await api.get("/api/v1/auth/me", token: client)["id"]))", token: root,
+            headers: [("Accept", "text/csv")])
         let loanLines = loans.text.split(separator: "\r\n")
         #expect(loanLines.count == 2)
         #expect(loanLines.last?.hasPrefix(Substring(loanID)) == true)
-        let applications = try await api.send(.GET, "/api/v1/applications?status=disbursed&page_size=2", token: client, headers: [("Accept", "text/csv")])
+        let applications = try await api.send(
+            .GET, "/api/v1/applications?status=disbursed&page_size=2", token: client, headers: [("Accept", "text/csv")])
         #expect(applications.text.split(separator: "\r\n").count == 2)
         #expect(applications.text.hasPrefix("id,customer_id,product_id,amount,term_months,purpose,status,risk_score,"))
         // Staff get the analysis's risk score in its column, as in the JSON list.
         let clientID = try #require(try await api.get("/api/v1/auth/me", token: client)["id"])
         let staffExport = try await api.send(
             .GET, "/api/v1/applications?status=disbursed&customer_id=\(clientID)", token: root, headers: [("Accept", "text/csv")])
-        let exported = try #require(staffExport.text.split(separator: "\r\n").dropFirst().first).split(separator: ",", omittingEmptySubsequences: false)
+        let exported = try #require(staffExport.text.split(separator: "\r\n").dropFirst().first).split(
+            separator: ",", omittingEmptySubsequences: false)
         #expect(exported.count == 10 && Double(exported[7]) != nil, "a risk score in the eighth column: \(staffExport.text)")
         // A refusal is still a problem, not a file.
         let refused = try await api.send(.GET, "/api/v1/applications?status=nope", token: client, headers: [("Accept", "text/csv")])

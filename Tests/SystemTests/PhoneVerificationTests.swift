@@ -23,7 +23,8 @@ import Testing
         var body: [String: Any] = ["email": email, "password": accounts.password, "full_name": "Ada Phone"]
         body["phone"] = phone
         try #require(try await api.post("/api/v1/auth/register", body).status == 201)
-        try #require(try await api.post("/api/v1/auth/verify-otp", ["email": email, "code": try await Mail.code(sentTo: email)]).status == 200)
+        try #require(
+            try await api.post("/api/v1/auth/verify-otp", ["email": email, "code": try await Mail.code(sentTo: email)]).status == 200)
         return try await accounts.login(email).access
     }
 

@@ -24,9 +24,10 @@ import Testing
         try await connection.publish(good, exchange: "", routingKey: queue)
 
         #expect(try await Mail.code(sentTo: address) == "424242")
-        #expect(await eventually {
-            (try? await connection.withSession { try $0.inspect(queue: "\(queue).dlq") }.messageCount) == parkedBefore + 1
-        })
+        #expect(
+            await eventually {
+                (try? await connection.withSession { try $0.inspect(queue: "\(queue).dlq") }.messageCount) == parkedBefore + 1
+            })
         let metrics = try await API(base: adminURL("notifications")).get("/metrics").text
         #expect(metrics.contains(#"messages_consumed_total{queue="notifications.commands",outcome="deadLetter"}"#))
     }
@@ -41,9 +42,10 @@ import Testing
             properties: MessageProperties(messageID: UUID().uuidString, type: "analysis.completed.v1"))
         try await connection.publish(poison, exchange: Exchanges.events, routingKey: "analysis.completed")
 
-        #expect(await eventually {
-            (try? await connection.withSession { try $0.inspect(queue: "\(queue).dlq") }.messageCount) ?? 0 > parkedBefore
-        })
+        #expect(
+            await eventually {
+                (try? await connection.withSession { try $0.inspect(queue: "\(queue).dlq") }.messageCount) ?? 0 > parkedBefore
+            })
         // Applications still go through analysis to their approvers.
         #expect(try await Approvers().pending().detail["status"] == "pending_approval")
         let metrics = try await API(base: adminURL("approvals")).get("/metrics").text
@@ -63,11 +65,12 @@ import Testing
         try await connection.publish(event, exchange: "", routingKey: "analytics.events.dlq")
 
         var parked: [String: Any]?
-        #expect(await eventually {
-            let list = try? await api.get("/api/v1/admin/dead-letters", token: root)
-            parked = (list?.json["items"] as? [[String: Any]])?.first { $0["queue"] as? String == "analytics.events" }
-            return (parked?["samples"] as? [[String: Any]])?.contains { $0["message_id"] as? String == id } == true
-        }, "\(String(describing: parked))")
+        #expect(
+            await eventually {
+                let list = try? await api.get("/api/v1/admin/dead-letters", token: root)
+                parked = (list?.json["items"] as? [[String: Any]])?.first { $0["queue"] as? String == "analytics.events" }
+                return (parked?["samples"] as? [[String: Any]])?.contains { $0["message_id"] as? String == id } == true
+            }, "\(String(describing: parked))")
         #expect(parked?["dead_letter_queue"] as? String == "analytics.events.dlq")
         let replay = try await api.send(.POST, "/api/v1/admin/dead-letters/analytics.events/replay", token: root)
         #expect(replay.status == 200, "\(replay.text)")

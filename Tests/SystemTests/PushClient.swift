@@ -49,7 +49,8 @@ final class PushClient: Sendable {
                 defer { state.read = state.texts.count }
                 return Array(state.texts[state.read...])
             }
-            found = unread.lazy.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.first(where: matches)
+            found = unread.lazy.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.first(
+                where: matches)
             return found != nil
         }
         return found

@@ -35,7 +35,8 @@ import Testing
         #expect(try await approvers.decide(rejected.id, "reject", token: root).status == 200)
         let loan = try await api.post("/api/v1/applications/\(approved.id)/disburse", [:], token: root)
         let loanID = try #require(loan["id"])
-        let payment = try await api.post("/api/v1/loans/\(loanID)/payments", ["amount": "1000.00", "reference": "bank transfer 1"], token: approved.client)
+        let payment = try await api.post(
+            "/api/v1/loans/\(loanID)/payments", ["amount": "1000.00", "reference": "bank transfer 1"], token: approved.client)
         let outstanding = try #require(payment["outstanding_principal"])
 
         var portfolio: [String: Any] = [:]
@@ -77,15 +78,17 @@ import Testing
         let clientID = try #require(try await api.get("/api/v1/auth/me", token: client)["id"])
         var ids: [String] = []
         for priority in ["high", "low"] {
-            let ticket = try await api.post("/api/v1/tickets", ["subject": "Question \(priority)", "description": "Details", "priority": priority], token: client)
+            let ticket = try await api.post(
+                "/api/v1/tickets", ["subject": "Question \(priority)", "description": "Details", "priority": priority], token: client)
             ids.append(try #require(ticket["id"]))
         }
         #expect(try await api.patch("/api/v1/tickets/\(ids[0])", ["status": "in_progress"], token: root).status == 200)
         var figures: [String: Any] = [:]
-        #expect(await eventually(timeout: .seconds(20), every: .milliseconds(250)) {
-            figures = (try? await api.get("/api/v1/analytics/tickets?customer_id=\(clientID)", token: root).json) ?? [:]
-            return figures["in_progress"] as? Int == 1 && figures["open"] as? Int == 1
-        }, "\(figures)")
+        #expect(
+            await eventually(timeout: .seconds(20), every: .milliseconds(250)) {
+                figures = (try? await api.get("/api/v1/analytics/tickets?customer_id=\(clientID)", token: root).json) ?? [:]
+                return figures["in_progress"] as? Int == 1 && figures["open"] as? Int == 1
+            }, "\(figures)")
         #expect(figures["open"] as? Int == 1)
         #expect(figures["resolved"] as? Int == 0)
         #expect(figures["by_priority"] as? [String: Int] == ["high": 1, "low": 1])
@@ -96,7 +99,9 @@ import Testing
         let root = try await SuperAdmin.session.value.access
         func calls() async throws -> (count: Int, p50: Double) {
             let figures = try await api.get("/api/v1/analytics/traffic?path=/api/v1/public/stats", token: root).json
-            let path = (figures["top_paths"] as? [[String: Any]])?.first { $0["path"] as? String == "/api/v1/public/stats" && $0["method"] as? String == "GET" }
+            let path = (figures["top_paths"] as? [[String: Any]])?.first {
+                $0["path"] as? String == "/api/v1/public/stats" && $0["method"] as? String == "GET"
+            }
             return (path?["count"] as? Int ?? 0, path?["p50_ms"] as? Double ?? 0)
         }
         // Earlier requests settle into the figures first: gateways report every second, so two
@@ -110,10 +115,11 @@ import Testing
         }
         for _ in 0..<5 { #expect(try await api.get("/api/v1/public/stats").status == 200) }
         var after = before
-        #expect(await eventually(timeout: .seconds(15)) {
-            after = (try? await calls()) ?? after
-            return after.count == before.count + 5
-        }, "\(before) → \(after)")
+        #expect(
+            await eventually(timeout: .seconds(15)) {
+                after = (try? await calls()) ?? after
+                return after.count == before.count + 5
+            }, "\(before) → \(after)")
         #expect(after.p50 > 0)
         let figures = try await api.get("/api/v1/analytics/traffic", token: root).json
         #expect((figures["by_status_class"] as? [String: Int])?["2xx"] ?? 0 > 0)

@@ -33,10 +33,14 @@ import Testing
         let waiver = ["document_type": "income_proof", "reason": "Pension paid into our own account; statement on file"]
         #expect(try await api.post("/api/v1/applications/\(id)/waivers", waiver, token: analyst.token).status == 403)
         #expect(try await api.post("/api/v1/applications/\(id)/waivers", waiver, token: client).status == 403)
-        #expect(try await api.post("/api/v1/applications/\(id)/waivers", ["document_type": "income_proof", "reason": " "], token: manager.token)
+        #expect(
+            try await api.post(
+                "/api/v1/applications/\(id)/waivers", ["document_type": "income_proof", "reason": " "], token: manager.token
+            )
             .fieldErrors == ["reason"])
-        #expect(try await api.post("/api/v1/applications/\(id)/waivers", ["document_type": "photo", "reason": "x"], token: manager.token)
-            .fieldErrors == ["document_type"])  // not required by the product
+        #expect(
+            try await api.post("/api/v1/applications/\(id)/waivers", ["document_type": "photo", "reason": "x"], token: manager.token)
+                .fieldErrors == ["document_type"])  // not required by the product
         let waived = try await api.post("/api/v1/applications/\(id)/waivers", waiver, token: manager.token)
         #expect(waived.status == 201, "\(waived.text)")
         #expect(waived["waived_by"] == manager.id)
@@ -61,7 +65,8 @@ import Testing
 
     @Test func onlyTheFinalLevelIsHeldBackByMissingDocuments() async throws {
         // 60,000 needs an analyst and then a manager: the analyst's approval only passes it on.
-        let (id, client, _) = try await approvers.pending(amount: "60000.00", income: "20000.00", maxAmount: "100000.00", requiredDocuments: ["govt_id"])
+        let (id, client, _) = try await approvers.pending(
+            amount: "60000.00", income: "20000.00", maxAmount: "100000.00", requiredDocuments: ["govt_id"])
         let analyst = try await approvers.member("analyst")
         _ = try await approvers.reassignOpenStage(of: id, to: analyst.id, seenBy: client)
         let first = try await approvers.decide(id, "approve", token: analyst.token)

@@ -59,7 +59,8 @@ import Testing
                 token = member.token
             }
             // Signing out everywhere ends every session of the member, so those cells come last.
-            let ordered = operations.filter { !Self.sessionEnding.contains($0.description) }
+            let ordered =
+                operations.filter { !Self.sessionEnding.contains($0.description) }
                 + operations.filter { Self.sessionEnding.contains($0.description) }
             for operation in ordered {
                 let cellToken =
@@ -107,16 +108,22 @@ import Testing
                 var body: (String, String)?
                 if let json = content["application/json"]?["schema"] as? [String: Any] {
                     let sample = Self.sample(json, components)
-                    body = (String(decoding: try JSONSerialization.data(withJSONObject: sample, options: [.fragmentsAllowed]), as: UTF8.self), "application/json")
+                    body = (
+                        String(decoding: try JSONSerialization.data(withJSONObject: sample, options: [.fragmentsAllowed]), as: UTF8.self),
+                        "application/json"
+                    )
                 } else if content["application/x-www-form-urlencoded"] != nil {
                     body = ("username=&password=", "application/x-www-form-urlencoded")
                 } else if content["multipart/form-data"] != nil {
                     let boundary = "matrix-boundary"
-                    body = ([
-                        "--\(boundary)", "Content-Disposition: form-data; name=\"document_type\"", "", "other",
-                        "--\(boundary)", "Content-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"", "Content-Type: application/pdf", "",
-                        "%PDF-1.4\n%%EOF", "--\(boundary)--", "",
-                    ].joined(separator: "\r\n"), "multipart/form-data; boundary=\(boundary)")
+                    body = (
+                        [
+                            "--\(boundary)", "Content-Disposition: form-data; name=\"document_type\"", "", "other",
+                            "--\(boundary)", "Content-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"",
+                            "Content-Type: application/pdf", "",
+                            "%PDF-1.4\n%%EOF", "--\(boundary)--", "",
+                        ].joined(separator: "\r\n"), "multipart/form-data; boundary=\(boundary)"
+                    )
                 }
                 operations.append(Operation(method: method, path: path, roles: operation["x-roles"] as? [String], body: body))
             }

@@ -1,6 +1,6 @@
+import AsyncHTTPClient
 import Contracts
 import Foundation
-import AsyncHTTPClient
 import Logging
 import NIOCore
 import PostgresNIO
@@ -102,8 +102,10 @@ import Testing
 
         let root = try await SuperAdmin.session.value.access
         let analyst = "analyst-\(UUID().uuidString.prefix(8).lowercased())@staff.example"
-        #expect(try await api.post(
-            "/api/v1/users", ["email": analyst, "password": accounts.password, "full_name": "A", "role": "analyst"], token: root).status == 201)
+        #expect(
+            try await api.post(
+                "/api/v1/users", ["email": analyst, "password": accounts.password, "full_name": "A", "role": "analyst"], token: root
+            ).status == 201)
         let staff = try await accounts.login(analyst).access
         let setup = try await api.post("/api/v1/auth/mfa/setup", ["password": "not my password"], token: staff)
         #expect(setup.status == 422, "\(setup.text)")
@@ -118,11 +120,12 @@ import Testing
         let ports = urls.split(separator: ",").compactMap { $0.split(separator: ":").last.flatMap { Int($0) } }
         try #require(!ports.isEmpty)
         // /proc/net/tcp: "sl local_address rem_address st ...", addresses as hex IP:port; 0A is LISTEN.
-        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) + (try String(contentsOfFile: "/proc/net/tcp6", encoding: .utf8))
+        let table =
+            try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) + (try String(contentsOfFile: "/proc/net/tcp6", encoding: .utf8))
         let listening = table.split(separator: "\n").compactMap { line -> (address: String, port: Int)? in
             let fields = line.split(separator: " ")
             guard fields.count > 3, fields[3] == "0A", let colon = fields[1].lastIndex(of: ":"),
-                  let port = Int(fields[1][fields[1].index(after: colon)...], radix: 16)
+                let port = Int(fields[1][fields[1].index(after: colon)...], radix: 16)
             else { return nil }
             return (String(fields[1][..<colon]), port)
         }
@@ -194,9 +197,11 @@ import Testing
         case "logout-all":
             #expect(try await api.send(.POST, "/api/v1/auth/logout-all", token: session.access).status == 204)
         case "password change":
-            #expect(try await api.post(
-                "/api/v1/auth/change-password", ["current_password": accounts.password, "new_password": "another sound one"],
-                token: session.access).status == 204)
+            #expect(
+                try await api.post(
+                    "/api/v1/auth/change-password", ["current_password": accounts.password, "new_password": "another sound one"],
+                    token: session.access
+                ).status == 204)
         case "account disabled":
             let root = try await SuperAdmin.session.value.access
             let id = try #require(try await api.get("/api/v1/auth/me", token: session.access)["id"])
@@ -218,8 +223,10 @@ import Testing
         for token in ["not.a.token", revoked] {
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             var request = HTTPClientRequest(url: try TestEnvironment.require("GATEWAY_URL") + "/api/v1/ws?access_token=\(token)")
-            for (name, value) in [("Connection", "Upgrade"), ("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13"),
-                                  ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")] {
+            for (name, value) in [
+                ("Connection", "Upgrade"), ("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13"),
+                ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ] {
                 request.headers.add(name: name, value: value)
             }
             let response = try await client.execute(request, timeout: .seconds(10))
@@ -237,8 +244,10 @@ import Testing
     /// internal afterwards (DNS rebinding, here a row changed behind the API's back) fails unsent.
     @Test func webhooksNeverReachInternalAddresses() async throws {
         let root = try await SuperAdmin.session.value.access
-        for url in ["http://127.0.0.1:9101/metrics", "http://localhost:5433/", "http://169.254.169.254/latest/meta-data/",
-                    "http://[::1]:6380/", "http://10.0.0.7/hook", "http://[::ffff:127.0.0.1]/hook", "http://0.0.0.0:8180/"] {
+        for url in [
+            "http://127.0.0.1:9101/metrics", "http://localhost:5433/", "http://169.254.169.254/latest/meta-data/",
+            "http://[::1]:6380/", "http://10.0.0.7/hook", "http://[::ffff:127.0.0.1]/hook", "http://0.0.0.0:8180/",
+        ] {
             let refused = try await api.post(
                 "/api/v1/webhooks", ["url": url, "events": ["approvals.application.*"], "secret": "a-webhook-secret-123"], token: root)
             #expect(refused.status == 422, "\(url): \(refused.text)")
@@ -260,10 +269,13 @@ import Testing
                 let (id, _, _) = try await approvers.pending()
                 #expect(try await approvers.decide(id, "approve", token: root).status == 200)
                 var log: [[String: Any]] = []
-                #expect(await eventually(timeout: .seconds(20)) {
-                    log = (try? await api.get("/api/v1/webhooks/\(webhook)/deliveries?page_size=100", token: root).json["items"] as? [[String: Any]]) ?? []
-                    return log.contains { ($0["last_error"] as? String)?.contains("loopback, private") == true }
-                }, "\(log)")
+                #expect(
+                    await eventually(timeout: .seconds(20)) {
+                        log =
+                            (try? await api.get("/api/v1/webhooks/\(webhook)/deliveries?page_size=100", token: root).json["items"]
+                                as? [[String: Any]]) ?? []
+                        return log.contains { ($0["last_error"] as? String)?.contains("loopback, private") == true }
+                    }, "\(log)")
                 // Other suites' events may have been delivered to the allowed receiver before the
                 // rebinding; after it, nothing reached inside.
                 #expect(listener.received.isEmpty)

@@ -29,8 +29,10 @@ import Testing
         let root = try await superAdminToken()
         let reply = try await api.post(
             "/api/v1/users",
-            ["email": "Analyst-\(UUID().uuidString.prefix(6))@Staff.example", "password": accounts.password, "full_name": "Ann Alyst",
-             "role": "analyst"], token: root)
+            [
+                "email": "Analyst-\(UUID().uuidString.prefix(6))@Staff.example", "password": accounts.password, "full_name": "Ann Alyst",
+                "role": "analyst",
+            ], token: root)
         #expect(reply.status == 201)
         #expect(reply["status"] == "active")
         #expect(reply["role"] == "analyst")
@@ -62,9 +64,12 @@ import Testing
         let analyst = try await accounts.login(try await createStaff("analyst", by: root).email).access
         for token in [client, analyst] {
             #expect(try await api.get("/api/v1/users", token: token).status == 403)
-            #expect(try await api.post(
-                "/api/v1/users", ["email": "n-\(UUID())@x.example", "password": accounts.password, "full_name": "N", "role": "analyst"],
-                token: token).status == 403)
+            #expect(
+                try await api.post(
+                    "/api/v1/users",
+                    ["email": "n-\(UUID())@x.example", "password": accounts.password, "full_name": "N", "role": "analyst"],
+                    token: token
+                ).status == 403)
         }
         #expect(try await api.get("/api/v1/users").status == 401)
     }

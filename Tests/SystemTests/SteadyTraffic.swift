@@ -48,21 +48,27 @@ struct SteadyTraffic {
         let end = ContinuousClock.now + duration
         async let applications = lane(until: end) { index, accepted in
             let client = clients[index % clients.count]
-            if let reply = try await send(&accepted, first: index, { api, key in
-                try await api.post(
-                    "/api/v1/applications", ["product_id": product, "amount": "12000.00", "term_months": 24, "purpose": "A used car"],
-                    token: client, headers: [("Idempotency-Key", key)])
-            }), let id = reply["id"] {
+            if let reply = try await send(
+                &accepted, first: index,
+                { api, key in
+                    try await api.post(
+                        "/api/v1/applications", ["product_id": product, "amount": "12000.00", "term_months": 24, "purpose": "A used car"],
+                        token: client, headers: [("Idempotency-Key", key)])
+                }), let id = reply["id"]
+            {
                 accepted.applications.append((id, client))
             }
         }
         async let payments = lane(until: end) { index, accepted in
             let loan = loans[index % loans.count]
-            if let reply = try await send(&accepted, first: index, { api, key in
-                try await api.post(
-                    "/api/v1/loans/\(loan.id)/payments", ["amount": "1.00", "reference": "steady-\(index)"],
-                    token: loan.client, headers: [("Idempotency-Key", key)])
-            }), let id = reply["id"] {
+            if let reply = try await send(
+                &accepted, first: index,
+                { api, key in
+                    try await api.post(
+                        "/api/v1/loans/\(loan.id)/payments", ["amount": "1.00", "reference": "steady-\(index)"],
+                        token: loan.client, headers: [("Idempotency-Key", key)])
+                }), let id = reply["id"]
+            {
                 accepted.payments.append((id, loan.id))
             }
         }

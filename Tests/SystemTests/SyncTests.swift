@@ -91,12 +91,18 @@ import Testing
         let version = try #require(financial.headers["ETag"].first)
         let ticketOp = UUID().uuidString
         let operations: [[String: Any]] = [
-            ["op_id": UUID().uuidString, "method": "PUT", "path": "/me/financial", "if_match": version,
-             "body": ["monthly_income": "7000.00", "monthly_expenses": "2000.00", "existing_monthly_debt": "250.00"]],
-            ["op_id": UUID().uuidString, "method": "PUT", "path": "/me/financial", "if_match": version,
-             "body": ["monthly_income": "9000.00", "monthly_expenses": "2000.00", "existing_monthly_debt": "250.00"]],
-            ["op_id": ticketOp, "method": "POST", "path": "/tickets",
-             "body": ["subject": "Offline question", "description": "Written on a train", "priority": "low"]],
+            [
+                "op_id": UUID().uuidString, "method": "PUT", "path": "/me/financial", "if_match": version,
+                "body": ["monthly_income": "7000.00", "monthly_expenses": "2000.00", "existing_monthly_debt": "250.00"],
+            ],
+            [
+                "op_id": UUID().uuidString, "method": "PUT", "path": "/me/financial", "if_match": version,
+                "body": ["monthly_income": "9000.00", "monthly_expenses": "2000.00", "existing_monthly_debt": "250.00"],
+            ],
+            [
+                "op_id": ticketOp, "method": "POST", "path": "/tickets",
+                "body": ["subject": "Offline question", "description": "Written on a train", "priority": "low"],
+            ],
             ["op_id": UUID().uuidString, "method": "PATCH", "path": "/tickets/\(UUID().uuidString)", "body": ["priority": "high"]],
         ]
         let reply = try await api.post("/api/v1/sync/batch", ["operations": operations], token: client)
@@ -105,7 +111,8 @@ import Testing
         #expect(results.map { $0["status"] as? String } == ["synced", "conflict", "synced", "failed"])
         #expect(results.map { $0["http_status"] as? Int } == [200, 412, 201, 404])
         let conflict = try #require(results[1]["body"] as? [String: Any])
-        #expect((conflict["current"] as? [String: Any])?["monthly_income"] as? String == "7000.00", "the conflict shows the version that won")
+        #expect(
+            (conflict["current"] as? [String: Any])?["monthly_income"] as? String == "7000.00", "the conflict shows the version that won")
         let ticket = try #require((results[2]["body"] as? [String: Any])?["id"] as? String)
         #expect(try await api.get("/api/v1/me/financial", token: client)["monthly_income"] == "7000.00")
 
@@ -116,14 +123,23 @@ import Testing
         #expect(try await api.get("/api/v1/tickets", token: client).json["total"] as? Int == 1)
         // The same op_id for another write is refused, not applied.
         let reused = try await api.post(
-            "/api/v1/sync/batch", ["operations": [["op_id": ticketOp, "method": "POST", "path": "/tickets", "body": ["subject": "x", "description": "y", "priority": "low"]]]],
+            "/api/v1/sync/batch",
+            [
+                "operations": [
+                    [
+                        "op_id": ticketOp, "method": "POST", "path": "/tickets",
+                        "body": ["subject": "x", "description": "y", "priority": "low"],
+                    ]
+                ]
+            ],
             token: client)
         #expect((reused.json["results"] as? [[String: Any]])?.first?["status"] as? String == "failed")
 
         let tooMany = (0..<51).map { _ in ["op_id": UUID().uuidString, "method": "DELETE", "path": "/webhooks/x"] as [String: Any] }
         #expect(try await api.post("/api/v1/sync/batch", ["operations": tooMany], token: client).fieldErrors == ["operations"])
         let recursive = try await api.post(
-            "/api/v1/sync/batch", ["operations": [["op_id": "a", "method": "POST", "path": "/sync/batch"], ["op_id": "b", "method": "GET", "path": "/loans"]]],
+            "/api/v1/sync/batch",
+            ["operations": [["op_id": "a", "method": "POST", "path": "/sync/batch"], ["op_id": "b", "method": "GET", "path": "/loans"]]],
             token: client)
         #expect(recursive.fieldErrors == ["operations[0].path", "operations[1].method"])
     }
@@ -132,17 +148,21 @@ import Testing
         let client = try await approvers.applications.applicant()
         let socket = try await PushClient.connect(token: client)
         defer { socket.close() }
-        let stale = ["op_id": UUID().uuidString, "method": "PUT", "path": "/me/employment", "if_match": "\"999\"",
-                     "body": ["employment_type": "salaried", "employer": "Acme", "years_employed": 5]] as [String: Any]
+        let stale =
+            [
+                "op_id": UUID().uuidString, "method": "PUT", "path": "/me/employment", "if_match": "\"999\"",
+                "body": ["employment_type": "salaried", "employer": "Acme", "years_employed": 5],
+            ] as [String: Any]
         #expect(try await api.post("/api/v1/sync/batch", ["operations": [stale]], token: client).status == 200)
 
         let admin = try await approvers.member("admin")
         var summary: [String: Any] = [:]
-        #expect(await eventually(timeout: .seconds(15)) {
-            summary = (try? await api.get("/api/v1/sync/summary", token: admin.token).json) ?? [:]
-            let connections = summary["active_connections"] as? [String: Any]
-            return (connections?["by_role"] as? [String: Int])?["client"] ?? 0 >= 1
-        }, "\(summary)")
+        #expect(
+            await eventually(timeout: .seconds(15)) {
+                summary = (try? await api.get("/api/v1/sync/summary", token: admin.token).json) ?? [:]
+                let connections = summary["active_connections"] as? [String: Any]
+                return (connections?["by_role"] as? [String: Int])?["client"] ?? 0 >= 1
+            }, "\(summary)")
         #expect(summary["batches"] as? Int ?? 0 >= 1)
         #expect((summary["operations"] as? [String: Int])?["conflict"] ?? 0 >= 1)
         #expect((summary["conflicts_by_entity"] as? [String: Int])?["profile"] ?? 0 >= 1)

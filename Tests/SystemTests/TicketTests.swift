@@ -91,7 +91,9 @@ import Testing
             #expect(try await api.post("/api/v1/tickets/\(id)/comments", ["body": "Me too"], token: other.token).status == 403)
         }
         #expect(try await api.patch("/api/v1/tickets/\(id)", ["status": "resolved"], token: root).status == 409)  // not started
-        #expect(try await api.patch("/api/v1/tickets/\(id)", ["status": "in_progress"], token: root, headers: [("If-Match", "\"99\"")]).status == 412)
+        #expect(
+            try await api.patch("/api/v1/tickets/\(id)", ["status": "in_progress"], token: root, headers: [("If-Match", "\"99\"")]).status
+                == 412)
         let current = try await api.get("/api/v1/tickets/\(id)", token: root)
         let etag = try #require(current.headers.first(name: "ETag"))
         let started = try await api.patch("/api/v1/tickets/\(id)", ["status": "in_progress"], token: root, headers: [("If-Match", etag)])
@@ -114,9 +116,10 @@ import Testing
         #expect((detail.json["comments"] as? [[String: Any]])?.compactMap { $0["body"] as? String } == ["Which browser?", "Firefox"])
         // Every change is an event the client's notifications are made from.
         #expect(try await EventStoreProbe.count("approvals.ticket.updated.v1", where: "ticket_id", is: id) >= 1)
-        #expect(await eventually {
-            (try? await EventStoreProbe.count("approvals.ticket.updated.v1", where: "ticket_id", is: id)) == 6
-        })
+        #expect(
+            await eventually {
+                (try? await EventStoreProbe.count("approvals.ticket.updated.v1", where: "ticket_id", is: id)) == 6
+            })
     }
 
     @Test func badTicketsAreRefused() async throws {
@@ -134,7 +137,9 @@ import Testing
         let client = try await approvers.accounts.login(try await approvers.accounts.activeClient()).access
         let id = try #require(try await open(priority: "low", token: client)["id"])
         try await Self.backdate(ticket: id)
-        #expect(try await EventStoreProbe.count("approvals.ticket.sla_breached.v1", where: "ticket_id", is: id, and: ["escalated_to": "super_admin"]) == 1)
+        #expect(
+            try await EventStoreProbe.count(
+                "approvals.ticket.sla_breached.v1", where: "ticket_id", is: id, and: ["escalated_to": "super_admin"]) == 1)
         #expect(try await api.get("/api/v1/tickets/\(id)", token: client).json["escalated"] as? Bool == true)
     }
 

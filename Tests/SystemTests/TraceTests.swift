@@ -14,8 +14,11 @@ import Testing
         let broker = try await TestServers.broker("trace-test")
         defer { Task { await broker.close() } }
         let queue = TestEnvironment.uniqueName("test.trace")
-        let caused = [LoansEvents.ApplicationSubmitted.self, AnalysisEvents.Requested.self, AnalysisEvents.Completed.self,
-                      ApprovalsEvents.AwaitingDecision.self] as [any DomainEvent.Type]
+        let caused =
+            [
+                LoansEvents.ApplicationSubmitted.self, AnalysisEvents.Requested.self, AnalysisEvents.Completed.self,
+                ApprovalsEvents.AwaitingDecision.self,
+            ] as [any DomainEvent.Type]
         _ = try await broker.withSession { session in
             let status = try session.declare(Queue(name: queue, durable: false, autoDelete: true))
             for event in caused { try session.bind(Binding(queue: queue, exchange: Exchanges.events, routingKey: event.routingKey)) }

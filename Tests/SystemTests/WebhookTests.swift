@@ -29,12 +29,15 @@ import Testing
             #expect(try await approvers.decide(id, "approve", token: root).status == 200)
             // The first delivery is refused (500) and retried; the retry gets through.
             var approved: Receiver.Request?
-            #expect(await eventually(timeout: .seconds(20)) {
-                approved = receiver.received.first { $0.body.contains(id) && $0.body.contains("approvals.application.approved") }
-                return approved != nil && receiver.received.filter { $0.body.contains(id) }.count >= 2
-            })
+            #expect(
+                await eventually(timeout: .seconds(20)) {
+                    approved = receiver.received.first { $0.body.contains(id) && $0.body.contains("approvals.application.approved") }
+                    return approved != nil && receiver.received.filter { $0.body.contains(id) }.count >= 2
+                })
             let delivery = try #require(approved)
-            let expected = "sha256=" + HMAC<SHA256>.authenticationCode(for: Array(delivery.body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+            let expected =
+                "sha256="
+                + HMAC<SHA256>.authenticationCode(for: Array(delivery.body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
                 .map { String(format: "%02x", $0) }.joined()
             #expect(delivery.signature == expected)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(delivery.body.utf8)) as? [String: Any])
@@ -42,10 +45,13 @@ import Testing
             #expect((json["data"] as? [String: Any])?["application_id"] as? String == id)
 
             var log: [[String: Any]] = []
-            #expect(await eventually {
-                log = (try? await api.get("/api/v1/webhooks/\(webhook)/deliveries?page_size=100", token: root).json["items"] as? [[String: Any]]) ?? []
-                return log.contains { $0["status"] as? String == "delivered" && ($0["attempts"] as? Int ?? 0) >= 2 }
-            }, "\(log)")
+            #expect(
+                await eventually {
+                    log =
+                        (try? await api.get("/api/v1/webhooks/\(webhook)/deliveries?page_size=100", token: root).json["items"]
+                            as? [[String: Any]]) ?? []
+                    return log.contains { $0["status"] as? String == "delivered" && ($0["attempts"] as? Int ?? 0) >= 2 }
+                }, "\(log)")
             #expect(try await api.send(.DELETE, "/api/v1/webhooks/\(webhook)", token: root).status == 204)
             #expect(try await api.send(.DELETE, "/api/v1/webhooks/\(webhook)", token: root).status == 404)
         }

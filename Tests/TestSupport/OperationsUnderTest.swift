@@ -42,7 +42,9 @@ public struct OperationsUnderTest: Sendable {
 
     /// Handles an event or command as if it came off the service's queue.
     @discardableResult
-    public func deliver<Message: BusMessage>(_ message: Message, messageID: String = UUID().uuidString.lowercased()) async throws
+    public func deliver<Message: BusMessage>(
+        _ message: Message, messageID: String = UUID().uuidString.lowercased()
+    ) async throws
         -> QueueConsumer.Outcome
     {
         try await events.deliver(message, messageID: messageID, logger: logger)
