@@ -166,6 +166,7 @@ let package = Package(
                 name: "TestSupport",
                 dependencies: [
                     "Messaging", "Persistence", "ServiceKit", "Contracts", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                     .product(name: "PostgresNIO", package: "postgres-nio"),
                 ], path: "Tests/TestSupport"),
             .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),

@@ -9,8 +9,10 @@ import Testing
     let customer = UUID()
     let clock = ManualClock()
 
+    /// Attempts get 3 s by default: the tests count requests, and the tests run beside many
+    /// others on two cores, where an attempt at 0.8 s once timed out before the stub answered.
     private func bureauClient(
-        _ url: String, timeout: Duration = .milliseconds(800), retries: Int = 2, failures: Int = 5, coolDown: Duration = .seconds(30)
+        _ url: String, timeout: Duration = .seconds(3), retries: Int = 2, failures: Int = 5, coolDown: Duration = .seconds(30)
     ) -> BureauClient {
         BureauClient(
             .init(baseURL: url, timeout: timeout, retries: retries),
@@ -38,10 +40,11 @@ import Testing
     }
 
     @Test func aSlowBureauTimesOutIsRetriedAndGivenUpQuickly() async throws {
-        // The bureau would answer a score, but only after 5 s: a lookup that waited for it would
-        // get the score; one that keeps its deadline fails, after trying again.
-        try await StubBureau.serving({ _ in .slow(.seconds(5)) }) { url, bureau in
-            let lookup = await bureauClient(url, timeout: .milliseconds(300), retries: 2).lookup(customer)
+        // The bureau would answer a score, but only after 3 s: a lookup that waited for it would
+        // get the score; one that keeps its deadline fails, after trying again. A second for each
+        // attempt leaves a loaded machine time to connect (at 0.3 s, none reached it once).
+        try await StubBureau.serving({ _ in .slow(.seconds(3)) }) { url, bureau in
+            let lookup = await bureauClient(url, timeout: .seconds(1), retries: 2).lookup(customer)
             #expect(lookup == .failed)
             #expect(lookup.score == nil)
             // Each attempt's deadline covers connecting too, so on a loaded machine an attempt may
