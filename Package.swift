@@ -166,7 +166,7 @@ let package = Package(
                 name: "TestSupport",
                 dependencies: [
                     "Messaging", "Persistence", "ServiceKit", "Contracts", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                     .product(name: "PostgresNIO", package: "postgres-nio"),
                 ], path: "Tests/TestSupport"),
             .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
@@ -195,7 +195,12 @@ let package = Package(
                 dependencies: [
                     "AnalysisWorker", "Contracts", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
                 ]),
-            .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Contracts"]),
+            .testTarget(
+                name: "GatewayTests",
+                dependencies: [
+                    "Gateway", "Contracts", "ServiceKit", "Redis", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "HummingbirdTesting", package: "hummingbird"),
+                ]),
             .testTarget(
                 name: "SystemTests",
                 dependencies: [

@@ -8,7 +8,7 @@ import ServiceKit
 struct ApplicationListView: Sendable {
     let forwarder: Forwarder
 
-    func joined(_ result: RPCResult, context: GatewayContext) async throws -> RPCResult {
+    func joined(_ result: RPCResult, context: some CallerContext) async throws -> RPCResult {
         guard context.principal?.role.isStaff == true, var page = JoinedPage(result) else { return result }
         let ids = page.ids("id")
         guard !ids.isEmpty else { return result }

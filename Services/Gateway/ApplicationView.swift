@@ -10,7 +10,7 @@ struct ApplicationView: Sendable {
     let forwarder: Forwarder
 
     /// The view after `loans` answered `result` about application `id`.
-    func respond(to result: RPCResult, id: UUID, context: GatewayContext) async throws -> Response {
+    func respond(to result: RPCResult, id: UUID, context: some CallerContext) async throws -> Response {
         guard result.status < 300 else { return HTTPReply.response(result) }
         var application = try result.decode(Application.self)
         let workflow = try await forwarder.call(ApprovalsRPC.GetWorkflow.self, .init(id: id), context: context)
@@ -23,7 +23,7 @@ struct ApplicationView: Sendable {
         return response
     }
 
-    func current(_ id: UUID, context: GatewayContext) async throws -> Response {
+    func current(_ id: UUID, context: some CallerContext) async throws -> Response {
         try await respond(to: try await forwarder.call(ApplicationsRPC.Get.self, .init(id: id), context: context), id: id, context: context)
     }
 }

@@ -44,7 +44,7 @@ struct Authenticator: Sendable {
     }
 
     static let missing = Problem.unauthorized("Send an access token: Authorization: Bearer <token>.", slug: "missing-token")
-    private static let invalid = Problem.unauthorized("The access token is invalid or expired.", slug: "invalid-token")
+    static let invalid = Problem.unauthorized("The access token is invalid or expired.", slug: "invalid-token")
 
     static func bearerToken(_ request: Request) -> String? {
         bearerToken(authorization: request.headers[.authorization])

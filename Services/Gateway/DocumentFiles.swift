@@ -11,7 +11,7 @@ struct DocumentFiles: Sendable {
     let blobs: any BlobStore
 
     /// The `:document` of the path; a malformed one names nothing.
-    static func documentID(_ context: GatewayContext) throws -> UUID {
+    static func documentID(_ context: some RequestContext) throws -> UUID {
         guard let id = context.parameters.get("document").flatMap(UUID.init(uuidString:)) else {
             throw Problem.notFound("No such document.")
         }
@@ -21,7 +21,8 @@ struct DocumentFiles: Sendable {
     /// Stores an upload's bytes, then records it with `Operation`; the bytes are dropped again when
     /// the service refuses it or cannot be asked.
     func receive<Operation: ServiceOperation>(
-        _ operation: Operation.Type, _ request: Request, context: GatewayContext, as record: (DocumentUpload.Received) -> Operation.Request
+        _ operation: Operation.Type, _ request: Request, context: some CallerContext,
+        as record: (DocumentUpload.Received) -> Operation.Request
     ) async throws -> Response {
         let upload = try await DocumentUpload(blobs: blobs).receive(request)
         let result: RPCResult
@@ -37,7 +38,7 @@ struct DocumentFiles: Sendable {
 
     /// The file a located document names, as a download.
     func send<Operation: ServiceOperation>(
-        _ operation: Operation.Type, _ locate: Operation.Request, context: GatewayContext
+        _ operation: Operation.Type, _ locate: Operation.Request, context: some CallerContext
     ) async throws -> Response where Operation.Response == DocumentsRPC.Locate.Response {
         let located = try await forwarder.call(operation, locate, context: context).decode(DocumentsRPC.Locate.Response.self)
         guard let bytes = try? blobs.read(located.blobKey) else { throw Problem.notFound("The document's file is gone.") }

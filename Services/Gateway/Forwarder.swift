@@ -4,28 +4,29 @@ import Hummingbird
 import ServiceKit
 
 /// Turns a route into an RPC to the owning service and its reply into the HTTP response, body
-/// passed through unchanged.
+/// passed through unchanged. The services are one method (`ServiceCalling`): the bus in the
+/// gateway, answers in memory in the routes' tests.
 struct Forwarder: Sendable {
-    let caller: ServiceCaller
+    let services: any ServiceCalling
     let timeout: Duration
 
     func call<Operation: ServiceOperation>(
-        _ operation: Operation.Type, _ request: Operation.Request, context: GatewayContext, idempotencyKey: String? = nil
+        _ operation: Operation.Type, _ request: Operation.Request, context: some CallerContext, idempotencyKey: String? = nil
     ) async throws -> RPCResult {
-        try await caller.call(
+        try await services.call(
             operation, request, principal: context.principal, requestID: context.requestID, clientIP: context.clientIP,
             idempotencyKey: idempotencyKey, timeout: timeout)
     }
 
     func forward<Operation: ServiceOperation>(
-        _ operation: Operation.Type, _ request: Operation.Request, context: GatewayContext
+        _ operation: Operation.Type, _ request: Operation.Request, context: some CallerContext
     ) async throws -> Response {
         HTTPReply.response(try await call(operation, request, context: context))
     }
 
     /// An editable resource: its `version` also goes into `ETag`, for `If-Match` on the next write.
     func forwardResource<Operation: ServiceOperation>(
-        _ operation: Operation.Type, _ request: Operation.Request, context: GatewayContext
+        _ operation: Operation.Type, _ request: Operation.Request, context: some CallerContext
     ) async throws -> Response {
         let result = try await call(operation, request, context: context)
         var response = HTTPReply.response(result)
@@ -38,7 +39,7 @@ struct Forwarder: Sendable {
     /// What `operation` knows about `ids`, asked in one call, keyed by `key` (nothing asked, and
     /// nothing known, without ids): the facts a staff list joins from another service.
     func lookUp<Operation: ServiceOperation, Item: Codable & Sendable>(
-        _ operation: Operation.Type, _ ids: [UUID], key: KeyPath<Item, UUID>, context: GatewayContext
+        _ operation: Operation.Type, _ ids: [UUID], key: KeyPath<Item, UUID>, context: some CallerContext
     ) async throws -> [UUID: Item] where Operation.Request == IDBatch, Operation.Response == BatchAnswer<Item> {
         guard !ids.isEmpty else { return [:] }
         let answer = try await call(operation, IDBatch(ids: ids), context: context)
@@ -47,7 +48,7 @@ struct Forwarder: Sendable {
 
     /// A list: the page's numbers also go into `X-Total-Count`, `X-Page` and `X-Page-Size`.
     func forwardList<Operation: ServiceOperation>(
-        _ operation: Operation.Type, _ request: Operation.Request, context: GatewayContext
+        _ operation: Operation.Type, _ request: Operation.Request, context: some CallerContext
     ) async throws -> Response {
         Self.list(try await call(operation, request, context: context))
     }

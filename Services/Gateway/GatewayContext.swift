@@ -4,7 +4,8 @@ import NIOCore
 import ServiceKit
 
 /// Per-request state: the request id (echoed as `X-Request-Id` and carried on every RPC), the
-/// client's address, and, once the route authenticated the caller, their verified token.
+/// client's address, and what `AdmissionMiddleware` made of the caller's token. Routes that need
+/// a caller run in a `SignedInContext` made from it.
 struct GatewayContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     var requestID = ""
@@ -13,7 +14,7 @@ struct GatewayContext: RequestContext {
     var clientIP: String
     /// What `AdmissionMiddleware` made of the request's access token, if it sent one.
     var authentication: Result<AccessTokenClaims, Problem>?
-    /// The verified caller, once a route signed them in.
+    /// The caller of a public route that shows a signed-in caller more (`signingInIfSent`).
     var claims: AccessTokenClaims?
     /// The caller's role once a route signed them in, for the traffic figures.
     let callerRole = CallerRole()
@@ -34,6 +35,19 @@ struct GatewayContext: RequestContext {
         return try authentication.get()
     }
 
+    /// The caller of a public route: anonymous without a token; a token sent is checked as on
+    /// any route (a bad one is refused, not ignored).
+    func signingInIfSent(_ request: Request) throws -> GatewayContext {
+        guard authentication != nil || request.headers[.authorization] != nil else { return self }
+        var context = self
+        let claims = try verifiedToken()
+        try MFAReady.admit(claims)
+        context.claims = claims
+        callerRole.set(claims.role.rawValue)
+        return context
+    }
+
     /// Bodies are collected explicitly (`RequestBody`) with the gateway's own limit.
-    var maxUploadSize: Int { 16 * 1024 * 1024 }
+    static let maximumUploadSize = 16 * 1024 * 1024
+    var maxUploadSize: Int { Self.maximumUploadSize }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import ServiceKit
 
-/// What every route needs: forwarding, body decoding, authentication and the defences.
+/// What every route needs: forwarding, body decoding, idempotency and the sign-in budgets.
 struct RouteSupport: Sendable {
     let forwarder: Forwarder
     let body: RequestBody
@@ -11,26 +11,9 @@ struct RouteSupport: Sendable {
     let limits: GatewaySettings.RateLimits
     let idempotency: Idempotency
 
-    /// The context with the verified caller (admitted by `AdmissionMiddleware`). A staff member who
-    /// must set up MFA first gets only the routes that do that (`allowingMFASetup`).
-    func signedIn(_ request: Request, _ context: GatewayContext, allowingMFASetup: Bool = false) async throws -> GatewayContext {
-        var context = context
-        let claims = try context.verifiedToken()
-        if claims.mfaSetupRequired == true, !allowingMFASetup { throw Problem.mfaSetupRequired }
-        context.claims = claims
-        context.callerRole.set(claims.role.rawValue)
-        return context
-    }
-
-    /// The caller if a token was sent (a bad one is still refused), anonymous otherwise: for public
-    /// routes that show staff more.
-    func maybeSignedIn(_ request: Request, _ context: GatewayContext) async throws -> GatewayContext {
-        request.headers[.authorization] == nil ? context : try await signedIn(request, context)
-    }
-
     /// Sign-in and code attempts spend from two small budgets: the address's and the account's,
     /// so neither one address nor many addresses can hammer one account.
-    func signInAttempt(email: String, _ context: GatewayContext) async throws {
+    func signInAttempt(email: String, _ context: some CallerContext) async throws {
         let account = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         try await admission.spend([
             .init(key: "sign-in:ip:\(context.clientIP)", limit: limits.signInPerAddress, what: "sign-in attempts from your address"),
@@ -39,7 +22,7 @@ struct RouteSupport: Sendable {
     }
 
     /// The `:id` of the path; a malformed one names nothing, so it is not found.
-    static func pathID(_ context: GatewayContext, _ what: String) throws -> UUID {
+    static func pathID(_ context: some RequestContext, _ what: String) throws -> UUID {
         guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound("No such \(what).") }
         return id
     }
@@ -48,7 +31,7 @@ struct RouteSupport: Sendable {
     /// makes the operation's request, filters included, for a page. `join` adds other services'
     /// facts to each page (a CSV has a column for each, empty where nothing was joined).
     func list<Operation: ServiceOperation>(
-        _ operation: Operation.Type, _ request: Request, _ context: GatewayContext, csv: CSVExport,
+        _ operation: Operation.Type, _ request: Request, _ context: some CallerContext, csv: CSVExport,
         join: @escaping @Sendable (RPCResult) async throws -> RPCResult = { $0 },
         build: @escaping @Sendable (PageRequest) -> Operation.Request
     ) async throws -> Response {
@@ -63,7 +46,7 @@ struct RouteSupport: Sendable {
 
     /// A creating POST whose body is the operation's request.
     func create<Operation: ServiceOperation>(
-        _ operation: Operation.Type, _ request: Request, _ context: GatewayContext
+        _ operation: Operation.Type, _ request: Request, _ context: some CallerContext
     ) async throws -> Response where Operation.Request: Encodable {
         try await create(operation, request, context, body: Operation.Request.self) { $0 }
     }
@@ -71,7 +54,7 @@ struct RouteSupport: Sendable {
     /// A creating POST: honours `Idempotency-Key`, scoped to the caller and the route. `build`
     /// completes the body into the operation's request (with ids from the path, say).
     func create<Operation: ServiceOperation, Body: Codable & Sendable>(
-        _ operation: Operation.Type, _ request: Request, _ context: GatewayContext, body type: Body.Type,
+        _ operation: Operation.Type, _ request: Request, _ context: some CallerContext, body type: Body.Type,
         build: @Sendable (Body) -> Operation.Request
     ) async throws -> Response {
         try await once(request, context, body: type) { value, serviceKey in
@@ -82,7 +65,7 @@ struct RouteSupport: Sendable {
     /// A POST that honours `Idempotency-Key`, scoped to the caller and the route: `perform` gets
     /// the decoded body and the key to hand every service it calls.
     func once<Body: Codable & Sendable>(
-        _ request: Request, _ context: GatewayContext, body type: Body.Type,
+        _ request: Request, _ context: some CallerContext, body type: Body.Type,
         perform: (Body, _ serviceKey: String?) async throws -> RPCResult
     ) async throws -> Response {
         let value = try await body.json(type, from: request)

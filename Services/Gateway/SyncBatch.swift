@@ -75,7 +75,7 @@ struct SyncBatch: Sendable {
             && !path.contains("#") && !path.unicodeScalars.contains { $0.properties.generalCategory == .control || $0 == " " }
     }
 
-    func replay(_ body: Body, for request: Request, caller: UUID, context: GatewayContext) async throws -> Reply {
+    func replay(_ body: Body, for request: Request, caller: UUID, context: SignedIn) async throws -> Reply {
         var results: [Result] = []
         for operation in body.operations {
             let canonical = Data(try JSON.encode(operation))
@@ -111,7 +111,7 @@ final class RouteDispatcher: Sendable {
         self.responder.withLock { $0 = responder }
     }
 
-    func respond(to operation: SyncBatch.Operation, from outer: Request, context: GatewayContext) async throws -> RPCResult {
+    func respond(to operation: SyncBatch.Operation, from outer: Request, context: SignedIn) async throws -> RPCResult {
         guard let responder = responder.withLock({ $0 }) else { throw Problem.unavailable("The gateway is starting.") }
         var head = HTTPRequest(
             method: .init(operation.method) ?? .post, scheme: "http", authority: outer.head.authority, path: "/api/v1" + operation.path)

@@ -9,7 +9,7 @@ struct TaskListView: Sendable {
     let forwarder: Forwarder
 
     /// `result`, a page of stages from `approvals`, with `assignee` and `application` on each item.
-    func joined(_ result: RPCResult, context: GatewayContext) async throws -> RPCResult {
+    func joined(_ result: RPCResult, context: some CallerContext) async throws -> RPCResult {
         guard var page = JoinedPage(result) else { return result }
         let (applicationIDs, assigneeIDs) = (page.ids("application_id"), page.ids("assignee_id"))
         async let summaries = forwarder.lookUp(ApplicationsRPC.Summaries.self, applicationIDs, key: \.id, context: context)

@@ -20,7 +20,7 @@ let admission = Admission(redis: redis, sessions: sessionCheck, logger: host.log
 let authenticator = Authenticator(keys: keys, admission: admission)
 let sockets = PushSockets(hub: hub, authenticator: authenticator, heartbeat: settings.heartbeat)
 let support = RouteSupport(
-    forwarder: Forwarder(caller: caller, timeout: settings.serviceTimeout),
+    forwarder: Forwarder(services: caller, timeout: settings.serviceTimeout),
     body: RequestBody(limit: settings.maximumBodyBytes), admission: admission, limits: settings.limits,
     idempotency: Idempotency(redis: redis, pendingLifetime: settings.serviceTimeout + .seconds(1)))
 
@@ -35,27 +35,22 @@ router.add(middleware: ClientAddressMiddleware(trustedProxies: settings.trustedP
 router.add(middleware: CORSAllowListMiddleware(allowedOrigins: settings.allowedOrigins))
 router.add(middleware: WebFrontEnd(root: settings.webRoot, logger: host.logger))
 try SystemRoutes(readiness: host.readiness(), keys: keys).add(to: router)
+// Every request of the API is authenticated (AdmissionMiddleware); the routes that need a caller
+// are in groups of a signed-in context, which refuse a request without one before its handler.
 let api = router.group("api/v1").add(
     middleware: AdmissionMiddleware(authenticator: authenticator, admission: admission, limits: settings.limits))
-AuthRoutes(support: support).add(to: api)
-UserRoutes(support: support).add(to: api)
-LendingRoutes(support: support).add(to: api)
-let blobs = try FolderBlobStore(path: settings.blobDirectory)
-CustomerRoutes(support: support, blobs: blobs).add(to: api)
-ApplicationRoutes(support: support, blobs: blobs).add(to: api)
-LoanRoutes(support: support).add(to: api)
-ApprovalRoutes(support: support).add(to: api)
-TicketRoutes(support: support).add(to: api)
-NotificationRoutes(support: support, sockets: sockets).add(to: api)
-AnalyticsRoutes(support: support).add(to: api)
-WebhookRoutes(support: support).add(to: api)
+let signedIn = APIRoutes(support: support, blobs: try FolderBlobStore(path: settings.blobDirectory)).add(to: api)
+let notifications = NotificationController(support: support, sockets: sockets)
+api.addRoutes(notifications.publicRoutes)
+signedIn.addRoutes(notifications.routes)
 let publisher = host.publisher
 let syncStats = SyncStats(redis: redis, instance: host.configuration.instance, logger: host.logger)
 let routes = RouteDispatcher()
-SyncRoutes(
-    support: support, batch: SyncBatch(routes: routes, idempotency: support.idempotency, stats: syncStats), stats: syncStats,
-    publisher: publisher
-).add(to: api)
+signedIn.addRoutes(
+    SyncController(
+        support: support, batch: SyncBatch(routes: routes, idempotency: support.idempotency, stats: syncStats), stats: syncStats,
+        publisher: publisher
+    ).routes)
 routes.install(router.buildResponder())
 host.addWork(
     PeriodicTask("WebSocket presence", every: SyncStats.presenceRefresh, logger: host.logger) {

@@ -25,6 +25,20 @@ public final class InMemoryServices: ServiceCalling {
         }
     }
 
+    /// Answers `operation` with `status` and the JSON `body` as written, after showing the
+    /// request and its caller to `inspect`: for callers that pass replies through unread.
+    public func answer<Operation: ServiceOperation>(
+        _ operation: Operation.Type, status: Int, json body: String,
+        inspect: @escaping @Sendable (Operation.Request, Principal?) -> Void = { _, _ in }
+    ) {
+        answers.withLock {
+            $0[Operation.name] = { request, principal in
+                inspect(try JSON.decode(Operation.Request.self, from: request), principal)
+                return RPCResult(status: status, body: Array(body.utf8))
+            }
+        }
+    }
+
     /// Answers `operation` with `problem`, as the owning service refuses.
     public func refuse<Operation: ServiceOperation>(_ operation: Operation.Type, with problem: Problem) {
         answers.withLock {
