@@ -16,6 +16,7 @@ struct Analyst: Sendable {
     let instance: String
     private let inFlight = Meter(label: "analyses_in_flight")
     private let duration = Timer(label: "analysis_duration_seconds")
+    private static let analyses = MetricHandles("analyses_total", dimensions: ["recommendation"]) { Counter(label: $0, dimensions: $1) }
 
     init(scorecard: Scorecard, bureau: BureauClient?, publisher: AMQPConnection, instance: String) {
         self.scorecard = scorecard
@@ -52,7 +53,7 @@ struct Analyst: Sendable {
         }
         let bureauScore = await bureau?.lookup(request.customerID).score
         let result = Self.completed(request, by: scorecard, bureauScore: bureauScore)
-        Counter(label: "analyses_total", dimensions: [("recommendation", result.recommendation.rawValue)]).increment()
+        Self.analyses(result.recommendation.rawValue).increment()
         let message = OutgoingMessage(
             body: try JSON.encode(result),
             properties: MessageProperties(

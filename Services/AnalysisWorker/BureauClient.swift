@@ -4,6 +4,7 @@ import Logging
 import Messaging
 import Metrics
 import NIOCore
+import ServiceKit
 
 /// Asks the external credit bureau for a customer's score: `GET {base}/scores/{customer_id}`,
 /// answered `{"score": 712}` (300–900) or `404` when the bureau has no file on the customer.
@@ -60,9 +61,11 @@ struct BureauClient: Sendable {
         self.logger = logger
     }
 
+    private static let requests = MetricHandles("bureau_requests_total", dimensions: ["outcome"]) { Counter(label: $0, dimensions: $1) }
+
     func lookup(_ customerID: UUID) async -> Lookup {
         let lookup = await attempts(customerID)
-        Counter(label: "bureau_requests_total", dimensions: [("outcome", lookup.outcome)]).increment()
+        Self.requests(lookup.outcome).increment()
         return lookup
     }
 
@@ -124,6 +127,7 @@ struct BureauClient: Sendable {
     /// (a gauge scraped every few seconds misses a breaker that flaps) and a log line.
     static func reportTransitions(to logger: Logger) -> @Sendable (CircuitBreaker.State) -> Void {
         let gauge = Gauge(label: "bureau_breaker_state")
+        let transitions = MetricHandles("bureau_breaker_transitions_total", dimensions: ["state"]) { Counter(label: $0, dimensions: $1) }
         return { state in
             let level: Double =
                 switch state {
@@ -132,7 +136,7 @@ struct BureauClient: Sendable {
                 case .open: 2
                 }
             gauge.record(level)
-            Counter(label: "bureau_breaker_transitions_total", dimensions: [("state", state.rawValue)]).increment()
+            transitions(state.rawValue).increment()
             logger.log(level: state == .open ? .warning : .info, "bureau circuit breaker \(state.rawValue)")
         }
     }

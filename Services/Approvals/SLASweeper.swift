@@ -19,12 +19,13 @@ struct SLASweeper: Sendable {
     let logger: Logger
     /// Stages handled per round, so one round's transaction stays short.
     static let batch = 100
+    private static let breaches = MetricHandles("approvals_sla_breaches_total", dimensions: ["kind"]) { Counter(label: $0, dimensions: $1) }
 
     func periodically(every interval: Duration) -> PeriodicTask {
         PeriodicTask("SLA sweep", every: interval, logger: logger) {
             let (stages, tickets) = try await sweep()
-            Counter(label: "approvals_sla_breaches_total", dimensions: [("kind", "stage")]).increment(by: stages)
-            Counter(label: "approvals_sla_breaches_total", dimensions: [("kind", "ticket")]).increment(by: tickets)
+            Self.breaches("stage").increment(by: stages)
+            Self.breaches("ticket").increment(by: tickets)
             if stages + tickets > 0 { logger.info("escalated past their SLA", metadata: ["stages": "\(stages)", "tickets": "\(tickets)"]) }
         }
     }

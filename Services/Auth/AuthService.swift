@@ -291,7 +291,11 @@ struct AuthService: Sendable {
 
     /// Counted for the alert on a spike of failed sign-ins (credential stuffing).
     private static func signInFailed(_ reason: String) {
-        Counter(label: "auth_sign_in_failures_total", dimensions: [("reason", reason)]).increment()
+        signInFailures(reason).increment()
+    }
+
+    private static let signInFailures = MetricHandles("auth_sign_in_failures_total", dimensions: ["reason"]) {
+        Counter(label: $0, dimensions: $1)
     }
 
     /// The `423` of an account locked by failed sign-ins, while the lock lasts.

@@ -18,6 +18,9 @@ struct Webhooks: Sendable {
     let retryBase: Duration
     private var logger: Logger { database.logger }
     static let administrators: Set<Role> = [.admin, .superAdmin]
+    private static let deliveries = MetricHandles("webhook_deliveries_total", dimensions: ["outcome"]) {
+        Counter(label: $0, dimensions: $1)
+    }
 
     func register(on rpc: inout RPCHandlers) {
         rpc.on(WebhooksRPC.Create.self) { request, context in
@@ -161,7 +164,7 @@ struct Webhooks: Sendable {
             }
         }
         let outcome: WebhookDelivery.Status = failure == nil ? .delivered : attempt >= WebhookRules.maximumAttempts ? .failed : .pending
-        Counter(label: "webhook_deliveries_total", dimensions: [("outcome", outcome.rawValue)]).increment()
+        Self.deliveries(outcome.rawValue).increment()
         let delay = WebhookRules.retryDelay(after: attempt, base: retryBase)
         let retryAt = Date().addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
         do {
