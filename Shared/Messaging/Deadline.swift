@@ -1,3 +1,4 @@
+import ServiceLifecycle
 import Synchronization
 
 /// Runs `operation` and returns its result, or throws ``DeadlineExceeded`` once `limit` has
@@ -33,7 +34,7 @@ public func withDeadline<Value: Sendable>(
             }
             race.track(
                 work,
-                watch: DeadlineWatch.shared.watch(until: .now + limit) {
+                watch: DeadlineClock.process.watch(for: limit) {
                     race.settle(.failure(DeadlineExceeded(limit: limit)))
                 })
         }
@@ -55,7 +56,7 @@ private final class Race<Value: Sendable>: Sendable {
         var caller: CheckedContinuation<Value, any Error>?
         var outcome: Result<Value, any Error>?
         var work: Task<Void, Never>?
-        var watch: DeadlineWatch.Ticket?
+        var watch: DeadlineClock<ContinuousClock>.Ticket?
     }
 
     private let state = Mutex(State())
@@ -72,7 +73,7 @@ private final class Race<Value: Sendable>: Sendable {
         return false
     }
 
-    func track(_ work: Task<Void, Never>, watch: DeadlineWatch.Ticket) {
+    func track(_ work: Task<Void, Never>, watch: DeadlineClock<ContinuousClock>.Ticket) {
         let decided = state.withLock { state in
             if state.outcome == nil { (state.work, state.watch) = (work, watch) }
             return state.outcome != nil
@@ -92,61 +93,112 @@ private final class Race<Value: Sendable>: Sendable {
         finish(losers.work, losers.watch)
     }
 
-    private func finish(_ work: Task<Void, Never>?, _ watch: DeadlineWatch.Ticket?) {
+    private func finish(_ work: Task<Void, Never>?, _ watch: DeadlineClock<ContinuousClock>.Ticket?) {
         work?.cancel()
-        if let watch { DeadlineWatch.shared.forget(watch) }
+        if let watch { DeadlineClock.process.forget(watch) }
     }
 }
 
-/// One clock for every deadline of the process: a task that looks every `resolution` for
+/// The clock of every deadline of the process: a task that looks every `resolution` for
 /// deadlines that have passed, instead of a timer task per deadline (a deadline per RPC call must
 /// cost next to nothing: a sleeping task per call cost ServiceKit's RPC about a tenth of its
 /// throughput, measured). Deadlines fire up to `resolution` late. `withDeadline` and the RPC
-/// client's timeouts use it.
-final class DeadlineWatch: Sendable {
+/// client's timeouts use ``process``.
+///
+/// It is a `Service`: a service's `ServiceHost` runs the process's clock with its connections, so
+/// it starts and stops with them. In a process without a host (a test, a tool), the first deadline
+/// starts a ticker of its own, which stops when nothing is watched. The clock it reads is
+/// injectable, so its expiry is tested on a clock the test moves.
+public final class DeadlineClock<C: Clock>: Service, Sendable where C.Duration == Duration {
     typealias Ticket = UInt64
-    static let shared = DeadlineWatch()
-    static let resolution = Duration.milliseconds(20)
 
     private struct Watched {
         var next: Ticket = 0
-        var due: [Ticket: (at: ContinuousClock.Instant, expire: @Sendable () -> Void)] = [:]
+        var due: [Ticket: (at: C.Instant, expire: @Sendable () -> Void)] = [:]
+        var runByHost = false
         var ticking = false
     }
 
+    private let clock: C
+    private let resolution: Duration
     private let state = Mutex(Watched())
 
+    public init(clock: C, resolution: Duration = .milliseconds(20)) {
+        self.clock = clock
+        self.resolution = resolution
+    }
+
+    /// Ticks until the host shuts it down: last, since it is the first of its services, so every
+    /// other one still has its deadlines while it stops. A deadline still watched then is handed to
+    /// a ticker of its own.
+    public func run() async throws {
+        state.withLock { $0.runByHost = true }
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            try? await clock.sleep(for: resolution)
+            _ = expireDue()
+        }
+        let startTicking = state.withLock { state in
+            state.runByHost = false
+            let start = !state.due.isEmpty && !state.ticking
+            if start { state.ticking = true }
+            return start
+        }
+        if startTicking { Task.detached(priority: .high) { await self.tickWhileWatched() } }
+    }
+
     /// Calls `expire` once `deadline` has passed, unless the ticket is forgotten first.
-    func watch(until deadline: ContinuousClock.Instant, expire: @escaping @Sendable () -> Void) -> Ticket {
+    func watch(until deadline: C.Instant, expire: @escaping @Sendable () -> Void) -> Ticket {
         let (ticket, startTicking) = state.withLock { state in
             state.next += 1
             state.due[state.next] = (deadline, expire)
-            defer { state.ticking = true }
-            return (state.next, !state.ticking)
+            let start = !state.runByHost && !state.ticking
+            if start { state.ticking = true }
+            return (state.next, start)
         }
-        // Detached: the clock outlives whoever first needed it, and carries none of its context.
-        if startTicking { Task.detached(priority: .high) { await self.tick() } }
+        // Detached: this ticker outlives whoever first needed it, and carries none of its context.
+        if startTicking { Task.detached(priority: .high) { await self.tickWhileWatched() } }
         return ticket
+    }
+
+    /// A deadline `limit` from now on this clock.
+    func watch(for limit: Duration, expire: @escaping @Sendable () -> Void) -> Ticket {
+        watch(until: clock.now.advanced(by: limit), expire: expire)
     }
 
     func forget(_ ticket: Ticket) {
         state.withLock { _ = $0.due.removeValue(forKey: ticket) }
     }
 
-    /// Ticks while anything is watched (an idle process does not wake up for nothing).
-    private func tick() async {
-        var watching = true
-        while watching {
-            try? await Task.sleep(for: Self.resolution)
-            let now = ContinuousClock.now
-            let expired = state.withLock { state in
-                let due = state.due.filter { $0.value.at <= now }
-                for ticket in due.keys { state.due.removeValue(forKey: ticket) }
-                state.ticking = !state.due.isEmpty
-                watching = state.ticking
-                return due.values.map(\.expire)
+    /// Expires the deadlines that have passed; returns whether any is still watched.
+    func expireDue() -> Bool {
+        let now = clock.now
+        let (expired, watching) = state.withLock { state in
+            let due = state.due.filter { $0.value.at <= now }
+            for ticket in due.keys { state.due.removeValue(forKey: ticket) }
+            return (due.values.map(\.expire), !state.due.isEmpty)
+        }
+        expired.forEach { $0() }
+        return watching
+    }
+
+    /// The ticker of a process without a host: while anything is watched (an idle process does
+    /// not wake up for nothing), and until a host runs the clock.
+    private func tickWhileWatched() async {
+        while true {
+            try? await clock.sleep(for: resolution)
+            let watching = expireDue()
+            let goOn = state.withLock { state in
+                state.ticking = watching && !state.runByHost
+                return state.ticking
             }
-            expired.forEach { $0() }
+            if !goOn { return }
         }
     }
 }
+
+extension DeadlineClock where C == ContinuousClock {
+    /// The process's clock, which `withDeadline` and the RPC client's timeouts use.
+    public static var process: DeadlineClock<ContinuousClock> { processClock }
+}
+
+private let processClock = DeadlineClock(clock: ContinuousClock())

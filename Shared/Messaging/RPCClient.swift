@@ -134,10 +134,10 @@ final class PendingCalls: Sendable {
     }
 
     func wait(for id: String, timeout: Duration, operation: String) async throws -> Delivery {
-        let timer = DeadlineWatch.shared.watch(until: .now + timeout) {
+        let timer = DeadlineClock.process.watch(for: timeout) {
             self.resolve(id, .failure(AMQPError.timedOut(operation: operation)))
         }
-        defer { DeadlineWatch.shared.forget(timer) }
+        defer { DeadlineClock.process.forget(timer) }
         return try await withCheckedThrowingContinuation { continuation in
             let ready = slots.withLock { slots -> Result<Delivery, any Error>? in
                 switch slots[id] {

@@ -161,7 +161,8 @@ public final class ServiceHost {
         var adminReadiness = readiness()
         if database != nil { adminReadiness.add("migrations") { migrated.isSet } }
 
-        var infrastructure: [any Service] = [publisher, consumer]
+        // The clock first: every RPC timeout and `withDeadline` in the process reads it.
+        var infrastructure: [any Service] = [DeadlineClock.process, publisher, consumer]
         if let database { infrastructure.insert(database.client, at: 0) }
         if let rpcClient { infrastructure.append(rpcClient) }
         if let redis { infrastructure.append(RedisLifetime(client: redis)) }
