@@ -16,7 +16,7 @@ struct Analyst: Sendable {
     let instance: String
     private let inFlight = Meter(label: "analyses_in_flight")
     private let duration = Timer(label: "analysis_duration_seconds")
-    private static let analyses = MetricHandles("analyses_total", dimensions: ["recommendation"]) { Counter(label: $0, dimensions: $1) }
+    private static let analyses = MetricHandles(counters: "analyses_total", dimensions: ["recommendation"])
 
     init(scorecard: Scorecard, bureau: BureauClient?, publisher: AMQPConnection, instance: String) {
         self.scorecard = scorecard

@@ -61,7 +61,7 @@ struct BureauClient: Sendable {
         self.logger = logger
     }
 
-    private static let requests = MetricHandles("bureau_requests_total", dimensions: ["outcome"]) { Counter(label: $0, dimensions: $1) }
+    private static let requests = MetricHandles(counters: "bureau_requests_total", dimensions: ["outcome"])
 
     func lookup(_ customerID: UUID) async -> Lookup {
         let lookup = await attempts(customerID)
@@ -127,7 +127,7 @@ struct BureauClient: Sendable {
     /// (a gauge scraped every few seconds misses a breaker that flaps) and a log line.
     static func reportTransitions(to logger: Logger) -> @Sendable (CircuitBreaker.State) -> Void {
         let gauge = Gauge(label: "bureau_breaker_state")
-        let transitions = MetricHandles("bureau_breaker_transitions_total", dimensions: ["state"]) { Counter(label: $0, dimensions: $1) }
+        let transitions = MetricHandles(counters: "bureau_breaker_transitions_total", dimensions: ["state"])
         return { state in
             let level: Double =
                 switch state {

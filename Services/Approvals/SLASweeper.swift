@@ -19,7 +19,7 @@ struct SLASweeper: Sendable {
     let logger: Logger
     /// Stages handled per round, so one round's transaction stays short.
     static let batch = 100
-    private static let breaches = MetricHandles("approvals_sla_breaches_total", dimensions: ["kind"]) { Counter(label: $0, dimensions: $1) }
+    private static let breaches = MetricHandles(counters: "approvals_sla_breaches_total", dimensions: ["kind"])
 
     func periodically(every interval: Duration) -> PeriodicTask {
         PeriodicTask("SLA sweep", every: interval, logger: logger) {

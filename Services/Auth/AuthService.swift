@@ -294,9 +294,7 @@ struct AuthService: Sendable {
         signInFailures(reason).increment()
     }
 
-    private static let signInFailures = MetricHandles("auth_sign_in_failures_total", dimensions: ["reason"]) {
-        Counter(label: $0, dimensions: $1)
-    }
+    private static let signInFailures = MetricHandles(counters: "auth_sign_in_failures_total", dimensions: ["reason"])
 
     /// The `423` of an account locked by failed sign-ins, while the lock lasts.
     private static func lockOut(of user: UserRecord) -> Problem? {

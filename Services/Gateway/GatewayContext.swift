@@ -15,7 +15,7 @@ struct GatewayContext: RequestContext {
     /// What `AdmissionMiddleware` made of the request's access token, if it sent one.
     var authentication: Result<AccessTokenClaims, Problem>?
     /// The caller of a public route that shows a signed-in caller more (`signingInIfSent`).
-    var claims: AccessTokenClaims?
+    var caller: Principal?
     /// The caller's role once a route signed them in, for the traffic figures.
     let callerRole = CallerRole()
     /// The client's connection, for requests the gateway makes on the client's behalf (a sync batch).
@@ -27,7 +27,7 @@ struct GatewayContext: RequestContext {
         clientIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
-    var principal: Principal? { claims?.principal }
+    var principal: Principal? { caller }
 
     /// The caller's live token, or the 401 (or 503) that the request's token deserves.
     func verifiedToken() throws -> AccessTokenClaims {
@@ -35,15 +35,22 @@ struct GatewayContext: RequestContext {
         return try authentication.get()
     }
 
+    /// The caller of the request's live token whom `rule` lets in, or the problem the request
+    /// deserves; their role goes into the traffic figures.
+    func signedIn<Rule: SignInRule>(_ rule: Rule.Type) throws -> Principal {
+        let claims = try verifiedToken()
+        try Rule.admit(claims)
+        guard let caller = claims.principal else { throw Authenticator.invalid }
+        callerRole.set(claims.role.rawValue)
+        return caller
+    }
+
     /// The caller of a public route: anonymous without a token; a token sent is checked as on
     /// any route (a bad one is refused, not ignored).
     func signingInIfSent(_ request: Request) throws -> GatewayContext {
         guard authentication != nil || request.headers[.authorization] != nil else { return self }
         var context = self
-        let claims = try verifiedToken()
-        try MFAReady.admit(claims)
-        context.claims = claims
-        callerRole.set(claims.role.rawValue)
+        context.caller = try signedIn(MFAReady.self)
         return context
     }
 

@@ -45,14 +45,10 @@ struct SignedInContext<Rule: SignInRule>: ChildRequestContext, CallerContext {
     let channel: any Channel
 
     init(context: GatewayContext) throws {
-        let claims = try context.verifiedToken()
-        try Rule.admit(claims)
-        guard let caller = claims.principal else { throw Authenticator.invalid }
-        context.callerRole.set(claims.role.rawValue)
+        self.caller = try context.signedIn(Rule.self)
         self.coreContext = context.coreContext
         self.requestID = context.requestID
         self.clientIP = context.clientIP
-        self.caller = caller
         self.channel = context.channel
     }
 

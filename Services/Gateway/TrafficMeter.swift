@@ -100,12 +100,8 @@ final class CallerRole: Sendable {
 struct TrafficMiddleware: RouterMiddleware {
     let meter: TrafficMeter
 
-    private static let requests = MetricHandles("http_requests_total", dimensions: ["method", "route", "status"]) {
-        Counter(label: $0, dimensions: $1)
-    }
-    private static let durations = MetricHandles("http_request_duration_seconds", dimensions: ["method", "route"]) {
-        Metrics.Timer(label: $0, dimensions: $1)
-    }
+    private static let requests = MetricHandles(counters: "http_requests_total", dimensions: ["method", "route", "status"])
+    private static let durations = MetricHandles(timers: "http_request_duration_seconds", dimensions: ["method", "route"])
 
     func handle(
         _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response

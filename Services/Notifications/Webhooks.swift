@@ -18,9 +18,7 @@ struct Webhooks: Sendable {
     let retryBase: Duration
     private var logger: Logger { database.logger }
     static let administrators: Set<Role> = [.admin, .superAdmin]
-    private static let deliveries = MetricHandles("webhook_deliveries_total", dimensions: ["outcome"]) {
-        Counter(label: $0, dimensions: $1)
-    }
+    private static let deliveries = MetricHandles(counters: "webhook_deliveries_total", dimensions: ["outcome"])
 
     func register(on rpc: inout RPCHandlers) {
         rpc.on(WebhooksRPC.Create.self) { request, context in

@@ -143,7 +143,7 @@ public final class DeadlineClock<C: Clock>: Service, Sendable where C.Duration =
             if start { state.ticking = true }
             return start
         }
-        if startTicking { Task.detached(priority: .high) { await self.tickWhileWatched() } }
+        if startTicking { startTicker() }
     }
 
     /// Calls `expire` once `deadline` has passed, unless the ticket is forgotten first.
@@ -155,8 +155,7 @@ public final class DeadlineClock<C: Clock>: Service, Sendable where C.Duration =
             if start { state.ticking = true }
             return (state.next, start)
         }
-        // Detached: this ticker outlives whoever first needed it, and carries none of its context.
-        if startTicking { Task.detached(priority: .high) { await self.tickWhileWatched() } }
+        if startTicking { startTicker() }
         return ticket
     }
 
@@ -179,6 +178,11 @@ public final class DeadlineClock<C: Clock>: Service, Sendable where C.Duration =
         }
         expired.forEach { $0() }
         return watching
+    }
+
+    /// Detached: the ticker outlives whoever first needed it, and carries none of its context.
+    private func startTicker() {
+        Task.detached(priority: .high) { await self.tickWhileWatched() }
     }
 
     /// The ticker of a process without a host: while anything is watched (an idle process does

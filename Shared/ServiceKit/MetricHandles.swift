@@ -10,7 +10,8 @@ public final class MetricHandles<Handle: Sendable>: Sendable {
     private let make: @Sendable (_ label: String, _ dimensions: [(String, String)]) -> Handle
     private let made = Mutex<[[String]: Handle]>([:])
 
-    /// `make` is the handle's initializer, such as `Timer.init(label:dimensions:)`.
+    /// `make` makes a handle of the label with the dimensions' names and values, such as
+    /// `{ Counter(label: $0, dimensions: $1) }`.
     public init(
         _ label: String, dimensions names: [String],
         make: @escaping @Sendable (_ label: String, _ dimensions: [(String, String)]) -> Handle
@@ -29,5 +30,19 @@ public final class MetricHandles<Handle: Sendable>: Sendable {
             made[values] = handle
             return handle
         }
+    }
+}
+
+extension MetricHandles where Handle == Counter {
+    /// Counters of `label`, one per set of values of the dimensions `names`.
+    public convenience init(counters label: String, dimensions names: [String]) {
+        self.init(label, dimensions: names) { Counter(label: $0, dimensions: $1) }
+    }
+}
+
+extension MetricHandles where Handle == Timer {
+    /// Timers of `label`, one per set of values of the dimensions `names`.
+    public convenience init(timers label: String, dimensions names: [String]) {
+        self.init(label, dimensions: names) { Timer(label: $0, dimensions: $1) }
     }
 }

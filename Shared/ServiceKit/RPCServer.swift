@@ -154,9 +154,7 @@ struct RPCServer: Service {
     let prefetch: UInt16
     let logger: Logger
 
-    private static let durations = MetricHandles("rpc_server_duration_seconds", dimensions: ["operation", "status"]) {
-        Timer(label: $0, dimensions: $1)
-    }
+    private static let durations = MetricHandles(timers: "rpc_server_duration_seconds", dimensions: ["operation", "status"])
 
     func run() async throws {
         let queueConsumer = QueueConsumer(
