@@ -1,5 +1,5 @@
 /// What the AMQP connection, its sessions and the RPC client throw.
-public enum AMQPError: Error, Sendable, CustomStringConvertible {
+public enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A broker URL that is not `amqp://user:password@host:port/vhost`.
     case invalidURL(String)
     /// The connection is between brokers (reconnecting): the operation was not attempted.

@@ -86,16 +86,16 @@ public final class AMQPSession {
         try check(ok, "delete queue \(queue)")
     }
 
-    func consume(queue: String, consumerTag: String, prefetch: UInt16, noAck: Bool) throws {
+    func consume(_ consumer: ConsumerRegistration) throws {
         let arena = CArena()
-        if !noAck {
+        if !consumer.noAck {
             // Per consumer (global = false): RabbitMQ applies it to consumers started after it.
-            try check(amqp_basic_qos(state, Self.channel, 0, prefetch, 0), "set prefetch on \(queue)")
+            try check(amqp_basic_qos(state, Self.channel, 0, consumer.prefetch, 0), "set prefetch on \(consumer.queue)")
         }
         let ok = amqp_basic_consume(
-            state, Self.channel, arena.bytes(queue), arena.bytes(consumerTag), 0, noAck ? 1 : 0, 0,
+            state, Self.channel, arena.bytes(consumer.queue), arena.bytes(consumer.tag), 0, consumer.noAck ? 1 : 0, 0,
             amqp_empty_table)
-        try check(ok, "consume \(queue)")
+        try check(ok, "consume \(consumer.queue)")
     }
 
     func cancel(consumerTag: String) throws {

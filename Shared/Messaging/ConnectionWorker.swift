@@ -3,89 +3,63 @@ import Foundation
 import Logging
 import Metrics
 
-/// The state and the loop of one connection's thread. Everything here runs on that thread only.
+/// The I/O of one connection's thread: it makes the rabbitmq-c calls and does what the
+/// connection's ``ConnectionStateMachine`` answers. Everything here runs on that thread only.
 final class ConnectionWorker {
-    private struct PendingConfirm {
-        let messageID: String?
-        let complete: (Result<Void, any Error>) -> Void
-        var returned: ReturnedMessage?
-    }
-
-    /// A message being assembled from its method, header and body frames.
-    private struct PartialMessage {
-        enum Kind {
-            case delivery(consumerTag: String, deliveryTag: UInt64, redelivered: Bool)
-            case returned(replyCode: Int, replyText: String)
-        }
-        let kind: Kind
-        let exchange: String
-        let routingKey: String
-        var properties = MessageProperties()
-        var bodySize = -1
-        var body: [UInt8] = []
-
-        var isComplete: Bool { bodySize >= 0 && body.count >= bodySize }
-    }
-
-    private struct Closing {
-        let continuation: CheckedContinuation<Void, Never>
-        let deadline: ContinuousClock.Instant
-    }
+    typealias Completion = (Result<Void, any Error>) -> Void
 
     private let connection: AMQPConnection
     private var logger: Logger { connection.logger }
     private let reconnects: Counter
-
+    private var machine: ConnectionStateMachine<Completion>
+    /// The broker connection; set exactly while the machine's link is up.
     private var state: amqp_connection_state_t?
-    /// Bumped on every new broker connection; delivery tags of older ones are void.
-    private var generation: UInt64 = 0
-    private var reconnectAttempt = 0
-    /// The node connected to, or to try first: a random one at first, so replicas spread.
-    private var brokerIndex: Int
-    private var nextConnectAt = ContinuousClock.now
-    private var registrations: [String: ConsumerRegistration] = [:]
-    private var confirms: [UInt64: PendingConfirm] = [:]
-    private var lastPublishTag: UInt64 = 0
-    private var partials: [amqp_channel_t: PartialMessage] = [:]
-    private var closing: Closing?
-    private var closed = false
+    private var closeWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(connection: AMQPConnection) {
         self.connection = connection
         self.reconnects = Counter(label: "amqp_reconnects_total", dimensions: [("connection", connection.name)])
-        self.brokerIndex = Int.random(in: 0..<connection.configuration.brokers.count)
+        let brokers = connection.configuration.brokers.count
+        self.machine = ConnectionStateMachine(
+            brokerCount: brokers, firstBroker: Int.random(in: 0..<brokers), backoff: connection.configuration.reconnectBackoff,
+            now: .now)
     }
 
     func run() {
-        while !closed {
+        while true {
             for command in connection.mailbox.take() { command(self) }
-            if let closing, state == nil || confirms.isEmpty || closing.deadline <= .now {
-                finishClose(closing)
-            } else if let state {
+            switch machine.nextStep(now: .now) {
+            case .read:
+                guard let state else { preconditionFailure("the link is up without a broker connection") }
                 var mayRead = true
                 if amqp_frames_enqueued(state) == 0, amqp_data_in_buffer(state) == 0 {
                     mayRead = wait(socket: amqp_get_sockfd(state), until: .now + .seconds(1))
                 }
                 if mayRead { readFrames() }
-            } else if ContinuousClock.now >= nextConnectAt {
-                connect()
-            } else {
-                wait(socket: nil, until: nextConnectAt)
+            case .connect(let brokers):
+                connect(trying: brokers)
+            case .sleep(let until):
+                wait(socket: nil, until: until)
+            case .finishClose:
+                finishClose()
+            case .stop:
+                for command in connection.mailbox.close() { command(self) }
+                return
             }
         }
-        for command in connection.mailbox.close() { command(self) }
     }
 
     // MARK: Commands
 
     func publish(
         _ message: OutgoingMessage, exchange: String, routingKey: String, mandatory: Bool, confirm: Bool,
-        complete: @escaping (Result<Void, any Error>) -> Void
+        complete: @escaping Completion
     ) {
-        guard let state, closing == nil else {
-            complete(.failure(closed || closing != nil ? AMQPError.closed : AMQPError.notConnected))
+        if let refusal = machine.publishRefusal {
+            complete(.failure(refusal))
             return
         }
+        guard let state else { preconditionFailure("the link is up without a broker connection") }
         let arena = CArena()
         var properties = arena.properties(message.properties)
         let channel = confirm ? AMQPSession.confirmChannel : AMQPSession.channel
@@ -100,12 +74,11 @@ final class ConnectionWorker {
             tearDown(reason)
             return
         }
-        guard confirm else {
+        if confirm {
+            machine.awaitConfirm(messageID: message.properties.messageID, complete)
+        } else {
             complete(.success(()))
-            return
         }
-        lastPublishTag += 1
-        confirms[lastPublishTag] = PendingConfirm(messageID: message.properties.messageID, complete: complete)
     }
 
     /// Publishes in order without waiting between messages, then reports every confirm at once.
@@ -131,29 +104,26 @@ final class ConnectionWorker {
     }
 
     func add(_ registration: ConsumerRegistration, continuation: CheckedContinuation<Void, any Error>) {
-        guard !closed, closing == nil else {
+        switch machine.addConsumer(registration) {
+        case .refused:
             continuation.resume(throwing: AMQPError.closed)
-            return
-        }
-        registrations[registration.tag] = registration
-        guard let state else {
-            continuation.resume()  // starts on connect
-            return
-        }
-        do {
-            try AMQPSession(state: state).consume(
-                queue: registration.queue, consumerTag: registration.tag, prefetch: registration.prefetch,
-                noAck: registration.noAck)
+        case .onConnect:
             continuation.resume()
-        } catch {
-            registrations[registration.tag] = nil
-            continuation.resume(throwing: error)
-            tearDown("\(error)")
+        case .now:
+            guard let state else { preconditionFailure("the link is up without a broker connection") }
+            do {
+                try AMQPSession(state: state).consume(registration)
+                continuation.resume()
+            } catch {
+                _ = machine.removeConsumer(tag: registration.tag)
+                continuation.resume(throwing: error)
+                tearDown("\(error)")
+            }
         }
     }
 
     func cancel(consumerTag: String, continuation: CheckedContinuation<Void, any Error>) {
-        guard let registration = registrations.removeValue(forKey: consumerTag) else {
+        guard let registration = machine.removeConsumer(tag: consumerTag) else {
             continuation.resume()
             return
         }
@@ -169,7 +139,7 @@ final class ConnectionWorker {
     }
 
     func settle(_ tag: DeliveryTag, _ settlement: Settlement) {
-        guard let state, tag.generation == generation else { return }
+        guard machine.isCurrent(tag), let state else { return }
         let status =
             switch settlement {
             case .ack: amqp_basic_ack(state, AMQPSession.channel, tag.value, 0)
@@ -180,7 +150,7 @@ final class ConnectionWorker {
     }
 
     func withSession<Result>(_ body: (AMQPSession) throws -> Result) throws -> Result {
-        guard let state else { throw closed ? AMQPError.closed : AMQPError.notConnected }
+        guard let state else { throw machine.publishRefusal ?? AMQPError.notConnected }
         do {
             return try body(AMQPSession(state: state))
         } catch let error as AMQPError {
@@ -191,43 +161,34 @@ final class ConnectionWorker {
     }
 
     func beginClose(_ continuation: CheckedContinuation<Void, Never>) {
-        guard !closed else {
+        guard machine.closeRequested(deadline: .now + .seconds(5)) else {
             continuation.resume()
             return
         }
-        closing = Closing(continuation: continuation, deadline: .now + .seconds(5))
+        closeWaiters.append(continuation)
     }
 
     // MARK: Connection lifecycle
 
-    /// Tries every node once, from the one after the node last lost (or a random one at first);
-    /// waits out the backoff only when all of them refused.
-    private func connect() {
-        let brokers = connection.configuration.brokers
+    private func connect(trying brokers: [Int]) {
+        let nodes = connection.configuration.brokers
         var failures: [String] = []
-        for offset in 0..<brokers.count {
-            let index = (brokerIndex + offset) % brokers.count
+        for index in brokers {
             do {
-                let state = try openConnection(to: brokers[index])
-                self.state = state
-                brokerIndex = index
-                generation += 1
-                lastPublishTag = 0
-                reconnectAttempt = 0
+                state = try openConnection(to: nodes[index])
+                machine.connected(to: index)
                 connection.setConnected(true)
-                logger.info("connected to RabbitMQ", metadata: ["host": "\(brokers[index])"])
+                logger.info("connected to RabbitMQ", metadata: ["host": "\(nodes[index])"])
                 return
             } catch {
-                failures.append("\(brokers[index]): \(error)")
+                failures.append("\(nodes[index]): \(error)")
             }
         }
-        let delay = connection.configuration.reconnectBackoff.delay(attempt: reconnectAttempt)
-        if reconnectAttempt % 10 == 0 {
+        let (delay, report) = machine.connectFailed(now: .now)
+        if report {
             logger.warning(
                 "cannot connect to RabbitMQ, retrying", metadata: ["error": "\(failures.joined(separator: "; "))", "retry_in": "\(delay)"])
         }
-        reconnectAttempt += 1
-        nextConnectAt = .now + delay
     }
 
     private func openConnection(to broker: AMQPConfiguration.Broker) throws -> amqp_connection_state_t {
@@ -253,11 +214,7 @@ final class ConnectionWorker {
         }
         let session = AMQPSession(state: state)
         try connection.topology.declare(on: session)
-        for registration in registrations.values {
-            try session.consume(
-                queue: registration.queue, consumerTag: registration.tag, prefetch: registration.prefetch,
-                noAck: registration.noAck)
-        }
+        for registration in machine.consumers.values { try session.consume(registration) }
         opened = true
         return state
     }
@@ -269,37 +226,25 @@ final class ConnectionWorker {
         self.state = nil
         amqp_destroy_connection(state)
         connection.setConnected(false)
-        partials.removeAll()
-        failConfirms(AMQPError.connectionLost(reason))
+        for complete in machine.connectionLost(now: .now) { complete(.failure(AMQPError.connectionLost(reason))) }
         connection.onConnectionLost?(reason)
         reconnects.increment()
-        // The lost node is likely down: the next attempt starts at another one.
-        brokerIndex += 1
-        nextConnectAt = .now + connection.configuration.reconnectBackoff.delay(attempt: 0)
-        reconnectAttempt = 1
         logger.warning("RabbitMQ connection lost, reconnecting", metadata: ["reason": "\(reason)"])
     }
 
-    private func finishClose(_ closing: Closing) {
+    private func finishClose() {
         if let state {
             _ = amqp_connection_close(state, AMQP_REPLY_SUCCESS)
             amqp_destroy_connection(state)
             self.state = nil
         }
         connection.setConnected(false)
-        failConfirms(AMQPError.closed)
-        for registration in registrations.values { registration.finish() }
-        registrations.removeAll()
-        closed = true
-        self.closing = nil
-        closing.continuation.resume()
+        let (unconfirmed, consumers) = machine.closeFinished(now: .now)
+        for complete in unconfirmed { complete(.failure(AMQPError.closed)) }
+        for registration in consumers { registration.finish() }
+        for waiter in closeWaiters { waiter.resume() }
+        closeWaiters.removeAll()
         logger.debug("AMQP connection closed")
-    }
-
-    private func failConfirms(_ error: AMQPError) {
-        let pending = confirms
-        confirms.removeAll()
-        for confirm in pending.values { confirm.complete(.failure(error)) }
     }
 
     /// Sleeps until a command is posted, the socket is readable, or `deadline`. Returns whether a
@@ -329,116 +274,91 @@ final class ConnectionWorker {
                 tearDown("read failed: \(describe(status: status))")
                 return
             }
-            handle(frame)
+            perform(machine.receive(frame))
             if let state = self.state { amqp_maybe_release_buffers(state) }
         }
     }
 
-    private func handle(_ frame: amqp_frame_t) {
+    private func perform(_ action: ConnectionStateMachine<Completion>.Action) {
+        switch action {
+        case .none:
+            break
+        case .deliver(var delivery, let registration):
+            if !registration.noAck { delivery.settler = connection }
+            registration.deliver(delivery)
+        case .requeue(let channel, let deliveryTag):
+            if let state { _ = amqp_basic_reject(state, channel, deliveryTag, 1) }
+        case .returned(let returned):
+            connection.onReturn?(returned)
+        case .settle(let outcomes):
+            for (complete, outcome) in outcomes { complete(outcome.mapError { $0 }) }
+        case .tearDown(let reason):
+            tearDown(reason)
+        case .reportBlocked(true):
+            logger.warning("the broker is blocking publishers (resource alarm)")
+        case .reportBlocked(false):
+            logger.info("the broker unblocked publishers")
+        }
+    }
+}
+
+extension ConnectionStateMachine {
+    /// Tells the machine about a frame read by rabbitmq-c, decoded into Swift values.
+    mutating func receive(_ frame: amqp_frame_t) -> Action {
         let channel = frame.channel
         switch Int32(frame.frame_type) {
         case AMQP_FRAME_METHOD:
-            handle(frame.payload.method, on: channel)
+            guard let method = Method(frame.payload.method) else { return .none }
+            return received(method, on: channel)
         case AMQP_FRAME_HEADER:
-            guard var partial = partials[channel] else { return }
             let decoded = frame.payload.properties.decoded.assumingMemoryBound(to: amqp_basic_properties_t.self)
-            partial.properties = MessageProperties(decoding: decoded.pointee)
-            partial.bodySize = Int(frame.payload.properties.body_size)
-            partial.body.reserveCapacity(partial.bodySize)
-            store(partial, on: channel)
+            return receivedHeader(
+                on: channel, properties: MessageProperties(decoding: decoded.pointee), bodySize: Int(frame.payload.properties.body_size))
         case AMQP_FRAME_BODY:
-            guard var partial = partials[channel] else { return }
             let fragment = frame.payload.body_fragment
-            if fragment.len > 0, let bytes = fragment.bytes {
-                partial.body.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: fragment.len))
-            }
-            store(partial, on: channel)
+            return receivedBody(on: channel, UnsafeRawBufferPointer(start: fragment.bytes, count: fragment.len))
         default:
-            break
+            return .none
         }
     }
+}
 
-    private func handle(_ method: amqp_method_t, on channel: amqp_channel_t) {
+extension ConnectionStateMachine.Method {
+    /// The methods the connection acts on; nil for the others (the replies of synchronous calls
+    /// are read by rabbitmq-c itself).
+    init?(_ method: amqp_method_t) {
+        func decoded<T>(_ type: T.Type) -> T { method.decoded.assumingMemoryBound(to: T.self).pointee }
         switch method.id {
         case LENDING_AMQP_BASIC_DELIVER:
-            let deliver = method.decoded.assumingMemoryBound(to: amqp_basic_deliver_t.self).pointee
-            partials[channel] = PartialMessage(
-                kind: .delivery(
-                    consumerTag: deliver.consumer_tag.string, deliveryTag: deliver.delivery_tag,
-                    redelivered: deliver.redelivered != 0),
+            let deliver = decoded(amqp_basic_deliver_t.self)
+            self = .deliver(
+                consumerTag: deliver.consumer_tag.string, deliveryTag: deliver.delivery_tag, redelivered: deliver.redelivered != 0,
                 exchange: deliver.exchange.string, routingKey: deliver.routing_key.string)
         case LENDING_AMQP_BASIC_RETURN:
-            let returned = method.decoded.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
-            partials[channel] = PartialMessage(
-                kind: .returned(replyCode: Int(returned.reply_code), replyText: returned.reply_text.string),
-                exchange: returned.exchange.string, routingKey: returned.routing_key.string)
+            let returned = decoded(amqp_basic_return_t.self)
+            self = .returned(
+                replyCode: Int(returned.reply_code), replyText: returned.reply_text.string, exchange: returned.exchange.string,
+                routingKey: returned.routing_key.string)
         case LENDING_AMQP_BASIC_ACK:
-            let ack = method.decoded.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
-            settleConfirms(upTo: ack.delivery_tag, multiple: ack.multiple != 0, refused: false)
+            let ack = decoded(amqp_basic_ack_t.self)
+            self = .ack(deliveryTag: ack.delivery_tag, multiple: ack.multiple != 0)
         case LENDING_AMQP_BASIC_NACK:
-            let nack = method.decoded.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee
-            settleConfirms(upTo: nack.delivery_tag, multiple: nack.multiple != 0, refused: true)
+            let nack = decoded(amqp_basic_nack_t.self)
+            self = .nack(deliveryTag: nack.delivery_tag, multiple: nack.multiple != 0)
         case LENDING_AMQP_BASIC_CANCEL:
-            tearDown("the broker cancelled a consumer (its queue was deleted?)")
+            self = .consumerCancelled
         case LENDING_AMQP_CHANNEL_CLOSE:
-            let close = method.decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
-            tearDown("channel \(channel) closed by the broker: \(close.reply_code) \(close.reply_text.string)")
+            let close = decoded(amqp_channel_close_t.self)
+            self = .channelClose(replyCode: Int(close.reply_code), replyText: close.reply_text.string)
         case LENDING_AMQP_CONNECTION_CLOSE:
-            let close = method.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
-            tearDown("connection closed by the broker: \(close.reply_code) \(close.reply_text.string)")
+            let close = decoded(amqp_connection_close_t.self)
+            self = .connectionClose(replyCode: Int(close.reply_code), replyText: close.reply_text.string)
         case LENDING_AMQP_CONNECTION_BLOCKED:
-            logger.warning("the broker is blocking publishers (resource alarm)")
+            self = .blocked(true)
         case LENDING_AMQP_CONNECTION_UNBLOCKED:
-            logger.info("the broker unblocked publishers")
+            self = .blocked(false)
         default:
-            break
-        }
-    }
-
-    private func store(_ partial: PartialMessage, on channel: amqp_channel_t) {
-        guard partial.isComplete else {
-            partials[channel] = partial
-            return
-        }
-        partials[channel] = nil
-        switch partial.kind {
-        case .delivery(let consumerTag, let deliveryTag, let redelivered):
-            guard let registration = registrations[consumerTag] else {
-                // Its consumer was just cancelled: give the message back.
-                if let state { _ = amqp_basic_reject(state, channel, deliveryTag, 1) }
-                return
-            }
-            registration.deliver(
-                Delivery(
-                    body: partial.body, properties: partial.properties, exchange: partial.exchange,
-                    routingKey: partial.routingKey, redelivered: redelivered,
-                    tag: DeliveryTag(generation: generation, value: deliveryTag),
-                    settler: registration.noAck ? nil : connection))
-        case .returned(let replyCode, let replyText):
-            let returned = ReturnedMessage(
-                replyCode: replyCode, replyText: replyText, exchange: partial.exchange,
-                routingKey: partial.routingKey, properties: partial.properties)
-            // The broker sends basic.return before the confirm of the same message.
-            if channel == AMQPSession.confirmChannel,
-                let tag = confirms.first(where: { $0.value.messageID == returned.properties.messageID && $0.value.returned == nil })?.key
-            {
-                confirms[tag]?.returned = returned
-            }
-            connection.onReturn?(returned)
-        }
-    }
-
-    private func settleConfirms(upTo tag: UInt64, multiple: Bool, refused: Bool) {
-        let tags = multiple ? confirms.keys.filter { $0 <= tag } : [tag]
-        for tag in tags {
-            guard let confirm = confirms.removeValue(forKey: tag) else { continue }
-            if refused {
-                confirm.complete(.failure(AMQPError.nacked(messageID: confirm.messageID)))
-            } else if let returned = confirm.returned {
-                confirm.complete(.failure(AMQPError.unroutable(exchange: returned.exchange, routingKey: returned.routingKey)))
-            } else {
-                confirm.complete(.success(()))
-            }
+            return nil
         }
     }
 }

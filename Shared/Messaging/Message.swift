@@ -69,7 +69,8 @@ public struct Delivery: Sendable {
     public let routingKey: String
     public let redelivered: Bool
     let tag: DeliveryTag
-    let settler: AMQPConnection?
+    /// Set by the connection's thread as it hands the delivery over; nil for a `noAck` consumer.
+    var settler: AMQPConnection?
 
     /// How many times the broker delivered this message before (quorum queues count it).
     public var previousDeliveries: Int {
