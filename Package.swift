@@ -76,6 +76,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         // Only for `swift package generate-documentation` (the DocC catalogues in Shared/).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
+        // Only for APIContractTests (no service links it). Without its default trait,
+        // ExternalLoading: the document's references are all local, and the trait builds slower.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
     ],
     targets: [
         // C libraries from Debian packages.
@@ -200,6 +203,12 @@ let package = Package(
                 dependencies: [
                     "Gateway", "Contracts", "ServiceKit", "Redis", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdTesting", package: "hummingbird"),
+                ]),
+            .testTarget(
+                name: "APIContractTests",
+                dependencies: [
+                    "Gateway", "Contracts", "ServiceKit", "Messaging", "Redis", "TestSupport",
+                    .product(name: "Hummingbird", package: "hummingbird"), .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 ]),
             .testTarget(
                 name: "SystemTests",

@@ -2,7 +2,7 @@ import Hummingbird
 
 /// The controllers of `/api/v1` that need nothing but the services, on the groups their callers
 /// need: public routes on the API's own context, the rest in signed-in groups, which refuse a
-/// request without a caller before any handler runs. `main.swift` adds the push and sync routes,
+/// request without a caller before any handler runs. `GatewayRoutes` adds the push and sync routes,
 /// which need the broker; the routes' tests build the same groups around services in memory.
 struct APIRoutes {
     let support: RouteSupport

@@ -12,11 +12,11 @@ struct ApplicationController {
     private var view: ApplicationView { ApplicationView(forwarder: support.forwarder) }
     private var files: DocumentFiles { DocumentFiles(forwarder: support.forwarder, blobs: blobs) }
 
-    private struct AttachBody: Codable, Sendable {
+    struct AttachBody: Codable, Sendable {
         let libraryDocumentID: UUID
     }
 
-    private struct WaiverBody: Codable, Sendable {
+    struct WaiverBody: Codable, Sendable {
         let documentType: DocumentType
         let reason: String
     }

@@ -8,12 +8,19 @@ import ServiceKit
 struct ApplicationListView: Sendable {
     let forwarder: Forwarder
 
+    /// What staff read beside each application.
+    struct StaffFields: ContractType {
+        @ExplicitNull var riskScore: String?
+    }
+
+    typealias Item = JoinedItem<Application, StaffFields>
+
     func joined(_ result: RPCResult, context: some CallerContext) async throws -> RPCResult {
         guard context.principal?.role.isStaff == true, var page = JoinedPage(result) else { return result }
         let ids = page.ids("id")
         guard !ids.isEmpty else { return result }
         let scores = try await forwarder.lookUp(ApprovalsRPC.RiskScores.self, ids, key: \.applicationID, context: context)
-        page.add { item in ["risk_score": JoinedPage.id(item, "id").flatMap { scores[$0] }.map { .string($0.riskScore) } ?? .null] }
+        try page.add { item in StaffFields(riskScore: JoinedPage.id(item, "id").flatMap { scores[$0] }?.riskScore) }
         return try page.result()
     }
 }

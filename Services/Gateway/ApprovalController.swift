@@ -8,13 +8,13 @@ struct ApprovalController {
     let support: RouteSupport
     private var forwarder: Forwarder { support.forwarder }
 
-    private struct DecisionBody: Codable {
+    struct DecisionBody: Codable {
         let decision: ApprovalDecision
         let comment: String?
         let documents: [DocumentType]?
     }
 
-    private struct ReassignBody: Codable {
+    struct ReassignBody: Codable {
         let assigneeID: UUID
     }
 

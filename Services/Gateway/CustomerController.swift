@@ -29,7 +29,7 @@ struct CustomerController {
     }
 
     /// `POST /customers`: a walk-in client's account and file, opened by staff.
-    private struct WalkIn: Codable, Sendable {
+    struct WalkIn: Codable, Sendable {
         var email: String
         var fullName: String
         var phone: String?

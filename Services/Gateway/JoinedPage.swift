@@ -28,9 +28,13 @@ struct JoinedPage {
         return items.compactMap { Self.id($0, key) }.filter { seen.insert($0).inserted }
     }
 
-    /// Adds to each item the fields `fields` makes of it.
-    mutating func add(_ fields: ([String: JSONValue]) -> [String: JSONValue]) {
-        items = items.map { item in item.merging(fields(item)) { _, added in added } }
+    /// Adds to each item the fields of the value `fields` makes of it, encoded as the API writes
+    /// JSON. The value is a type (`JoinedItem`'s `Added`) so the route table can name the shape.
+    mutating func add(_ fields: ([String: JSONValue]) -> some Encodable) throws {
+        items = try items.map { item in
+            guard case .object(let added) = try JSONValue(encoding: fields(item)) else { return item }
+            return item.merging(added) { _, added in added }
+        }
     }
 
     /// The page again, as a reply of the service's own status.
@@ -43,5 +47,22 @@ struct JoinedPage {
     static func id(_ item: [String: JSONValue], _ key: String) -> UUID? {
         guard case .string(let text)? = item[key] else { return nil }
         return UUID(uuidString: text)
+    }
+}
+
+/// An item of a joined page as clients read it: the owning service's fields and the ones a view
+/// adds beside them, in one JSON object.
+struct JoinedItem<Base: ContractType, Added: ContractType>: ContractType {
+    var base: Base
+    var added: Added
+
+    init(from decoder: any Decoder) throws {
+        base = try Base(from: decoder)
+        added = try Added(from: decoder)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try base.encode(to: encoder)
+        try added.encode(to: encoder)
     }
 }

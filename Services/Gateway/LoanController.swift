@@ -7,11 +7,11 @@ struct LoanController {
     let support: RouteSupport
     private var forwarder: Forwarder { support.forwarder }
 
-    private struct Disbursement: Codable {
+    struct Disbursement: Codable {
         let disbursementDate: CalendarDate?
     }
 
-    private struct PaymentBody: Codable, Sendable {
+    struct PaymentBody: Codable, Sendable {
         let amount: Money
         let reference: String
     }

@@ -15,12 +15,12 @@ struct SyncController {
     static let largestLimit = ChangeFeed.largestPage
     static let longestMaintenanceMessage = 500
 
-    private struct Broadcast: Codable, Sendable {
+    struct Broadcast: Codable, Sendable {
         let message: String
         let startsAt: Date?
     }
 
-    private struct BroadcastSent: Codable, Sendable {
+    struct BroadcastSent: Codable, Sendable {
         let message: String
         @ExplicitNull var startsAt: Date?
         let sentAt: Date

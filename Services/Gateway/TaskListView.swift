@@ -8,6 +8,26 @@ import ServiceKit
 struct TaskListView: Sendable {
     let forwarder: Forwarder
 
+    /// What the list adds beside each stage.
+    struct Added: ContractType {
+        @ExplicitNull var assignee: Assignee?
+        /// Nil only if `loans` no longer knows the application.
+        @ExplicitNull var application: ApplicationFacts?
+    }
+
+    struct Assignee: ContractType, Equatable {
+        var id: UUID
+        @ExplicitNull var fullName: String?
+    }
+
+    struct ApplicationFacts: ContractType, Equatable {
+        var amount: Money
+        var productName: String
+        @ExplicitNull var applicantName: String?
+    }
+
+    typealias Item = JoinedItem<ApprovalStage, Added>
+
     /// `result`, a page of stages from `approvals`, with `assignee` and `application` on each item.
     func joined(_ result: RPCResult, context: some CallerContext) async throws -> RPCResult {
         guard var page = JoinedPage(result) else { return result }
@@ -15,17 +35,12 @@ struct TaskListView: Sendable {
         async let summaries = forwarder.lookUp(ApplicationsRPC.Summaries.self, applicationIDs, key: \.id, context: context)
         async let names = forwarder.lookUp(UsersRPC.StaffNames.self, assigneeIDs, key: \.id, context: context)
         let (applications, staff) = try await (summaries, names)
-        page.add { item in
-            let assignee = JoinedPage.id(item, "assignee_id").map { id in
-                JSONValue.object(["id": item["assignee_id"] ?? .null, "full_name": staff[id].map { .string($0.fullName) } ?? .null])
-            }
-            let application = JoinedPage.id(item, "application_id").flatMap { applications[$0] }.map { summary in
-                JSONValue.object([
-                    "amount": .string(summary.amount.description), "product_name": .string(summary.productName),
-                    "applicant_name": summary.applicantName.map(JSONValue.string) ?? .null,
-                ])
-            }
-            return ["assignee": assignee ?? .null, "application": application ?? .null]
+        try page.add { item in
+            Added(
+                assignee: JoinedPage.id(item, "assignee_id").map { Assignee(id: $0, fullName: staff[$0]?.fullName) },
+                application: JoinedPage.id(item, "application_id").flatMap { applications[$0] }.map {
+                    ApplicationFacts(amount: $0.amount, productName: $0.productName, applicantName: $0.applicantName)
+                })
         }
         return try page.result()
     }

@@ -7,12 +7,12 @@ struct TicketController {
     let support: RouteSupport
     private var forwarder: Forwarder { support.forwarder }
 
-    private struct UpdateBody: Codable {
+    struct UpdateBody: Codable {
         let status: Ticket.Status?
         let priority: Ticket.Priority?
     }
 
-    private struct CommentBody: Codable, Sendable {
+    struct CommentBody: Codable, Sendable {
         let body: String
     }
 

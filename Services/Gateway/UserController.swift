@@ -7,7 +7,7 @@ struct UserController {
     let support: RouteSupport
     private var forwarder: Forwarder { support.forwarder }
 
-    private struct Patch: Codable {
+    struct Patch: Codable {
         let fullName: String?
         let role: Role?
         let status: AuthRPC.AccountStatus?

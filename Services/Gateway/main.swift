@@ -34,23 +34,19 @@ router.add(middleware: ProblemMiddleware())
 router.add(middleware: ClientAddressMiddleware(trustedProxies: settings.trustedProxies))
 router.add(middleware: CORSAllowListMiddleware(allowedOrigins: settings.allowedOrigins))
 router.add(middleware: WebFrontEnd(root: settings.webRoot, logger: host.logger))
-try SystemRoutes(readiness: host.readiness(), keys: keys).add(to: router)
-// Every request of the API is authenticated (AdmissionMiddleware); the routes that need a caller
-// are in groups of a signed-in context, which refuse a request without one before its handler.
-let api = router.group("api/v1").add(
-    middleware: AdmissionMiddleware(authenticator: authenticator, admission: admission, limits: settings.limits))
-let signedIn = APIRoutes(support: support, blobs: try FolderBlobStore(path: settings.blobDirectory)).add(to: api)
-let notifications = NotificationController(support: support, sockets: sockets)
-api.addRoutes(notifications.publicRoutes)
-signedIn.addRoutes(notifications.routes)
 let publisher = host.publisher
 let syncStats = SyncStats(redis: redis, instance: host.configuration.instance, logger: host.logger)
 let routes = RouteDispatcher()
-signedIn.addRoutes(
-    SyncController(
+// Every request of the API is authenticated (AdmissionMiddleware); the routes that need a caller
+// are in groups of a signed-in context, which refuse a request without one before its handler.
+GatewayRoutes(
+    system: try SystemRoutes(readiness: host.readiness(), keys: keys),
+    api: APIRoutes(support: support, blobs: try FolderBlobStore(path: settings.blobDirectory)),
+    notifications: NotificationController(support: support, sockets: sockets),
+    sync: SyncController(
         support: support, batch: SyncBatch(routes: routes, idempotency: support.idempotency, stats: syncStats), stats: syncStats,
-        publisher: publisher
-    ).routes)
+        publisher: publisher)
+).add(to: router, admission: AdmissionMiddleware(authenticator: authenticator, admission: admission, limits: settings.limits))
 routes.install(router.buildResponder())
 host.addWork(
     PeriodicTask("WebSocket presence", every: SyncStats.presenceRefresh, logger: host.logger) {

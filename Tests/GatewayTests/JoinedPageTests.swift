@@ -26,7 +26,7 @@ import Testing
 
     @Test func addedFieldsSitBesideTheItemsOwn() throws {
         var joined = try #require(JoinedPage(page(#"{"id": "\#(first)", "status": "open", "level": 2}, {"id": "\#(second)"}"#)))
-        joined.add { item in ["risk_score": JoinedPage.id(item, "id") == first ? .string("0.4213") : .null] }
+        try joined.add { item in ApplicationListView.StaffFields(riskScore: JoinedPage.id(item, "id") == first ? "0.4213" : nil) }
         let result = try joined.result()
         #expect(result.status == 200)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.body)) as? [String: Any])
