@@ -149,7 +149,7 @@ public enum AnalyticsRPC {
         public struct Response: Codable, Sendable, Equatable {
             public var total: Int
             public var byStatus: [String: Int]
-            public var avgRiskScore: String?
+            @ExplicitNull public var avgRiskScore: String?
             public var sumAmount: Money
             public var disbursedAmount: Money
             public var outstandingPrincipal: Money
@@ -176,7 +176,7 @@ public enum AnalyticsRPC {
         public struct Stage: Codable, Sendable, Equatable {
             public var role: String
             public var decided: Int
-            public var avgHours: Double?
+            @ExplicitNull public var avgHours: Double?
             public var slaBreaches: Int
 
             public init(role: String, decided: Int, avgHours: Double?, slaBreaches: Int) {
@@ -193,7 +193,7 @@ public enum AnalyticsRPC {
             public var approved: Int
             public var rejected: Int
             public var inProgress: Int
-            public var avgHoursToDecision: Double?
+            @ExplicitNull public var avgHoursToDecision: Double?
             public var byStage: [Stage]
 
             public init(
@@ -217,7 +217,7 @@ public enum AnalyticsRPC {
 
     public enum Tickets: ServiceOperation {
         public struct Assignee: Codable, Sendable, Equatable {
-            public var assigneeID: UUID?
+            @ExplicitNull public var assigneeID: UUID?
             public var open: Int
             public var inProgress: Int
             public var resolved: Int
@@ -259,7 +259,7 @@ public enum AnalyticsRPC {
             public var applicationsProcessed: Int
             /// Approved among those decided, 0…1.
             public var approvalRate: Double
-            public var medianHoursToDecision: Double?
+            @ExplicitNull public var medianHoursToDecision: Double?
 
             public init(applicationsProcessed: Int, approvalRate: Double, medianHoursToDecision: Double?) {
                 self.applicationsProcessed = applicationsProcessed
@@ -321,8 +321,8 @@ public struct TrafficReport: BusMessage, Equatable {
 /// What the durable queues parked, answered by `analytics` (super admins only).
 public enum DeadLettersRPC {
     public struct Sample: Codable, Sendable, Equatable {
-        public var messageID: String?
-        public var type: String?
+        @ExplicitNull public var messageID: String?
+        @ExplicitNull public var type: String?
         /// The body as text, cut at 2 KiB.
         public var body: String
 

@@ -244,11 +244,6 @@ public enum AuthRPC {
                 self.secret = secret
                 self.otpauthURI = otpauthURI
             }
-
-            private enum CodingKeys: String, CodingKey {
-                case secret
-                case otpauthURI = "otpauth_uri"
-            }
         }
         public static let service = ServiceName.auth
         public static let name = "auth.mfa-setup.v1"

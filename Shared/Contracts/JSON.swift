@@ -33,10 +33,10 @@ public enum JSON {
 }
 
 /// Reads `snake_case` keys into Swift names, spelling the platform's acronyms (`id`, `url`,
-/// `ip`) in capitals as Swift does: `user_id` → `userID`. (Foundation's `convertFromSnakeCase`
+/// `uri`, `ip`) in capitals as Swift does: `user_id` → `userID`. (Foundation's `convertFromSnakeCase`
 /// would make `userId`, which is not the property `convertToSnakeCase` wrote it from.)
 struct SnakeCaseKey: CodingKey {
-    static let acronyms: Set<Substring> = ["id", "url", "ip"]
+    static let acronyms: Set<Substring> = ["id", "url", "uri", "ip"]
     let stringValue: String
     var intValue: Int? { nil }
 

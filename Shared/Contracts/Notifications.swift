@@ -174,10 +174,10 @@ public struct WebhookDelivery: Codable, Sendable, Equatable {
     public var eventType: String
     public var status: Status
     public var attempts: Int
-    public var lastStatusCode: Int?
-    public var lastError: String?
+    @ExplicitNull public var lastStatusCode: Int?
+    @ExplicitNull public var lastError: String?
     public var createdAt: Date
-    public var deliveredAt: Date?
+    @ExplicitNull public var deliveredAt: Date?
 
     public init(
         id: UUID, eventType: String, status: Status, attempts: Int, lastStatusCode: Int?, lastError: String?, createdAt: Date,
