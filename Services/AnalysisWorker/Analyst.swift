@@ -54,14 +54,16 @@ struct Analyst: Sendable {
         let bureauScore = await bureau?.lookup(request.customerID).score
         let result = Self.completed(request, by: scorecard, bureauScore: bureauScore)
         Self.analyses(result.recommendation.rawValue).increment()
-        let message = OutgoingMessage(
-            body: try JSON.encode(result),
-            properties: MessageProperties(
-                // Derived from the request, so a redelivered request publishes the same message id
-                // and consumers' inboxes drop the copy.
-                messageID: "analysis-\(context.messageID)", type: AnalysisEvents.Completed.type, timestamp: Date(), appID: instance,
-                headers: TraceContext.current.map { [TraceContext.header: $0.child().traceparent] } ?? [:]))
-        try await publisher.publish(message, exchange: Exchanges.events, routingKey: AnalysisEvents.Completed.routingKey)
+        try await TraceSpans.withOutgoingSpan("send \(AnalysisEvents.Completed.type)", ofKind: .producer) { hop, _ in
+            let message = OutgoingMessage(
+                body: try JSON.encode(result),
+                properties: MessageProperties(
+                    // Derived from the request, so a redelivered request publishes the same message id
+                    // and consumers' inboxes drop the copy.
+                    messageID: "analysis-\(context.messageID)", type: AnalysisEvents.Completed.type, timestamp: Date(),
+                    appID: instance, headers: hop.map { [TraceContext.header: $0.traceparent] } ?? [:]))
+            try await publisher.publish(message, exchange: Exchanges.events, routingKey: AnalysisEvents.Completed.routingKey)
+        }
         context.logger.info(
             "analysis completed",
             metadata: [

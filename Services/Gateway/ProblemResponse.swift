@@ -5,6 +5,7 @@ import Hummingbird
 import Messaging
 import NIOCore
 import ServiceKit
+import Tracing
 
 /// Responses the gateway writes itself or passes through from a service.
 enum HTTPReply {
@@ -80,15 +81,37 @@ struct RequestIDMiddleware: RouterMiddleware {
 
 /// Starts the request's trace, or continues the caller's (`traceparent`), for the whole request:
 /// every RPC and message it causes carries it, and every log line on the way names it. The answer
-/// says which trace it was (`traceparent`), for a client reporting a problem.
+/// says which trace it was (`traceparent`), for a client reporting a problem. With spans recorded
+/// (`TraceSpans`), the request is the trace's server span, named after its route.
 struct TraceMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
     ) async throws -> Response {
-        let trace = request.headers[.traceparent].flatMap(TraceContext.init(traceparent:))?.child() ?? .root()
-        var response = try await TraceContext.$current.withValue(trace) { try await next(request, context) }
-        response.headers[.traceparent] = trace.traceparent
-        return response
+        let incoming = request.headers[.traceparent].flatMap(TraceContext.init(traceparent:))
+        return try await TraceSpans.withRequestSpan(request.method.rawValue, continuing: incoming) { trace, span in
+            span?.attributes["http.request.method"] = request.method.rawValue
+            do {
+                var response = try await next(request, context)
+                response.headers[.traceparent] = trace.traceparent
+                span.map { Self.record(response.status.code, route: context.endpointPath, method: request.method, on: $0) }
+                return response
+            } catch {
+                span.map {
+                    Self.record(
+                        (error as? any HTTPResponseError)?.status.code ?? 500, route: context.endpointPath, method: request.method, on: $0)
+                }
+                throw error
+            }
+        }
+    }
+
+    /// Names the span after the route's template, not its path: a path holds ids, and every
+    /// request would be an operation of its own. Marks a server error.
+    private static func record(_ status: Int, route: String?, method: HTTPRequest.Method, on span: any Span) {
+        if let route { span.operationName = "\(method.rawValue) \(route)" }
+        span.attributes["http.route"] = route
+        span.attributes["http.response.status_code"] = status
+        if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
     }
 }
 

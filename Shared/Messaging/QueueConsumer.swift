@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import Tracing
 
 /// Consumes a queue with bounded prefetch, runs a handler per delivery concurrently, and settles
 /// each delivery after its handler finished: acknowledged, dead-lettered (a message that can never
@@ -32,6 +33,7 @@ public struct QueueConsumer: Service {
     private let retryBackoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5))
     private let retryWindow: Duration
     private let handlerDeadline: Duration
+    private let spanKind: SpanKind
     private let handler: @Sendable (Delivery) async -> Outcome
 
     /// - Parameters:
@@ -41,11 +43,13 @@ public struct QueueConsumer: Service {
     ///   - retryWindow: how long a delivery is retried here before it is requeued.
     ///   - handlerDeadline: how long one run of the handler may take before it is abandoned and
     ///     counted as ``Outcome/retry``.
+    ///   - spanKind: what each delivery's span is when spans are recorded (``TraceSpans``):
+    ///     `.consumer` for messages, `.server` for RPC requests.
     ///   - handler: runs once per attempt, in the message's trace; it must be idempotent, since a
     ///     message can come again (see `Database.processOnce` in Persistence).
     public init(
         connection: AMQPConnection, queue: String, prefetch: UInt16, retryWindow: Duration = .seconds(30),
-        handlerDeadline: Duration = .seconds(15), logger: Logger,
+        handlerDeadline: Duration = .seconds(15), spanKind: SpanKind = .consumer, logger: Logger,
         handler: @escaping @Sendable (Delivery) async -> Outcome
     ) {
         self.connection = connection
@@ -53,6 +57,7 @@ public struct QueueConsumer: Service {
         self.prefetch = prefetch
         self.retryWindow = retryWindow
         self.handlerDeadline = handlerDeadline
+        self.spanKind = spanKind
         self.logger = logger
         self.handler = handler
     }
@@ -103,12 +108,20 @@ public struct QueueConsumer: Service {
         }
     }
 
-    /// One run of the handler, in the message's trace; one that has not finished after
-    /// `handlerDeadline` (stuck on a connection that went away) is cancelled and retried.
+    /// One run of the handler, in the message's trace (a span of its own when spans are
+    /// recorded); one that has not finished after `handlerDeadline` (stuck on a connection that
+    /// went away) is cancelled and retried.
     private func attempt(_ delivery: Delivery) async -> Outcome {
-        let handler = handler
+        let (handler, queue, spanKind) = (handler, queue, spanKind)
         let run: @Sendable () async -> Outcome = {
-            await TraceContext.$current.withValue(TraceContext.from(delivery.properties.headers)) { await handler(delivery) }
+            await TraceSpans.withIncomingSpan(
+                Self.spanName(delivery, kind: spanKind), ofKind: spanKind, received: TraceContext.from(delivery.properties.headers)
+            ) { span in
+                span?.attributes["messaging.system"] = "rabbitmq"
+                span?.attributes["messaging.destination.name"] = queue
+                span?.attributes["messaging.message.id"] = delivery.properties.messageID
+                return await handler(delivery)
+            }
         }
         do {
             return try await withDeadline(handlerDeadline, run)
@@ -116,6 +129,13 @@ public struct QueueConsumer: Service {
             logger.warning("message handler gave up", metadata: ["queue": "\(queue)", "error": "\(error)"])
             return .retry
         }
+    }
+
+    /// An RPC request's span is named after its operation, a message's after what is done with it
+    /// (the OpenTelemetry messaging convention).
+    private static func spanName(_ delivery: Delivery, kind: SpanKind) -> String {
+        let type = delivery.properties.type ?? "-"
+        return kind == .server ? type : "process \(type)"
     }
 
     /// Registers the consumer, retrying while the broker refuses it; nil once shutting down.

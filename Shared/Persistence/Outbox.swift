@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Messaging
 import PostgresNIO
+import Tracing
 
 /// A message to publish once the transaction that wrote it commits.
 public struct OutboxMessage: Sendable {
@@ -47,18 +48,24 @@ public struct Outbox: Sendable {
     /// The LISTEN/NOTIFY channel an insert into the schema's outbox signals.
     public static func channel(schema: String) -> String { "\(schema)_outbox" }
 
-    /// Writes `message` in the caller's transaction; it carries the current trace, if any.
+    /// Writes `message` in the caller's transaction; it carries the current trace, if any, as the
+    /// next hop: with spans recorded, a producer span that its consumers' spans are children of.
     ///
     /// - Parameter connection: the transaction of the state change that causes the message: the
     ///   message is published only if it commits.
     public func enqueue(_ message: OutboxMessage, on connection: PostgresConnection) async throws {
-        var traced = message.headers
-        if let trace = TraceContext.current { traced[TraceContext.header] = trace.child().traceparent }
-        let headers = String(decoding: try JSONEncoder().encode(traced), as: UTF8.self)
-        try await connection.query(
-            """
-            INSERT INTO outbox (message_id, exchange, routing_key, type, body, headers)
-            VALUES (\(message.messageID), \(message.exchange), \(message.routingKey), \(message.type), \(message.body), \(headers)::jsonb)
-            """, logger: logger)
+        try await TraceSpans.withOutgoingSpan("send \(message.type)", ofKind: .producer) { hop, span in
+            span?.attributes["messaging.system"] = "rabbitmq"
+            span?.attributes["messaging.destination.name"] = message.exchange.isEmpty ? message.routingKey : message.exchange
+            span?.attributes["messaging.message.id"] = message.wireID
+            var traced = message.headers
+            if let hop { traced[TraceContext.header] = hop.traceparent }
+            let headers = String(decoding: try JSONEncoder().encode(traced), as: UTF8.self)
+            try await connection.query(
+                """
+                INSERT INTO outbox (message_id, exchange, routing_key, type, body, headers)
+                VALUES (\(message.messageID), \(message.exchange), \(message.routingKey), \(message.type), \(message.body), \(headers)::jsonb)
+                """, logger: logger)
+        }
     }
 }

@@ -161,7 +161,7 @@ struct RPCServer: Service {
             connection: consumer, queue: service.rpcQueue, prefetch: prefetch,
             // Far past any caller's timeout: it answers nobody by then, but a handler stuck on a
             // dead connection must give back its prefetch slot (and not hold up shutdown).
-            handlerDeadline: .seconds(15), logger: logger
+            handlerDeadline: .seconds(15), spanKind: .server, logger: logger
         ) { request in
             await answer(request)
             return .ack
@@ -188,7 +188,8 @@ struct RPCServer: Service {
                     principal: principal, requestID: requestID,
                     clientIP: request.properties.headers[RPCWire.clientIPHeader],
                     idempotencyKey: request.properties.headers[RPCWire.idempotencyKeyHeader], logger: logger)
-                // In the request's trace: QueueConsumer runs every delivery in its `traceparent`.
+                // In the request's trace: QueueConsumer runs every delivery in its `traceparent`
+                // (and in a server span when spans are recorded).
                 response = await handler(request.body, context)
             } catch {
                 response = RPCResponse(.badRequest("Malformed \(Principal.headerName) header."))

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Messaging
+import Tracing
 
 /// A reply as it came back: the status and the body bytes, ready to pass through or decode.
 public struct RPCResult: Sendable {
@@ -102,16 +103,33 @@ public struct ServiceCaller: ServiceCalling {
         headers[RPCWire.requestIDHeader] = requestID
         headers[RPCWire.clientIPHeader] = clientIP
         headers[RPCWire.idempotencyKeyHeader] = idempotencyKey
-        headers[TraceContext.header] = TraceContext.current?.child().traceparent
-        let message = OutgoingMessage(
-            body: try JSON.encode(request),
-            properties: MessageProperties(
-                messageID: UUID.random().uuidString.lowercased(), type: Operation.name, timestamp: Date(), appID: appID,
-                headers: headers))
-        // The broker node may go away with a call: whether it ran is then unknown, but a call with
-        // an idempotency key runs once however often it is sent, so it goes again, once, as soon
-        // as the connection has moved to another node.
-        var retries = idempotencyKey == nil ? 0 : 1
+        let body = try JSON.encode(request)
+        return try await TraceSpans.withOutgoingSpan(Operation.name, ofKind: .client) { hop, span in
+            span?.attributes["rpc.system"] = "rabbitmq"
+            span?.attributes["rpc.service"] = service.rawValue
+            span?.attributes["rpc.method"] = Operation.name
+            headers[TraceContext.header] = hop?.traceparent
+            let message = OutgoingMessage(
+                body: body,
+                properties: MessageProperties(
+                    messageID: UUID.random().uuidString.lowercased(), type: Operation.name, timestamp: Date(), appID: appID,
+                    headers: headers))
+            let result = try await send(message, to: service, retryingOnce: idempotencyKey != nil, timeout: timeout)
+            span?.attributes["rpc.response.status_code"] = result.status
+            if result.status >= 500 { span?.setStatus(SpanStatus(code: .error)) }
+            return result
+        }
+    }
+
+    /// Sends `message` and waits for its reply. The broker node may go away with a call: whether it
+    /// ran is then unknown, but a call with an idempotency key runs once however often it is sent,
+    /// so it goes again, once, as soon as the connection has moved to another node.
+    private func send(
+        _ message: OutgoingMessage, to service: ServiceName, retryingOnce: Bool, timeout: Duration
+    ) async throws
+        -> RPCResult
+    {
+        var retries = retryingOnce ? 1 : 0
         let reply: Delivery
         while true {
             do {

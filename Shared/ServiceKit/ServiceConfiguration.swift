@@ -34,6 +34,8 @@ public struct ServiceConfiguration: Sendable {
     /// (`analysis_worker` for `analysis-worker`).
     public let databaseSchema: String
     public let logLevel: Logger.Level
+    /// What goes to an OpenTelemetry collector: nothing unless the `OTEL_*` variables say so.
+    public let otlpExport: OTLPExport
     /// For the service's own settings.
     public let reader: ConfigReader
 
@@ -56,6 +58,7 @@ public struct ServiceConfiguration: Sendable {
             forKey: "database.url", isSecret: true, default: "postgres://lending:lending@127.0.0.1:5433/lending")
         self.databaseSchema = reader.string(forKey: "database.schema", default: service.schema)
         self.logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info").lowercased()) ?? .info
+        self.otlpExport = OTLPExport(reader: reader)
     }
 
     static let defaultAdminPorts: [ServiceName: Int] = [

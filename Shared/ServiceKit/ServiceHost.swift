@@ -39,16 +39,19 @@ public final class ServiceHost {
     private var work: [any Service] = []
     private var startupTasks: [@Sendable () async throws -> Void] = []
     private let amqp: AMQPConfiguration
+    /// The OTLP exporters, when the environment configures any.
+    private let telemetry: (any Service)?
 
-    /// Reads the configuration, sets up logging and metrics (``Observability/bootstrap(_:)``: so one
-    /// host per process) and makes the broker connections, which connect when ``run()`` starts.
+    /// Reads the configuration, sets up logging, metrics and tracing (``Observability/bootstrap(_:)``:
+    /// so one host per process) and makes the broker connections, which connect when ``run()`` starts.
     ///
     /// - Parameter topology: the queues and bindings the service needs beyond the exchanges and
     ///   its RPC queue (its events or work queue, a queue it sends commands to).
-    /// - Throws: `AMQPError.invalidURL` when `RABBITMQ_URL` is not a broker URL.
+    /// - Throws: `AMQPError.invalidURL` when `RABBITMQ_URL` is not a broker URL; swift-otel's
+    ///   configuration error when the `OTEL_*` variables ask for an export it cannot make.
     public init(_ service: ServiceName, topology: Topology = Topology()) throws {
         let configuration = ServiceConfiguration(service: service)
-        Observability.bootstrap(configuration)
+        telemetry = try Observability.bootstrap(configuration)
         // rabbitmq-c and hiredis write to sockets with plain write(2); a peer that went away must
         // be an error on that connection, not a signal that kills the process.
         signal(SIGPIPE, SIG_IGN)
@@ -164,6 +167,9 @@ public final class ServiceHost {
         // The clock first: every RPC timeout and `withDeadline` in the process reads it.
         var infrastructure: [any Service] = [DeadlineClock.process, publisher, consumer]
         if let database { infrastructure.insert(database.client, at: 0) }
+        // The exporters before everything: the group stops in reverse order, so they send the
+        // spans and figures of the shutdown itself last.
+        if let telemetry { infrastructure.insert(telemetry, at: 0) }
         if let rpcClient { infrastructure.append(rpcClient) }
         if let redis { infrastructure.append(RedisLifetime(client: redis)) }
         infrastructure.append(
