@@ -13,11 +13,13 @@ import Tracing
 ///
 /// A hop outside any trace (a periodic task's call, a message sent without a `traceparent`)
 /// records no span, on or off, so the logs of the two modes say the same.
+///
+/// The hops are inlinable so that, off, the caller's own code is the old path and one load.
 public enum TraceSpans {
-    private static let recording = Atomic<Bool>(false)
+    @usableFromInline static let recording = Atomic<Bool>(false)
 
     /// Whether hops record spans. One relaxed load: the hot paths ask it on every hop.
-    public static var areRecorded: Bool { recording.load(ordering: .relaxed) }
+    @inlinable public static var areRecorded: Bool { recording.load(ordering: .relaxed) }
 
     /// From now on every hop records a span with `InstrumentationSystem.tracer`: the bootstrapped
     /// tracer, or the one a task binds with `withTracer(_:_:)`. `Observability.bootstrap` calls it
@@ -34,7 +36,7 @@ public enum TraceSpans {
     ///   - operation: the span's name, evaluated only when spans are recorded.
     ///   - body: runs with the request's context as `TraceContext.current`, and with the span when
     ///     one is recorded (for its attributes).
-    public static func withRequestSpan<Result>(
+    @inlinable public static func withRequestSpan<Result>(
         _ operation: @autoclosure () -> String, continuing incoming: TraceContext?,
         _ body: (TraceContext, (any Span)?) async throws -> Result
     ) async rethrows -> Result {
@@ -54,7 +56,7 @@ public enum TraceSpans {
     ///
     /// - Parameter body: runs with the hop's context (nil outside any trace: send no
     ///   `traceparent`) and the span, when one is recorded.
-    public static func withOutgoingSpan<Result>(
+    @inlinable public static func withOutgoingSpan<Result>(
         _ operation: @autoclosure () -> String, ofKind kind: SpanKind,
         _ body: (TraceContext?, (any Span)?) async throws -> Result
     ) async rethrows -> Result {
@@ -69,7 +71,7 @@ public enum TraceSpans {
     /// (`.consumer`) that carried `received`, with `TraceContext.current` set for its logs.
     ///
     /// - Parameter body: runs with the span, when one is recorded.
-    public static func withIncomingSpan<Result>(
+    @inlinable public static func withIncomingSpan<Result>(
         _ operation: @autoclosure () -> String, ofKind kind: SpanKind, received: TraceContext?,
         _ body: ((any Span)?) async throws -> Result
     ) async rethrows -> Result {
@@ -83,7 +85,7 @@ public enum TraceSpans {
 
     /// A span of `kind` whose parent is `parent` (a root span without one), with the span's own
     /// context as `body`'s first argument: nil when the tracer made no context of its own.
-    private static func inSpan<Result>(
+    @usableFromInline static func inSpan<Result>(
         _ operation: String, ofKind kind: SpanKind, parent: TraceContext?,
         _ body: (TraceContext?, any Span) async throws -> Result
     ) async rethrows -> Result {
