@@ -53,12 +53,15 @@ public enum Observability {
     }
 
     /// swift-otel's settings for this process, before it reads the `OTEL_*` variables over them: the
-    /// service and replica name the resource, and its own diagnostics are JSON log lines like ours.
+    /// service and replica name the resource, and its own diagnostics are JSON log lines like ours,
+    /// warnings and errors only (at `info` it logs a line per variable it reads; `OTEL_LOG_LEVEL`
+    /// asks for more).
     private static func otelSettings(_ configuration: ServiceConfiguration) -> OTel.Configuration {
         var settings = OTel.Configuration.default
         settings.serviceName = configuration.service.rawValue
         settings.resourceAttributes["service.instance.id"] = configuration.instance
         settings.diagnosticLogger = .custom(Logger(label: "otel"))
+        settings.diagnosticLogLevel = .warning
         settings.logs.enabled = false
         settings.traces.enabled = configuration.otlpExport.traces
         settings.metrics.enabled = configuration.otlpExport.metrics
