@@ -16,6 +16,12 @@ final class ConnectionWorker {
     private var state: amqp_connection_state_t?
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
 
+    /// The broker connection, where the machine says the link is up.
+    private var connected: amqp_connection_state_t {
+        guard let state else { preconditionFailure("the link is up without a broker connection") }
+        return state
+    }
+
     init(connection: AMQPConnection) {
         self.connection = connection
         self.reconnects = Counter(label: "amqp_reconnects_total", dimensions: [("connection", connection.name)])
@@ -30,7 +36,7 @@ final class ConnectionWorker {
             for command in connection.mailbox.take() { command(self) }
             switch machine.nextStep(now: .now) {
             case .read:
-                guard let state else { preconditionFailure("the link is up without a broker connection") }
+                let state = connected
                 var mayRead = true
                 if amqp_frames_enqueued(state) == 0, amqp_data_in_buffer(state) == 0 {
                     mayRead = wait(socket: amqp_get_sockfd(state), until: .now + .seconds(1))
@@ -59,7 +65,7 @@ final class ConnectionWorker {
             complete(.failure(refusal))
             return
         }
-        guard let state else { preconditionFailure("the link is up without a broker connection") }
+        let state = connected
         let arena = CArena()
         var properties = arena.properties(message.properties)
         let channel = confirm ? AMQPSession.confirmChannel : AMQPSession.channel
@@ -110,9 +116,8 @@ final class ConnectionWorker {
         case .onConnect:
             continuation.resume()
         case .now:
-            guard let state else { preconditionFailure("the link is up without a broker connection") }
             do {
-                try AMQPSession(state: state).consume(registration)
+                try AMQPSession(state: connected).consume(registration)
                 continuation.resume()
             } catch {
                 _ = machine.removeConsumer(tag: registration.tag)
