@@ -117,9 +117,7 @@ public struct QueueConsumer: Service {
             await TraceSpans.withIncomingSpan(
                 Self.spanName(delivery, kind: spanKind), ofKind: spanKind, received: TraceContext.from(delivery.properties.headers)
             ) { span in
-                span?.attributes["messaging.system"] = "rabbitmq"
-                span?.attributes["messaging.destination.name"] = queue
-                span?.attributes["messaging.message.id"] = delivery.properties.messageID
+                span?.describeMessage(destination: queue, messageID: delivery.properties.messageID)
                 return await handler(delivery)
             }
         }

@@ -107,6 +107,18 @@ public enum TraceSpans {
     }
 }
 
+extension Span {
+    /// Names the message a producer or consumer span is about, with OpenTelemetry's messaging
+    /// attributes.
+    ///
+    /// - Parameter destination: the exchange it is published to, or the queue it is consumed from.
+    public func describeMessage(destination: String, messageID: String?) {
+        attributes["messaging.system"] = "rabbitmq"
+        attributes["messaging.destination.name"] = destination
+        attributes["messaging.message.id"] = messageID
+    }
+}
+
 /// Headers as the tracer's propagator reads and writes them.
 private struct TraceparentCarrier: Extractor, Injector {
     func extract(key: String, from carrier: [String: String]) -> String? { carrier[key] }

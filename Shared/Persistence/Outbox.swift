@@ -55,9 +55,8 @@ public struct Outbox: Sendable {
     ///   message is published only if it commits.
     public func enqueue(_ message: OutboxMessage, on connection: PostgresConnection) async throws {
         try await TraceSpans.withOutgoingSpan("send \(message.type)", ofKind: .producer) { hop, span in
-            span?.attributes["messaging.system"] = "rabbitmq"
-            span?.attributes["messaging.destination.name"] = message.exchange.isEmpty ? message.routingKey : message.exchange
-            span?.attributes["messaging.message.id"] = message.wireID
+            span?.describeMessage(
+                destination: message.exchange.isEmpty ? message.routingKey : message.exchange, messageID: message.wireID)
             var traced = message.headers
             if let hop { traced[TraceContext.header] = hop.traceparent }
             let headers = String(decoding: try JSONEncoder().encode(traced), as: UTF8.self)
