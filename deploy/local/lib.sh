@@ -612,6 +612,7 @@ crash_redis() {
   local name="${1:-main}" pid
   if pid="$(redis_pid "$name")"; then crash_pid "redis $name" "$pid"; fi
   rm -f "$(redis_server_dir "$name")/redis.pid"
+  wait_port_closed "$(redis_server_port "$name")"
 }
 
 stop_redis() {
